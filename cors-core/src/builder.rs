@@ -1,0 +1,374 @@
+//! Policies known only at start-up, checked by the same rules as `#[derive(Cors)]`.
+
+use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use cors_rules::{
+    check_origin, check_policy, HostPattern, List, OriginSpec, PolicyInput, PortPattern, Site,
+    Violation,
+};
+
+use crate::{HeaderList, OriginPattern, OriginTable, Origins, Policy};
+
+/// Builds a [`Policy`] at run time, from configuration, with every rule `#[derive(Cors)]` applies.
+///
+/// ```
+/// use cors_core::PolicyBuilder;
+///
+/// let policy = PolicyBuilder::new()
+///     .allow_origins(["https://app.example.com", "https://*.example.com"])
+///     .allow_methods(["GET", "POST"])
+///     .allow_headers(["content-type"])
+///     .allow_credentials()
+///     .max_age(600)
+///     .build()
+///     .unwrap();
+/// assert!(policy.allows_origin(b"https://api.example.com"));
+///
+/// let error = PolicyBuilder::new().allow_origins(["https://app.example.com/"]).build().unwrap_err();
+/// assert_eq!(
+///     error.to_string(),
+///     "origins[0] `https://app.example.com/`: an origin has no trailing `/`, so this one would never \
+///      match (remove the trailing `/`)"
+/// );
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct PolicyBuilder {
+    origins: Option<Vec<String>>,
+    methods: Option<Vec<String>>,
+    headers: Option<Vec<String>>,
+    expose: Option<Vec<String>>,
+    credentials: bool,
+    max_age: Option<i64>,
+    private_network: bool,
+    allow_null_origin: bool,
+    allow_insecure_origins: bool,
+    allow_public_suffix_wildcards: bool,
+}
+
+fn strings<I, S>(items: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    items.into_iter().map(|s| s.as_ref().to_owned()).collect()
+}
+
+const ANY: &str = "*";
+
+impl PolicyBuilder {
+    /// An empty policy; [`PolicyBuilder::allow_origins`] or [`PolicyBuilder::allow_any_origin`] is
+    /// required.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `origins = [...]`: exact origins and `*` patterns (adds to any listed before).
+    pub fn allow_origins<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, origins: I) -> Self {
+        self.origins
+            .get_or_insert_with(Vec::new)
+            .extend(strings(origins));
+        self
+    }
+
+    /// `origins = "*"`.
+    pub fn allow_any_origin(mut self) -> Self {
+        self.origins = Some(alloc::vec![ANY.to_owned()]);
+        self
+    }
+
+    /// `methods = [...]`; without it, `GET`, `HEAD` and `POST`.
+    pub fn allow_methods<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, methods: I) -> Self {
+        self.methods
+            .get_or_insert_with(Vec::new)
+            .extend(strings(methods));
+        self
+    }
+
+    /// `headers = [...]`: request headers a preflight may ask for.
+    pub fn allow_headers<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, headers: I) -> Self {
+        self.headers
+            .get_or_insert_with(Vec::new)
+            .extend(strings(headers));
+        self
+    }
+
+    /// `headers = "*"`.
+    pub fn allow_any_header(mut self) -> Self {
+        self.headers = Some(alloc::vec![ANY.to_owned()]);
+        self
+    }
+
+    /// `expose = [...]`: response headers scripts may read.
+    pub fn expose_headers<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, headers: I) -> Self {
+        self.expose
+            .get_or_insert_with(Vec::new)
+            .extend(strings(headers));
+        self
+    }
+
+    /// `expose = "*"`.
+    pub fn expose_any_header(mut self) -> Self {
+        self.expose = Some(alloc::vec![ANY.to_owned()]);
+        self
+    }
+
+    /// `credentials`.
+    pub fn allow_credentials(mut self) -> Self {
+        self.credentials = true;
+        self
+    }
+
+    /// `max_age = seconds`.
+    pub fn max_age(mut self, seconds: i64) -> Self {
+        self.max_age = Some(seconds);
+        self
+    }
+
+    /// `private_network`.
+    pub fn allow_private_network(mut self) -> Self {
+        self.private_network = true;
+        self
+    }
+
+    /// `dangerously_allow_null_origin`.
+    pub fn dangerously_allow_null_origin(mut self) -> Self {
+        self.allow_null_origin = true;
+        self
+    }
+
+    /// `dangerously_allow_insecure_origins`.
+    pub fn dangerously_allow_insecure_origins(mut self) -> Self {
+        self.allow_insecure_origins = true;
+        self
+    }
+
+    /// `dangerously_allow_public_suffix_wildcards`.
+    pub fn dangerously_allow_public_suffix_wildcards(mut self) -> Self {
+        self.allow_public_suffix_wildcards = true;
+        self
+    }
+
+    /// Checks every rule and returns the policy, or every violation at once.
+    ///
+    /// The policy is leaked to get the `'static` lifetime that lets it be served without any
+    /// per-request cost, like a derived one: build policies once at start-up, not per request.
+    pub fn build(self) -> Result<&'static Policy<'static>, BuildError> {
+        let origins: Vec<&str> = self.origins.iter().flatten().map(String::as_str).collect();
+        let methods: Option<Vec<&str>> = self
+            .methods
+            .as_ref()
+            .map(|m| m.iter().map(String::as_str).collect());
+        let headers: Vec<&str> = self.headers.iter().flatten().map(String::as_str).collect();
+        let expose: Vec<&str> = self.expose.iter().flatten().map(String::as_str).collect();
+        let list = |items: &'_ [&'_ str]| -> bool { items == [ANY] };
+        let input = PolicyInput {
+            origins: if list(&origins) {
+                List::Any
+            } else {
+                List::Items(&origins)
+            },
+            methods: methods.as_deref(),
+            headers: if list(&headers) {
+                List::Any
+            } else {
+                List::Items(&headers)
+            },
+            expose: if list(&expose) {
+                List::Any
+            } else {
+                List::Items(&expose)
+            },
+            credentials: self.credentials,
+            max_age: self.max_age,
+            allow_null_origin: self.allow_null_origin,
+            allow_insecure_origins: self.allow_insecure_origins,
+            allow_public_suffix_wildcards: self.allow_public_suffix_wildcards,
+        };
+        let mut errors = Vec::new();
+        if self.origins.is_none() {
+            errors.push(BuildViolation {
+                site: Site::Origins,
+                value: String::new(),
+                violation: Violation::EmptyOrigins,
+            });
+        }
+        check_policy(&input, &mut |site, violation| {
+            let value = match site {
+                Site::Origin(i) => origins[i],
+                Site::Method(i) => methods.as_ref().map_or("", |m| m[i]),
+                Site::Header(i) => headers[i],
+                Site::Expose(i) => expose[i],
+                _ => "",
+            };
+            errors.push(BuildViolation {
+                site,
+                value: value.to_owned(),
+                violation,
+            });
+        });
+        if !errors.is_empty() {
+            return Err(BuildError { violations: errors });
+        }
+        Ok(leak_policy(&input, self.private_network))
+    }
+}
+
+fn leak<T>(value: T) -> &'static T {
+    Box::leak(Box::new(value))
+}
+
+fn leak_str(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
+}
+
+fn leak_strs(items: impl IntoIterator<Item = String>) -> &'static [&'static str] {
+    let items: Vec<&'static str> = items.into_iter().map(|s| leak_str(&s)).collect();
+    Box::leak(items.into_boxed_slice())
+}
+
+fn leak_header_list(list: List<'_>) -> HeaderList<'static> {
+    match list {
+        List::Any => HeaderList::Any,
+        List::Items(names) => {
+            let names: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+            let rendered = leak_str(&names.join(", "));
+            HeaderList::Names {
+                names: leak_strs(names),
+                rendered,
+            }
+        }
+    }
+}
+
+/// Assembles a checked policy, the way the derive's expansion does at compile time.
+fn leak_policy(input: &PolicyInput<'_>, private_network: bool) -> &'static Policy<'static> {
+    let origins = match input.origins {
+        List::Any => Origins::Any,
+        List::Items(items) => {
+            let mut exact = Vec::new();
+            let mut patterns = Vec::new();
+            let mut null = false;
+            for origin in items {
+                match check_origin(origin) {
+                    Ok(OriginSpec::Exact(o)) => exact.push(o.to_owned()),
+                    Ok(OriginSpec::Null) => null = true,
+                    Ok(OriginSpec::Pattern { scheme, host, port }) => {
+                        let scheme = leak_str(scheme);
+                        let pattern = match host {
+                            HostPattern::Subdomains(base) => {
+                                OriginPattern::subdomains(scheme, leak_str(base))
+                            }
+                            HostPattern::Exact(host) => {
+                                OriginPattern::any_port(scheme, leak_str(host))
+                            }
+                        };
+                        patterns.push(match port {
+                            PortPattern::Default => pattern,
+                            PortPattern::Exact(p) => pattern.with_port(leak_str(p)),
+                            PortPattern::Any => pattern.with_any_port(),
+                        });
+                    }
+                    // Refused by `check_policy` already.
+                    Ok(OriginSpec::Any) | Err(_) => {}
+                }
+            }
+            let exact_refs: Vec<&str> = exact.iter().map(String::as_str).collect();
+            let table = cors_rules::build_table(&exact_refs);
+            let exact = OriginTable::__hashed(
+                leak_strs(exact),
+                Box::leak(table.slots.into_boxed_slice()),
+                table.seed,
+                table.max_probes,
+            );
+            Origins::List {
+                exact,
+                patterns: Box::leak(patterns.into_boxed_slice()),
+                null,
+            }
+        }
+    };
+    let methods: Vec<String> = match input.methods {
+        Some(methods) => methods.iter().map(|m| m.to_string()).collect(),
+        None => ["GET", "HEAD", "POST"]
+            .iter()
+            .map(|m| m.to_string())
+            .collect(),
+    };
+    let allow_methods = leak_str(&methods.join(", "));
+    let max_age = input.max_age.map(|s| leak_str(&s.to_string()));
+    leak(Policy::__from_parts(
+        origins,
+        leak_strs(methods),
+        allow_methods,
+        leak_header_list(input.headers),
+        leak_header_list(input.expose),
+        input.credentials,
+        max_age,
+        private_network,
+    ))
+}
+
+/// Every rule a [`PolicyBuilder`] broke.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError {
+    violations: Vec<BuildViolation>,
+}
+
+/// One broken rule: where, the offending value, and the rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildViolation {
+    /// Where in the policy.
+    pub site: Site,
+    /// The offending entry, as given (empty for a key as a whole).
+    pub value: String,
+    /// The rule, with its message and fix.
+    pub violation: Violation,
+}
+
+impl BuildError {
+    /// The violations, in the order of the policy's keys.
+    pub fn violations(&self) -> &[BuildViolation] {
+        &self.violations
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, v) in self.violations.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for BuildViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.site {
+            Site::Origin(i) => write!(f, "origins[{i}]")?,
+            Site::Method(i) => write!(f, "methods[{i}]")?,
+            Site::Header(i) => write!(f, "headers[{i}]")?,
+            Site::Expose(i) => write!(f, "expose[{i}]")?,
+            Site::OriginsAny | Site::Origins => f.write_str("origins")?,
+            Site::Methods => f.write_str("methods")?,
+            Site::HeadersAny => f.write_str("headers")?,
+            Site::ExposeAny => f.write_str("expose")?,
+            Site::Credentials => f.write_str("credentials")?,
+            Site::MaxAge => f.write_str("max_age")?,
+            _ => f.write_str("policy")?,
+        }
+        if !self.value.is_empty() {
+            write!(f, " `{}`", self.value)?;
+        }
+        write!(f, ": {} ({})", self.violation, self.violation.fix())
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for BuildError {}

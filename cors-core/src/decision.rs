@@ -1,0 +1,402 @@
+use core::fmt;
+
+use crate::matcher::Allowed;
+use crate::policy::{HeaderList, Policy};
+use crate::request::{Header, Request};
+use crate::request_headers::{find_refused, is_tchar, ListError};
+
+/// A response header the evaluation may add.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HeaderName {
+    /// `Access-Control-Allow-Origin`.
+    AllowOrigin,
+    /// `Access-Control-Allow-Credentials`.
+    AllowCredentials,
+    /// `Access-Control-Allow-Methods`.
+    AllowMethods,
+    /// `Access-Control-Allow-Headers`.
+    AllowHeaders,
+    /// `Access-Control-Max-Age`.
+    MaxAge,
+    /// `Access-Control-Allow-Private-Network`.
+    AllowPrivateNetwork,
+    /// `Access-Control-Expose-Headers`.
+    ExposeHeaders,
+    /// `Vary`: to be appended to any `Vary` the handler set, never replacing it.
+    Vary,
+}
+
+impl HeaderName {
+    /// The name in lower case, as HTTP/2 and the `http` crate write it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HeaderName::AllowOrigin => "access-control-allow-origin",
+            HeaderName::AllowCredentials => "access-control-allow-credentials",
+            HeaderName::AllowMethods => "access-control-allow-methods",
+            HeaderName::AllowHeaders => "access-control-allow-headers",
+            HeaderName::MaxAge => "access-control-max-age",
+            HeaderName::AllowPrivateNetwork => "access-control-allow-private-network",
+            HeaderName::ExposeHeaders => "access-control-expose-headers",
+            HeaderName::Vary => "vary",
+        }
+    }
+}
+
+/// A response header's value: the policy's own bytes, or the request's echoed back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value<'p, 'r> {
+    /// Bytes owned by the policy (a `&'static str` for derived policies: no copy is needed).
+    Policy(&'p str),
+    /// The request's `Origin`, byte for byte (an origin matched by a pattern, or `null`).
+    RequestOrigin(&'r [u8]),
+    /// The request's `Access-Control-Request-Headers`, byte for byte, after every name in it was
+    /// checked (for `headers = "*"`).
+    RequestHeaders(&'r [u8]),
+}
+
+impl Value<'_, '_> {
+    /// The value's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Value::Policy(s) => s.as_bytes(),
+            Value::RequestOrigin(b) | Value::RequestHeaders(b) => b,
+        }
+    }
+}
+
+/// Why a request got no CORS permission, for a service's logs. Never sent to the client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal<'r> {
+    /// The policy does not list the request's origin.
+    OriginNotAllowed,
+    /// A preflight asked for a method the policy does not list.
+    MethodNotAllowed(&'r str),
+    /// A preflight asked for a request header the policy does not list.
+    HeaderNotAllowed(&'r str),
+    /// A Private Network Access preflight to a policy without `private_network`.
+    PrivateNetworkNotAllowed,
+    /// The request's CORS headers are not what any browser sends.
+    Malformed(Malformed),
+}
+
+/// How a request's CORS headers are malformed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Malformed {
+    /// More than one `Origin` header.
+    SeveralOrigins,
+    /// An `Origin` with bytes no serialized origin has (non-ASCII, controls, spaces) or too long.
+    Origin,
+    /// More than one `Access-Control-Request-Method` header.
+    SeveralRequestMethods,
+    /// An `Access-Control-Request-Method` that is not a method token.
+    RequestMethod,
+    /// More than one `Access-Control-Request-Headers` header.
+    SeveralRequestHeaders,
+    /// An `Access-Control-Request-Headers` that is not a list of header names.
+    RequestHeaders,
+    /// An `Access-Control-Request-Headers` longer than [`MAX_REQUEST_HEADERS_LEN`](crate::MAX_REQUEST_HEADERS_LEN).
+    RequestHeadersTooLong,
+    /// An `Access-Control-Request-Headers` with more than [`MAX_REQUEST_HEADERS`](crate::MAX_REQUEST_HEADERS) names.
+    TooManyRequestHeaders,
+    /// More than one `Access-Control-Request-Private-Network` header.
+    SeveralPrivateNetworkRequests,
+}
+
+impl fmt::Display for Refusal<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::OriginNotAllowed => f.write_str("origin not allowed"),
+            Refusal::MethodNotAllowed(m) => write!(f, "method {m} not allowed"),
+            Refusal::HeaderNotAllowed(h) => write!(f, "header {h} not allowed"),
+            Refusal::PrivateNetworkNotAllowed => f.write_str("private network access not allowed"),
+            Refusal::Malformed(m) => write!(f, "malformed request: {m}"),
+        }
+    }
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Malformed::SeveralOrigins => "several `Origin` headers",
+            Malformed::Origin => "`Origin` is not a serialized origin",
+            Malformed::SeveralRequestMethods => "several `Access-Control-Request-Method` headers",
+            Malformed::RequestMethod => "`Access-Control-Request-Method` is not a method",
+            Malformed::SeveralRequestHeaders => "several `Access-Control-Request-Headers` headers",
+            Malformed::RequestHeaders => {
+                "`Access-Control-Request-Headers` is not a list of header names"
+            }
+            Malformed::RequestHeadersTooLong => "`Access-Control-Request-Headers` is too long",
+            Malformed::TooManyRequestHeaders => {
+                "`Access-Control-Request-Headers` lists too many names"
+            }
+            Malformed::SeveralPrivateNetworkRequests => {
+                "several `Access-Control-Request-Private-Network` headers"
+            }
+        })
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Refusal<'_> {}
+
+/// What to do with a request: answer a preflight now, or run the handler and add headers to its
+/// response. Returned by [`Policy::evaluate`]; holds no allocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decision<'p, 'r> {
+    preflight: bool,
+    allow_origin: Option<Value<'p, 'r>>,
+    allow_credentials: bool,
+    allow_methods: Option<&'p str>,
+    allow_headers: Option<Value<'p, 'r>>,
+    max_age: Option<&'p str>,
+    allow_private_network: bool,
+    expose_headers: Option<&'p str>,
+    vary: Option<&'static str>,
+    refusal: Option<Refusal<'r>>,
+}
+
+/// `Vary` values, pre-rendered so that no answer builds a string.
+mod vary {
+    pub const ORIGIN: &str = "origin";
+    pub const PREFLIGHT: &str =
+        "origin, access-control-request-method, access-control-request-headers";
+    pub const PREFLIGHT_ANY_ORIGIN: &str =
+        "access-control-request-method, access-control-request-headers";
+    pub const PREFLIGHT_PNA: &str = "origin, access-control-request-method, access-control-request-headers, access-control-request-private-network";
+    pub const PREFLIGHT_ANY_ORIGIN_PNA: &str =
+        "access-control-request-method, access-control-request-headers, access-control-request-private-network";
+}
+
+impl<'p, 'r> Decision<'p, 'r> {
+    fn new(preflight: bool, vary: Option<&'static str>) -> Self {
+        Decision {
+            preflight,
+            allow_origin: None,
+            allow_credentials: false,
+            allow_methods: None,
+            allow_headers: None,
+            max_age: None,
+            allow_private_network: false,
+            expose_headers: None,
+            vary,
+            refusal: None,
+        }
+    }
+
+    fn refuse(mut self, refusal: Refusal<'r>) -> Self {
+        self.refusal = Some(refusal);
+        self
+    }
+
+    /// Whether the request is a preflight, to be answered without calling the handler.
+    pub fn is_preflight(&self) -> bool {
+        self.preflight
+    }
+
+    /// The status of the preflight answer: `204 No Content` when allowed, `403 Forbidden` when
+    /// refused (a status no browser accepts for a preflight). `None` for other requests.
+    pub fn preflight_status(&self) -> Option<u16> {
+        self.preflight
+            .then(|| if self.refusal.is_some() { 403 } else { 204 })
+    }
+
+    /// Why the request got no CORS permission, if it did not. Requests without `Origin` are not
+    /// CORS requests and are never refused.
+    pub fn refusal(&self) -> Option<Refusal<'r>> {
+        self.refusal
+    }
+
+    /// Whether the request is a CORS request the policy allows.
+    pub fn is_allowed(&self) -> bool {
+        self.allow_origin.is_some()
+    }
+
+    /// The headers to add to the response (for a preflight, to the answer), in a fixed order.
+    /// `Vary` must be appended to any `Vary` already there.
+    pub fn headers(&self) -> impl Iterator<Item = (HeaderName, Value<'p, 'r>)> + '_ {
+        let flag = |on: bool| on.then_some(Value::Policy("true"));
+        [
+            (HeaderName::AllowOrigin, self.allow_origin),
+            (HeaderName::AllowCredentials, flag(self.allow_credentials)),
+            (
+                HeaderName::AllowMethods,
+                self.allow_methods.map(Value::Policy),
+            ),
+            (HeaderName::AllowHeaders, self.allow_headers),
+            (HeaderName::MaxAge, self.max_age.map(Value::Policy)),
+            (
+                HeaderName::AllowPrivateNetwork,
+                flag(self.allow_private_network),
+            ),
+            (
+                HeaderName::ExposeHeaders,
+                self.expose_headers.map(Value::Policy),
+            ),
+            (HeaderName::Vary, self.vary.map(Value::Policy)),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value?)))
+    }
+
+    /// The value of one header of [`Decision::headers`].
+    pub fn header(&self, name: HeaderName) -> Option<Value<'p, 'r>> {
+        self.headers().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+}
+
+impl<'p> Policy<'p> {
+    /// Decides the CORS answer to a request, following the Fetch standard's CORS protocol.
+    ///
+    /// Allocates nothing; its cost is bounded by the request's (bounded) header lengths, not by the
+    /// size of the policy's origin list.
+    ///
+    /// ```
+    /// use cors_core::{Header, HeaderName, Request, Value};
+    /// # use cors_core::{Policy, Origins, OriginTable, HeaderList};
+    /// # static POLICY: Policy<'static> = Policy::__from_parts(
+    /// #     Origins::List { exact: OriginTable::linear(&["https://app.example.com"]), patterns: &[], null: false },
+    /// #     &["GET", "PUT"], "GET, PUT", HeaderList::NONE, HeaderList::NONE, false, None, false);
+    /// let request = Request {
+    ///     method: b"OPTIONS",
+    ///     origin: Header::One(b"https://app.example.com"),
+    ///     request_method: Header::One(b"PUT"),
+    ///     ..Request::default()
+    /// };
+    /// let decision = POLICY.evaluate(&request);
+    /// assert_eq!(decision.preflight_status(), Some(204));
+    /// assert_eq!(
+    ///     decision.header(HeaderName::AllowOrigin),
+    ///     Some(Value::Policy("https://app.example.com"))
+    /// );
+    /// ```
+    pub fn evaluate<'r>(&self, request: &Request<'r>) -> Decision<'p, 'r> {
+        let preflight = request.is_preflight();
+        let vary = self.vary(preflight);
+        let decision = Decision::new(preflight, vary);
+        let origin = match request.origin {
+            Header::Absent => return decision,
+            Header::Many => return decision.refuse(Refusal::Malformed(Malformed::SeveralOrigins)),
+            Header::One(origin) => origin,
+        };
+        // Serialized origins are visible ASCII; anything else was not sent by a browser.
+        if !origin.iter().all(|b| b.is_ascii_graphic()) {
+            return decision.refuse(Refusal::Malformed(Malformed::Origin));
+        }
+        let Some(allowed) = self.match_origin(origin) else {
+            return decision.refuse(Refusal::OriginNotAllowed);
+        };
+        if preflight {
+            self.preflight(decision, request, origin, allowed)
+        } else {
+            self.allow(decision, origin, allowed)
+        }
+    }
+
+    fn vary(&self, preflight: bool) -> Option<&'static str> {
+        match (preflight, self.varies_on_origin(), self.private_network) {
+            (false, true, _) => Some(vary::ORIGIN),
+            (false, false, _) => None,
+            (true, true, false) => Some(vary::PREFLIGHT),
+            (true, false, false) => Some(vary::PREFLIGHT_ANY_ORIGIN),
+            (true, true, true) => Some(vary::PREFLIGHT_PNA),
+            (true, false, true) => Some(vary::PREFLIGHT_ANY_ORIGIN_PNA),
+        }
+    }
+
+    fn allow<'r>(
+        &self,
+        mut decision: Decision<'p, 'r>,
+        origin: &'r [u8],
+        allowed: Allowed<'p>,
+    ) -> Decision<'p, 'r> {
+        decision.allow_origin = Some(match allowed {
+            Allowed::Any => Value::Policy("*"),
+            Allowed::Listed(origin) => Value::Policy(origin),
+            Allowed::Echo => Value::RequestOrigin(origin),
+        });
+        decision.allow_credentials = self.credentials;
+        if !decision.preflight {
+            decision.expose_headers = match self.expose {
+                HeaderList::Any => Some("*"),
+                HeaderList::Names { rendered, .. } if !self.expose.is_empty() => Some(rendered),
+                HeaderList::Names { .. } => None,
+            };
+        }
+        decision
+    }
+
+    fn preflight<'r>(
+        &self,
+        decision: Decision<'p, 'r>,
+        request: &Request<'r>,
+        origin: &'r [u8],
+        allowed: Allowed<'p>,
+    ) -> Decision<'p, 'r> {
+        let method = match request.request_method {
+            Header::One(m) if !m.is_empty() && m.iter().all(|&b| is_tchar(b)) => m,
+            Header::Many => {
+                return decision.refuse(Refusal::Malformed(Malformed::SeveralRequestMethods))
+            }
+            _ => return decision.refuse(Refusal::Malformed(Malformed::RequestMethod)),
+        };
+        // Methods are case-sensitive (Fetch normalizes only the six it knows).
+        if !self.methods.iter().any(|m| m.as_bytes() == method) {
+            let method = core::str::from_utf8(method).unwrap_or("?");
+            return decision.refuse(Refusal::MethodNotAllowed(method));
+        }
+        let allow_headers = match self.check_request_headers(request.request_headers) {
+            Ok(value) => value,
+            Err(refusal) => return decision.refuse(refusal),
+        };
+        let allow_private_network = match request.request_private_network {
+            Header::Absent => false,
+            Header::Many => {
+                return decision
+                    .refuse(Refusal::Malformed(Malformed::SeveralPrivateNetworkRequests))
+            }
+            // Only the exact value `true` asks (Private Network Access, section 3.2).
+            Header::One(b"true") if self.private_network => true,
+            Header::One(b"true") => return decision.refuse(Refusal::PrivateNetworkNotAllowed),
+            Header::One(_) => false,
+        };
+        let mut decision = self.allow(decision, origin, allowed);
+        decision.allow_methods = Some(self.allow_methods);
+        decision.allow_headers = allow_headers;
+        decision.max_age = self.max_age;
+        decision.allow_private_network = allow_private_network;
+        decision
+    }
+
+    fn check_request_headers<'r>(
+        &self,
+        header: Header<'r>,
+    ) -> Result<Option<Value<'p, 'r>>, Refusal<'r>> {
+        let value = match header {
+            Header::Absent => return Ok(None),
+            Header::Many => return Err(Refusal::Malformed(Malformed::SeveralRequestHeaders)),
+            Header::One(value) => value,
+        };
+        let refused = match self.headers {
+            HeaderList::Any => find_refused(value, |_| true),
+            HeaderList::Names { names, .. } => find_refused(value, |name| {
+                names
+                    .iter()
+                    .any(|n| n.as_bytes().eq_ignore_ascii_case(name))
+            }),
+        };
+        match refused {
+            Ok(Some(name)) => Err(Refusal::HeaderNotAllowed(name)),
+            Err(ListError::TooLong) => Err(Refusal::Malformed(Malformed::RequestHeadersTooLong)),
+            Err(ListError::TooMany) => Err(Refusal::Malformed(Malformed::TooManyRequestHeaders)),
+            Err(ListError::Invalid) => Err(Refusal::Malformed(Malformed::RequestHeaders)),
+            // Nothing asked (an empty or all-empty list): nothing to allow.
+            Ok(None) if value.iter().all(|&b| matches!(b, b',' | b' ' | b'\t')) => Ok(None),
+            Ok(None) => Ok(Some(match self.headers {
+                HeaderList::Any => Value::RequestHeaders(value),
+                HeaderList::Names { rendered, .. } => Value::Policy(rendered),
+            })),
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! `CorsLayer`: a tower layer that answers preflights itself and decorates every other response.
+
+use core::fmt;
+use core::future::Future;
+use core::marker::PhantomData;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use ::http::{Request, Response};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::http::{preflight_response, read_request, Decoration};
+use crate::{CorsPolicy, Policy, Refusal};
+
+/// A function told why a request got no CORS permission, for logs or metrics.
+pub type OnRefusal = fn(&Refusal<'_>, &::http::request::Parts);
+
+/// A tower [`Layer`] applying the policy of `P` (usually a `#[derive(Cors)]` type).
+///
+/// Preflights are answered by the layer (the inner service never sees them, so a route with only a
+/// `GET` handler still gets its preflight answered); every other response passes through with CORS
+/// headers added when the origin is allowed and `Vary` appended to the handler's.
+///
+/// ```
+/// use axum::{routing::get, Router};
+/// use cors_core::{Cors, CorsLayer};
+///
+/// #[derive(Cors)]
+/// #[cors(origins = ["https://app.example.com"], methods = [GET, PUT], headers = ["content-type"])]
+/// struct Api;
+///
+/// let app: Router = Router::new().route("/api", get(|| async { "hi" }).route_layer(CorsLayer::<Api>::new()));
+/// ```
+pub struct CorsLayer<P> {
+    policy: &'static Policy<'static>,
+    on_refusal: Option<OnRefusal>,
+    _policy: PhantomData<fn() -> P>,
+}
+
+impl<P: CorsPolicy> CorsLayer<P> {
+    /// A layer applying `P`'s policy.
+    pub fn new() -> Self {
+        CorsLayer {
+            policy: P::policy(),
+            on_refusal: None,
+            _policy: PhantomData,
+        }
+    }
+}
+
+impl<P: CorsPolicy> Default for CorsLayer<P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<P> CorsLayer<P> {
+    /// Calls `f` with the reason of every refusal (the request's origin, method or headers are not
+    /// allowed, or are malformed). Costs nothing when unset.
+    pub fn on_refusal(mut self, f: OnRefusal) -> Self {
+        self.on_refusal = Some(f);
+        self
+    }
+}
+
+impl<P> Clone for CorsLayer<P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P> Copy for CorsLayer<P> {}
+
+impl<P> fmt::Debug for CorsLayer<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsLayer")
+            .field("policy", self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, P> Layer<S> for CorsLayer<P> {
+    type Service = CorsService<S>;
+
+    fn layer(&self, inner: S) -> CorsService<S> {
+        CorsService {
+            inner,
+            policy: self.policy,
+            on_refusal: self.on_refusal,
+        }
+    }
+}
+
+/// The service made by [`CorsLayer`].
+#[derive(Clone)]
+pub struct CorsService<S> {
+    inner: S,
+    policy: &'static Policy<'static>,
+    on_refusal: Option<OnRefusal>,
+}
+
+impl<S: fmt::Debug> fmt::Debug for CorsService<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsService")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for CorsService<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let (parts, body) = request.into_parts();
+        let decision = self
+            .policy
+            .evaluate(&read_request(&parts.method, &parts.headers));
+        if let (Some(report), Some(refusal)) = (self.on_refusal, decision.refusal()) {
+            report(&refusal, &parts);
+        }
+        if let Some(answer) = preflight_response(&decision, &parts.headers) {
+            return ResponseFuture {
+                state: State::Preflight {
+                    answer: Some(answer),
+                },
+            };
+        }
+        let decoration = Decoration::new(&decision, &parts.headers);
+        let future = self.inner.call(Request::from_parts(parts, body));
+        ResponseFuture {
+            state: State::Inner {
+                future,
+                decoration: Some(decoration),
+            },
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`CorsService`]: the preflight answer, or the handler's response decorated.
+    pub struct ResponseFuture<F> {
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = StateProj]
+    enum State<F> {
+        Preflight { answer: Option<Response<()>> },
+        Inner { #[pin] future: F, decoration: Option<Decoration> },
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+    B: Default,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProj::Preflight { answer } => {
+                let answer = answer
+                    .take()
+                    .expect("ResponseFuture polled after completion");
+                Poll::Ready(Ok(answer.map(|()| B::default())))
+            }
+            StateProj::Inner { future, decoration } => {
+                let mut response = core::task::ready!(future.poll(cx))?;
+                if let Some(decoration) = decoration.take() {
+                    decoration.apply(response.headers_mut());
+                }
+                Poll::Ready(Ok(response))
+            }
+        }
+    }
+}

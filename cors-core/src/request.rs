@@ -1,0 +1,55 @@
+/// One request header as the evaluation needs it: a CORS header must appear at most once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Header<'r> {
+    /// Not in the request.
+    #[default]
+    Absent,
+    /// Exactly once, with these bytes.
+    One(&'r [u8]),
+    /// More than once: the request is malformed.
+    Many,
+}
+
+impl<'r> Header<'r> {
+    /// `Absent` for `None`, `One` for `Some`.
+    pub fn from_option(value: Option<&'r [u8]>) -> Self {
+        value.map_or(Header::Absent, Header::One)
+    }
+}
+
+/// The parts of a request that decide its CORS answer, borrowed from wherever the server keeps them.
+///
+/// ```
+/// use cors_core::{Header, Request};
+/// let request = Request {
+///     method: b"OPTIONS",
+///     origin: Header::One(b"https://app.example.com"),
+///     request_method: Header::One(b"PUT"),
+///     request_headers: Header::One(b"content-type,x-api-key"),
+///     request_private_network: Header::Absent,
+/// };
+/// assert!(request.is_preflight());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Request<'r> {
+    /// The request's method.
+    pub method: &'r [u8],
+    /// `Origin`.
+    pub origin: Header<'r>,
+    /// `Access-Control-Request-Method`.
+    pub request_method: Header<'r>,
+    /// `Access-Control-Request-Headers`.
+    pub request_headers: Header<'r>,
+    /// `Access-Control-Request-Private-Network`.
+    pub request_private_network: Header<'r>,
+}
+
+impl Request<'_> {
+    /// Whether this is a CORS preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method`
+    /// (Fetch, "CORS-preflight request"). `OPTIONS` without them is an ordinary request.
+    pub fn is_preflight(&self) -> bool {
+        self.method == b"OPTIONS"
+            && self.origin != Header::Absent
+            && self.request_method != Header::Absent
+    }
+}

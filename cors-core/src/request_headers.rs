@@ -1,0 +1,105 @@
+//! `Access-Control-Request-Headers`, parsed in place. The value comes from whoever sends the request,
+//! so its length and entry count are bounded before any work: a comma flood costs little.
+
+/// The longest `Access-Control-Request-Headers` value considered; longer ones are malformed.
+pub const MAX_REQUEST_HEADERS_LEN: usize = 4096;
+
+/// The most names `Access-Control-Request-Headers` may list (empty list elements included).
+pub const MAX_REQUEST_HEADERS: usize = 64;
+
+/// What is wrong with an `Access-Control-Request-Headers` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ListError {
+    TooLong,
+    TooMany,
+    Invalid,
+}
+
+/// Calls `each` with every name of the comma-separated list (optional whitespace around commas,
+/// empty elements skipped as RFC 9110 section 5.6.1 asks), stopping at the first `false` and
+/// returning that name. Every name is checked to be a token first.
+pub(crate) fn find_refused<'r>(
+    value: &'r [u8],
+    mut allowed: impl FnMut(&[u8]) -> bool,
+) -> Result<Option<&'r str>, ListError> {
+    if value.len() > MAX_REQUEST_HEADERS_LEN {
+        return Err(ListError::TooLong);
+    }
+    let mut count = 0;
+    for element in value.split(|&b| b == b',') {
+        count += 1;
+        if count > MAX_REQUEST_HEADERS {
+            return Err(ListError::TooMany);
+        }
+        let name = trim_ows(element);
+        if name.is_empty() {
+            continue;
+        }
+        if !name.iter().all(|&b| is_tchar(b)) {
+            return Err(ListError::Invalid);
+        }
+        if !allowed(name) {
+            // A token is ASCII, so this cannot fail.
+            return Ok(core::str::from_utf8(name).ok());
+        }
+    }
+    Ok(None)
+}
+
+fn trim_ows(mut bytes: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = bytes {
+        bytes = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = bytes {
+        bytes = rest;
+    }
+    bytes
+}
+
+pub(crate) fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(value: &str, allowed: &[&str]) -> Result<Option<&'static str>, ListError> {
+        let value: &'static str = std::boxed::Box::leak(value.into());
+        find_refused(value.as_bytes(), |name| {
+            allowed
+                .iter()
+                .any(|a| a.as_bytes().eq_ignore_ascii_case(name))
+        })
+    }
+
+    #[test]
+    fn parses_lists_as_clients_send_them() {
+        let allowed = ["content-type", "x-api-key"];
+        assert_eq!(refused("content-type,x-api-key", &allowed), Ok(None));
+        assert_eq!(refused(" Content-Type ,\tX-API-Key ", &allowed), Ok(None));
+        assert_eq!(refused("content-type,,x-api-key,", &allowed), Ok(None));
+        assert_eq!(refused("", &allowed), Ok(None));
+        assert_eq!(refused("content-type,x-foo", &allowed), Ok(Some("x-foo")));
+    }
+
+    #[test]
+    fn refuses_malformed_and_oversized_lists() {
+        let allowed = ["a"];
+        assert_eq!(refused("a b", &allowed), Err(ListError::Invalid));
+        assert_eq!(refused("a;b", &allowed), Err(ListError::Invalid));
+        assert_eq!(refused("é", &allowed), Err(ListError::Invalid));
+        assert_eq!(
+            refused(&",".repeat(MAX_REQUEST_HEADERS), &allowed),
+            Err(ListError::TooMany)
+        );
+        assert_eq!(
+            refused(&"a".repeat(MAX_REQUEST_HEADERS_LEN + 1), &allowed),
+            Err(ListError::TooLong)
+        );
+        assert_eq!(
+            refused(&["a"; MAX_REQUEST_HEADERS].join(","), &allowed),
+            Ok(None)
+        );
+    }
+}

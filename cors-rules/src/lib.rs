@@ -1,0 +1,38 @@
+//! The rules every CORS policy must satisfy, shared by the `#[derive(Cors)]` macro (at compile time)
+//! and by `cors-core`'s run-time builder (at start-up), so that both refuse exactly the same policies
+//! with exactly the same messages.
+//!
+//! Most users reach these through `cors_core::rules`. Each rule is a plain function over strings that
+//! returns a [`Violation`]: a message saying what is wrong and a [`Violation::fix`] saying what to
+//! write instead. [`check_policy`] (feature `alloc`) applies every rule to a whole policy and reports
+//! every violation, not only the first.
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+mod hash;
+mod origin;
+#[cfg(feature = "alloc")]
+mod policy;
+#[cfg(feature = "alloc")]
+#[path = "psl_stub.rs"]
+mod psl;
+mod token;
+mod violation;
+
+pub use hash::origin_hash;
+#[cfg(feature = "alloc")]
+pub use hash::{build_table, OriginTableData};
+pub use origin::{check_origin, is_potentially_trustworthy, HostPattern, OriginSpec, PortPattern};
+#[cfg(feature = "alloc")]
+pub use policy::{check_policy, List, PolicyInput, Site};
+#[cfg(feature = "alloc")]
+pub use psl::is_public_suffix;
+pub use token::{
+    check_exposed_header, check_max_age, check_method, check_request_header, is_token,
+    MAX_AGE_LIMIT, STANDARD_METHODS,
+};
+pub use violation::{Fix, Violation};

@@ -1,0 +1,422 @@
+use crate::Violation;
+
+/// An entry of a policy's `origins`, as [`check_origin`] understood it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OriginSpec<'a> {
+    /// `*`: every origin.
+    Any,
+    /// `null`: the opaque origin.
+    Null,
+    /// One serialized origin, compared byte for byte.
+    Exact(&'a str),
+    /// A pattern with a `*` subdomain, a `*` port, or both.
+    Pattern {
+        /// The scheme, without `://`.
+        scheme: &'a str,
+        /// What the host may be.
+        host: HostPattern<'a>,
+        /// What the port may be.
+        port: PortPattern<'a>,
+    },
+}
+
+/// The host part of an [`OriginSpec::Pattern`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostPattern<'a> {
+    /// Exactly this host.
+    Exact(&'a str),
+    /// One or more labels followed by `.` and this base domain (`*.example.com` stores `example.com`).
+    Subdomains(&'a str),
+}
+
+/// The port part of an [`OriginSpec::Pattern`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortPattern<'a> {
+    /// No port: the scheme's default.
+    Default,
+    /// Exactly this port, in canonical decimal.
+    Exact(&'a str),
+    /// Any port from 1 to 65535, or none (the default port).
+    Any,
+}
+
+impl OriginSpec<'_> {
+    /// Whether the origin can be trusted not to be impersonated on the network: `https:`, `wss:`, and
+    /// loopback hosts over any scheme, as W3C Secure Contexts defines potentially trustworthy origins.
+    pub fn is_potentially_trustworthy(&self) -> bool {
+        match *self {
+            OriginSpec::Any | OriginSpec::Null => false,
+            OriginSpec::Exact(origin) => match split_origin(origin) {
+                Some((scheme, host, _)) => is_potentially_trustworthy(scheme, host),
+                None => false,
+            },
+            OriginSpec::Pattern { scheme, host, .. } => {
+                let host = match host {
+                    HostPattern::Exact(h) | HostPattern::Subdomains(h) => h,
+                };
+                is_potentially_trustworthy(scheme, host)
+            }
+        }
+    }
+}
+
+/// Whether `scheme://host` is a potentially trustworthy origin (W3C Secure Contexts, section 3.1):
+/// a secure scheme, or a loopback host (`localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`).
+pub fn is_potentially_trustworthy(scheme: &str, host: &str) -> bool {
+    if matches!(scheme, "https" | "wss") {
+        return true;
+    }
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "[::1]"
+        || (host.starts_with("127.") && is_ipv4(host))
+}
+
+/// Checks that `origin` is a serialized origin as browsers send it, or a pattern of one, and says
+/// which.
+///
+/// Rules that depend on the rest of the policy (`*` in a list, `null` without its flag, public
+/// suffixes, credentials) are [`check_policy`](crate::check_policy)'s.
+pub fn check_origin(origin: &str) -> Result<OriginSpec<'_>, Violation> {
+    match origin {
+        "*" => return Ok(OriginSpec::Any),
+        "null" => return Ok(OriginSpec::Null),
+        _ => {}
+    }
+    if !origin.is_ascii() {
+        // A non-ASCII scheme or path is rarer than an internationalized host; say what is likelier.
+        return Err(Violation::NonAsciiHost);
+    }
+    if origin.eq_ignore_ascii_case("null") {
+        return Err(Violation::NotLowercase);
+    }
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return Err(Violation::MissingScheme);
+    };
+    check_scheme(scheme)?;
+    let authority = check_no_path(rest)?;
+    if authority.contains('@') {
+        return Err(Violation::Userinfo);
+    }
+    let (host, port) = split_host_port(authority).ok_or(Violation::InvalidIpv6)?;
+    let port = check_port(scheme, port)?;
+    let host = check_host(host)?;
+    match (host, port) {
+        (HostPattern::Exact(_), PortPattern::Default | PortPattern::Exact(_)) => {
+            Ok(OriginSpec::Exact(origin))
+        }
+        (host, port) => Ok(OriginSpec::Pattern { scheme, host, port }),
+    }
+}
+
+fn check_scheme(scheme: &str) -> Result<(), Violation> {
+    let bytes = scheme.as_bytes();
+    if bytes.iter().any(u8::is_ascii_uppercase) {
+        return Err(Violation::NotLowercase);
+    }
+    let valid = bytes.first().is_some_and(u8::is_ascii_lowercase)
+        && bytes.iter().all(|&b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(Violation::InvalidScheme)
+    }
+}
+
+/// Returns the authority, refusing a path, query or fragment after it.
+fn check_no_path(rest: &str) -> Result<&str, Violation> {
+    match rest.find(['/', '?', '#']) {
+        None => Ok(rest),
+        Some(at) => Err(match rest.as_bytes()[at] {
+            b'?' => Violation::Query,
+            b'#' => Violation::Fragment,
+            _ if at + 1 == rest.len() => Violation::TrailingSlash,
+            _ => Violation::Path,
+        }),
+    }
+}
+
+/// Splits `host[:port]`, keeping an IPv6 address in its brackets. `None` for a broken bracket.
+pub(crate) fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    if authority.starts_with('[') {
+        let end = authority.find(']')? + 1;
+        let (host, rest) = authority.split_at(end);
+        return match rest {
+            "" => Some((host, None)),
+            _ => Some((host, Some(rest.strip_prefix(':')?))),
+        };
+    }
+    Some(match authority.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    })
+}
+
+/// Splits a serialized origin into scheme, host and port, without checking them.
+fn split_origin(origin: &str) -> Option<(&str, &str, Option<&str>)> {
+    let (scheme, authority) = origin.split_once("://")?;
+    let (host, port) = split_host_port(authority)?;
+    Some((scheme, host, port))
+}
+
+fn check_port<'a>(scheme: &str, port: Option<&'a str>) -> Result<PortPattern<'a>, Violation> {
+    let Some(port) = port else {
+        return Ok(PortPattern::Default);
+    };
+    if port == "*" {
+        return Ok(PortPattern::Any);
+    }
+    if port.is_empty() {
+        return Err(Violation::EmptyPort);
+    }
+    if port.contains('*') {
+        return Err(Violation::MisplacedWildcard);
+    }
+    if !port.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Violation::InvalidPort);
+    }
+    if port.starts_with('0') {
+        return Err(if port.bytes().all(|b| b == b'0') {
+            Violation::PortOutOfRange
+        } else {
+            Violation::NonCanonicalPort
+        });
+    }
+    let value: u32 = if port.len() > 5 {
+        u32::MAX
+    } else {
+        port.parse().unwrap_or(u32::MAX)
+    };
+    if value > 65535 {
+        return Err(Violation::PortOutOfRange);
+    }
+    match default_port(scheme) {
+        Some(default) if u32::from(default) == value => {
+            Err(Violation::DefaultPort { port: default })
+        }
+        _ => Ok(PortPattern::Exact(port)),
+    }
+}
+
+/// The default port of a special scheme (URL standard), which serialization omits.
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" | "ws" => Some(80),
+        "https" | "wss" => Some(443),
+        "ftp" => Some(21),
+        _ => None,
+    }
+}
+
+fn check_host(host: &str) -> Result<HostPattern<'_>, Violation> {
+    if host.is_empty() {
+        return Err(Violation::EmptyHost);
+    }
+    if host == "*" {
+        return Err(Violation::WildcardHost);
+    }
+    if let Some(base) = host.strip_prefix("*.") {
+        if base.contains('*') {
+            return Err(Violation::MisplacedWildcard);
+        }
+        check_domain(base)?;
+        if is_ipv4(base) {
+            return Err(Violation::WildcardOnIpAddress);
+        }
+        return Ok(HostPattern::Subdomains(base));
+    }
+    if host.contains('*') {
+        return Err(if host.starts_with('[') {
+            Violation::WildcardOnIpAddress
+        } else {
+            Violation::MisplacedWildcard
+        });
+    }
+    if host.starts_with('[') {
+        check_ipv6(host)?;
+    } else {
+        check_domain(host)?;
+    }
+    Ok(HostPattern::Exact(host))
+}
+
+/// A domain or IPv4 address as the URL standard serializes it: lower-case labels of letters,
+/// digits and `-`, no empty label, no trailing dot.
+fn check_domain(host: &str) -> Result<(), Violation> {
+    if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(Violation::NotLowercase);
+    }
+    if host.ends_with('.') {
+        return Err(if host.len() == 1 {
+            Violation::EmptyLabel
+        } else {
+            Violation::TrailingDot
+        });
+    }
+    for label in host.split('.') {
+        if label.is_empty() {
+            return Err(Violation::EmptyLabel);
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(Violation::InvalidHostCharacter);
+        }
+    }
+    Ok(())
+}
+
+/// An IPv6 address in brackets, as browsers serialize it: lower-case hex groups and `:` (a
+/// shallow check; compression rules are not verified).
+fn check_ipv6(host: &str) -> Result<(), Violation> {
+    let inner = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .ok_or(Violation::InvalidIpv6)?;
+    if inner.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(Violation::NotLowercase);
+    }
+    let valid = inner.len() >= 2
+        && inner.contains(':')
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    if valid {
+        Ok(())
+    } else {
+        Err(Violation::InvalidIpv6)
+    }
+}
+
+/// Four decimal octets, as the URL standard serializes an IPv4 host.
+fn is_ipv4(host: &str) -> bool {
+    let mut count = 0;
+    for part in host.split('.') {
+        count += 1;
+        let canonical = !part.is_empty()
+            && part.len() <= 3
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part == "0" || !part.starts_with('0'));
+        if !canonical || part.parse::<u16>().map_or(true, |v| v > 255) {
+            return false;
+        }
+    }
+    count == 4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_serialized_origins() {
+        for origin in [
+            "https://example.com",
+            "https://app.example.com:8443",
+            "http://localhost:3000",
+            "http://127.0.0.1",
+            "http://[::1]:8080",
+            "https://xn--bcher-kva.example",
+            "chrome-extension://abcdefghijklmnop",
+        ] {
+            assert_eq!(
+                check_origin(origin),
+                Ok(OriginSpec::Exact(origin)),
+                "{origin}"
+            );
+        }
+    }
+
+    #[test]
+    fn recognizes_patterns() {
+        assert_eq!(
+            check_origin("https://*.example.com"),
+            Ok(OriginSpec::Pattern {
+                scheme: "https",
+                host: HostPattern::Subdomains("example.com"),
+                port: PortPattern::Default
+            })
+        );
+        assert_eq!(
+            check_origin("http://localhost:*"),
+            Ok(OriginSpec::Pattern {
+                scheme: "http",
+                host: HostPattern::Exact("localhost"),
+                port: PortPattern::Any
+            })
+        );
+        assert_eq!(
+            check_origin("http://[::1]:*"),
+            Ok(OriginSpec::Pattern {
+                scheme: "http",
+                host: HostPattern::Exact("[::1]"),
+                port: PortPattern::Any
+            })
+        );
+        assert_eq!(check_origin("*"), Ok(OriginSpec::Any));
+        assert_eq!(check_origin("null"), Ok(OriginSpec::Null));
+    }
+
+    #[test]
+    fn refuses_what_browsers_never_send() {
+        use Violation::*;
+        let cases = [
+            ("example.com", MissingScheme),
+            ("//example.com", MissingScheme),
+            ("1http://example.com", InvalidScheme),
+            ("HTTPS://example.com", NotLowercase),
+            ("https://Example.com", NotLowercase),
+            ("Null", NotLowercase),
+            ("https://example.com/", TrailingSlash),
+            ("https://example.com/app", Path),
+            ("https://example.com?x", Query),
+            ("https://example.com#x", Fragment),
+            ("https://user@example.com", Userinfo),
+            ("https://bücher.example", NonAsciiHost),
+            ("https://", EmptyHost),
+            ("https://:8080", EmptyHost),
+            ("https://exa_mple.com", InvalidHostCharacter),
+            ("https://a..example.com", EmptyLabel),
+            ("https://.example.com", EmptyLabel),
+            ("https://example.com.", TrailingDot),
+            ("https://[::1", InvalidIpv6),
+            ("https://[::1]x", InvalidIpv6),
+            ("https://[zz]", InvalidIpv6),
+            ("https://example.com:", EmptyPort),
+            ("https://example.com:8o", InvalidPort),
+            ("https://example.com:08080", NonCanonicalPort),
+            ("https://example.com:0", PortOutOfRange),
+            ("https://example.com:65536", PortOutOfRange),
+            ("https://example.com:99999999999999999999", PortOutOfRange),
+            ("https://example.com:443", DefaultPort { port: 443 }),
+            ("http://example.com:80", DefaultPort { port: 80 }),
+            ("https://*example.com", MisplacedWildcard),
+            ("https://api.*.example.com", MisplacedWildcard),
+            ("https://*.*.example.com", MisplacedWildcard),
+            ("https://example.com:8*", MisplacedWildcard),
+            ("https://*", WildcardHost),
+            ("https://*.10.0.0.1", WildcardOnIpAddress),
+        ];
+        for (origin, violation) in cases {
+            assert_eq!(check_origin(origin), Err(violation), "{origin}");
+        }
+    }
+
+    #[test]
+    fn knows_trustworthy_origins() {
+        let trust = |o| check_origin(o).unwrap().is_potentially_trustworthy();
+        assert!(trust("https://example.com"));
+        assert!(trust("http://localhost:3000"));
+        assert!(trust("http://127.0.0.1"));
+        assert!(trust("http://127.1.2.3"));
+        assert!(trust("http://[::1]:*"));
+        assert!(trust("http://*.localhost"));
+        assert!(!trust("http://example.com"));
+        assert!(!trust("http://127.0.0.1.evil.com"));
+        assert!(!trust("http://localhost.evil.com"));
+        assert!(!trust("null"));
+    }
+}

@@ -1,0 +1,347 @@
+use crate::{
+    check_exposed_header, check_max_age, check_method, check_origin, check_request_header,
+    is_public_suffix, HostPattern, OriginSpec, Violation,
+};
+use alloc::collections::BTreeMap;
+
+/// A list in a policy that may also be `"*"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum List<'a> {
+    /// `"*"`.
+    Any,
+    /// The listed entries, as written.
+    Items(&'a [&'a str]),
+}
+
+/// A whole policy, as written, before any check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyInput<'a> {
+    /// `origins`.
+    pub origins: List<'a>,
+    /// `methods`, or `None` for the default `GET, HEAD, POST`.
+    pub methods: Option<&'a [&'a str]>,
+    /// `headers`: the request headers a preflight may ask for.
+    pub headers: List<'a>,
+    /// `expose`: the response headers scripts may read.
+    pub expose: List<'a>,
+    /// `credentials`.
+    pub credentials: bool,
+    /// `max_age`, in seconds, as written.
+    pub max_age: Option<i64>,
+    /// `dangerously_allow_null_origin`.
+    pub allow_null_origin: bool,
+    /// `dangerously_allow_insecure_origins`.
+    pub allow_insecure_origins: bool,
+    /// `dangerously_allow_public_suffix_wildcards`.
+    pub allow_public_suffix_wildcards: bool,
+}
+
+impl Default for PolicyInput<'_> {
+    fn default() -> Self {
+        PolicyInput {
+            origins: List::Items(&[]),
+            methods: None,
+            headers: List::Items(&[]),
+            expose: List::Items(&[]),
+            credentials: false,
+            max_age: None,
+            allow_null_origin: false,
+            allow_insecure_origins: false,
+            allow_public_suffix_wildcards: false,
+        }
+    }
+}
+
+/// Where in a policy a [`Violation`] is: the macro turns it into a span, the builder into a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Site {
+    /// `origins = "*"`.
+    OriginsAny,
+    /// The whole `origins` list.
+    Origins,
+    /// The origin at this index.
+    Origin(usize),
+    /// The whole `methods` list.
+    Methods,
+    /// The method at this index.
+    Method(usize),
+    /// `headers = "*"`.
+    HeadersAny,
+    /// The header at this index.
+    Header(usize),
+    /// `expose = "*"`.
+    ExposeAny,
+    /// The exposed header at this index.
+    Expose(usize),
+    /// `credentials`.
+    Credentials,
+    /// `max_age`.
+    MaxAge,
+}
+
+/// Applies every rule to `policy` and reports each violation with where it is, in the order of the
+/// policy's keys. Returns whether the policy is valid.
+pub fn check_policy(policy: &PolicyInput<'_>, report: &mut dyn FnMut(Site, Violation)) -> bool {
+    let mut valid = true;
+    let mut report = |site, violation| {
+        valid = false;
+        report(site, violation);
+    };
+    check_origins(policy, &mut report);
+    if let Some(methods) = policy.methods {
+        if methods.is_empty() {
+            report(Site::Methods, Violation::EmptyMethods);
+        }
+        let mut seen = BTreeMap::new();
+        for (i, method) in methods.iter().enumerate() {
+            if let Err(v) = check_method(method) {
+                report(Site::Method(i), v);
+            } else if seen.insert(*method, i).is_some() {
+                report(Site::Method(i), Violation::DuplicateMethod);
+            }
+        }
+    }
+    match policy.headers {
+        List::Any if policy.credentials => {
+            report(Site::HeadersAny, Violation::CredentialsWithAnyHeader);
+            report(Site::Credentials, Violation::CredentialsWithAnyHeader);
+        }
+        List::Any => {}
+        List::Items(headers) => check_names(
+            headers,
+            check_request_header,
+            Violation::DuplicateHeader,
+            Site::Header,
+            &mut report,
+        ),
+    }
+    match policy.expose {
+        List::Any if policy.credentials => {
+            report(Site::ExposeAny, Violation::CredentialsWithAnyExposedHeader);
+            report(
+                Site::Credentials,
+                Violation::CredentialsWithAnyExposedHeader,
+            );
+        }
+        List::Any => {}
+        List::Items(expose) => check_names(
+            expose,
+            check_exposed_header,
+            Violation::DuplicateExposedHeader,
+            Site::Expose,
+            &mut report,
+        ),
+    }
+    if let Some(Err(v)) = policy.max_age.map(check_max_age) {
+        report(Site::MaxAge, v);
+    }
+    valid
+}
+
+fn check_origins(policy: &PolicyInput<'_>, report: &mut dyn FnMut(Site, Violation)) {
+    let origins = match policy.origins {
+        List::Any if policy.credentials => {
+            report(Site::OriginsAny, Violation::CredentialsWithAnyOrigin);
+            report(Site::Credentials, Violation::CredentialsWithAnyOrigin);
+            return;
+        }
+        List::Any => return,
+        List::Items(origins) => origins,
+    };
+    if origins.is_empty() {
+        report(Site::Origins, Violation::EmptyOrigins);
+    }
+    let mut seen = BTreeMap::new();
+    for (i, origin) in origins.iter().enumerate() {
+        let site = Site::Origin(i);
+        let spec = match check_origin(origin) {
+            Ok(spec) => spec,
+            Err(v) => {
+                report(site, v);
+                continue;
+            }
+        };
+        if seen.insert(*origin, i).is_some() {
+            report(site, Violation::DuplicateOrigin);
+            continue;
+        }
+        match spec {
+            OriginSpec::Any => report(site, Violation::WildcardInList),
+            OriginSpec::Null if !policy.allow_null_origin => report(site, Violation::NullOrigin),
+            OriginSpec::Null => {}
+            OriginSpec::Exact(_) | OriginSpec::Pattern { .. } => {
+                if let OriginSpec::Pattern {
+                    host: HostPattern::Subdomains(base),
+                    ..
+                } = spec
+                {
+                    if !policy.allow_public_suffix_wildcards && is_public_suffix(base) {
+                        report(site, Violation::PublicSuffixWildcard);
+                    }
+                }
+                if policy.credentials
+                    && !policy.allow_insecure_origins
+                    && !spec.is_potentially_trustworthy()
+                    && matches!(scheme_of(spec), "http" | "ws")
+                {
+                    report(site, Violation::InsecureOriginWithCredentials);
+                }
+            }
+        }
+    }
+}
+
+fn scheme_of(spec: OriginSpec<'_>) -> &str {
+    match spec {
+        OriginSpec::Exact(origin) => origin.split_once("://").map_or("", |(s, _)| s),
+        OriginSpec::Pattern { scheme, .. } => scheme,
+        OriginSpec::Any | OriginSpec::Null => "",
+    }
+}
+
+fn check_names(
+    names: &[&str],
+    check: fn(&str) -> Result<(), Violation>,
+    duplicate: Violation,
+    site: fn(usize) -> Site,
+    report: &mut dyn FnMut(Site, Violation),
+) {
+    let mut seen = BTreeMap::new();
+    for (i, name) in names.iter().enumerate() {
+        if let Err(v) = check(name) {
+            report(site(i), v);
+        } else if seen.insert(name.to_ascii_lowercase(), i).is_some() {
+            report(site(i), duplicate);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    fn violations(policy: &PolicyInput<'_>) -> Vec<(Site, Violation)> {
+        let mut found = Vec::new();
+        let valid = check_policy(policy, &mut |site, v| found.push((site, v)));
+        assert_eq!(valid, found.is_empty());
+        found
+    }
+
+    #[test]
+    fn a_good_policy_passes() {
+        let policy = PolicyInput {
+            origins: List::Items(&[
+                "https://app.example.com",
+                "https://*.example.com",
+                "http://localhost:*",
+            ]),
+            methods: Some(&["GET", "POST", "PURGE"]),
+            headers: List::Items(&["content-type", "x-api-key"]),
+            expose: List::Items(&["x-request-id"]),
+            credentials: true,
+            max_age: Some(600),
+            ..PolicyInput::default()
+        };
+        assert_eq!(violations(&policy), []);
+    }
+
+    #[test]
+    fn every_violation_is_reported_at_once() {
+        let policy = PolicyInput {
+            origins: List::Items(&[
+                "https://a.com/",
+                "*",
+                "null",
+                "https://*.co.uk",
+                "http://intranet.example",
+                "https://b.com",
+                "https://b.com",
+            ]),
+            methods: Some(&["get", "TRACE", "PUT", "PUT"]),
+            headers: List::Items(&["cookie", "X-A", "x-a"]),
+            expose: List::Items(&["set-cookie"]),
+            credentials: true,
+            max_age: Some(-5),
+            ..PolicyInput::default()
+        };
+        use Site::*;
+        use Violation::*;
+        assert_eq!(
+            violations(&policy),
+            [
+                (Origin(0), TrailingSlash),
+                (Origin(1), WildcardInList),
+                (Origin(2), NullOrigin),
+                (Origin(3), PublicSuffixWildcard),
+                (Origin(4), InsecureOriginWithCredentials),
+                (Origin(6), DuplicateOrigin),
+                (Method(0), LowercaseMethod { upper: "GET" }),
+                (Method(1), ForbiddenMethod),
+                (Method(3), DuplicateMethod),
+                (Header(0), ForbiddenHeader),
+                (Header(2), DuplicateHeader),
+                (Expose(0), ExposeSetCookie),
+                (MaxAge, NegativeMaxAge),
+            ]
+        );
+    }
+
+    #[test]
+    fn wildcards_conflict_with_credentials_on_both_sides() {
+        let policy = PolicyInput {
+            origins: List::Any,
+            headers: List::Any,
+            expose: List::Any,
+            credentials: true,
+            ..PolicyInput::default()
+        };
+        use Site::*;
+        use Violation::*;
+        assert_eq!(
+            violations(&policy),
+            [
+                (OriginsAny, CredentialsWithAnyOrigin),
+                (Credentials, CredentialsWithAnyOrigin),
+                (HeadersAny, CredentialsWithAnyHeader),
+                (Credentials, CredentialsWithAnyHeader),
+                (ExposeAny, CredentialsWithAnyExposedHeader),
+                (Credentials, CredentialsWithAnyExposedHeader),
+            ]
+        );
+    }
+
+    #[test]
+    fn dangerous_flags_allow_what_they_name() {
+        let policy = PolicyInput {
+            origins: List::Items(&["null", "http://intranet.example", "https://*.github.io"]),
+            credentials: true,
+            allow_null_origin: true,
+            allow_insecure_origins: true,
+            allow_public_suffix_wildcards: true,
+            ..PolicyInput::default()
+        };
+        assert_eq!(violations(&policy), []);
+        let empty = PolicyInput {
+            methods: Some(&[]),
+            ..PolicyInput::default()
+        };
+        assert_eq!(
+            violations(&empty),
+            [
+                (Site::Origins, Violation::EmptyOrigins),
+                (Site::Methods, Violation::EmptyMethods)
+            ]
+        );
+    }
+
+    #[test]
+    fn insecure_origins_are_fine_without_credentials() {
+        let policy = PolicyInput {
+            origins: List::Items(&["http://intranet.example", "http://*.intranet.example"]),
+            ..PolicyInput::default()
+        };
+        assert_eq!(violations(&policy), []);
+    }
+}
