@@ -1,0 +1,1 @@
+//! Benchmarks against tower-http and actix-cors.

@@ -1,0 +1,1 @@
+//! Adversarial origins, a reference model, property tests and fuzz corpus replay.
