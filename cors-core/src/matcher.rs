@@ -271,7 +271,7 @@ mod tests {
         ] {
             assert!(!p.matches(bad.as_bytes()), "{bad}");
         }
-        let long_label = format!("https://{}.example.com", "a".repeat(64));
+        let long_label = std::format!("https://{}.example.com", "a".repeat(64));
         assert!(!p.matches(long_label.as_bytes()));
     }
 

@@ -8,7 +8,11 @@ use cors_core::{Header, HeaderList, OriginPattern, OriginTable, Origins, Policy,
 
 static PATTERNS: [OriginPattern<'static>; 1] = [OriginPattern::subdomains("https", "example.com")];
 static POLICY: Policy<'static> = Policy::__from_parts(
-    Origins::List { exact: OriginTable::linear(&["https://app.example.com"]), patterns: &PATTERNS, null: false },
+    Origins::List {
+        exact: OriginTable::linear(&["https://app.example.com"]),
+        patterns: &PATTERNS,
+        null: false,
+    },
     &["GET", "PUT"],
     "GET, PUT",
     HeaderList::NONE,
@@ -28,8 +32,22 @@ pub extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
     };
     let decision = POLICY.evaluate(&request);
     let count = decision.headers().count() as i32;
-    if decision.is_allowed() { count } else { -1 }
+    if decision.is_allowed() {
+        count
+    } else {
+        -1
+    }
 }
+
+// The C library provides the program's entry point and `memcpy`-style symbols; Rust's `std` is
+// what must be absent.
+#[link(name = "c")]
+extern "C" {}
+
+// The precompiled `core` references the unwinding personality even though this binary aborts on
+// panic and never unwinds.
+#[no_mangle]
+pub extern "C" fn rust_eh_personality() {}
 
 #[panic_handler]
 fn panic(_: &PanicInfo) -> ! {

@@ -1,0 +1,378 @@
+//! Every branch of `Policy::evaluate`, table-driven, on policies built at run time.
+
+use cors_core::{Header, HeaderName, Malformed, Policy, PolicyBuilder, Refusal, Request, Value};
+
+fn list_policy() -> &'static Policy<'static> {
+    PolicyBuilder::new()
+        .allow_origins([
+            "https://app.example.com",
+            "https://*.example.com",
+            "http://localhost:*",
+        ])
+        .allow_methods(["GET", "POST", "PUT", "PURGE"])
+        .allow_headers(["content-type", "x-api-key"])
+        .expose_headers(["x-request-id", "x-trace"])
+        .allow_credentials()
+        .max_age(600)
+        .build()
+        .unwrap()
+}
+
+fn any_policy() -> &'static Policy<'static> {
+    PolicyBuilder::new()
+        .allow_any_origin()
+        .allow_any_header()
+        .expose_any_header()
+        .build()
+        .unwrap()
+}
+
+fn simple<'r>(origin: Header<'r>) -> Request<'r> {
+    Request {
+        method: b"GET",
+        origin,
+        ..Request::default()
+    }
+}
+
+fn preflight<'r>(origin: &'r [u8], method: &'r [u8], headers: Option<&'r [u8]>) -> Request<'r> {
+    Request {
+        method: b"OPTIONS",
+        origin: Header::One(origin),
+        request_method: Header::One(method),
+        request_headers: Header::from_option(headers),
+        request_private_network: Header::Absent,
+    }
+}
+
+/// The decision's headers as `(name, value)` strings, in order.
+fn headers(policy: &Policy<'static>, request: &Request<'_>) -> Vec<(&'static str, String)> {
+    policy
+        .evaluate(request)
+        .headers()
+        .map(|(name, value)| {
+            (
+                name.as_str(),
+                String::from_utf8(value.as_bytes().to_vec()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(expected: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    expected.iter().map(|(n, v)| (*n, v.to_string())).collect()
+}
+
+#[test]
+fn no_origin_is_not_cors_but_still_varies() {
+    let policy = list_policy();
+    let request = simple(Header::Absent);
+    let decision = policy.evaluate(&request);
+    assert!(!decision.is_preflight() && !decision.is_allowed());
+    assert_eq!(decision.refusal(), None);
+    assert_eq!(headers(policy, &request), pairs(&[("vary", "origin")]));
+    // An any-origin policy answers the same for every origin: nothing to vary on.
+    assert_eq!(headers(any_policy(), &request), []);
+}
+
+#[test]
+fn actual_requests_from_allowed_origins() {
+    let policy = list_policy();
+    let expected = |origin| {
+        pairs(&[
+            ("access-control-allow-origin", origin),
+            ("access-control-allow-credentials", "true"),
+            ("access-control-expose-headers", "x-request-id, x-trace"),
+            ("vary", "origin"),
+        ])
+    };
+    for origin in [
+        "https://app.example.com",
+        "https://api.example.com",
+        "http://localhost:3000",
+    ] {
+        let request = simple(Header::One(origin.as_bytes()));
+        assert_eq!(headers(policy, &request), expected(origin), "{origin}");
+    }
+    // Exact origins are answered with the policy's own copy, patterns by echoing the request.
+    let exact = policy.evaluate(&simple(Header::One(b"https://app.example.com")));
+    assert!(matches!(
+        exact.header(HeaderName::AllowOrigin),
+        Some(Value::Policy(_))
+    ));
+    let pattern = policy.evaluate(&simple(Header::One(b"https://api.example.com")));
+    assert!(matches!(
+        pattern.header(HeaderName::AllowOrigin),
+        Some(Value::RequestOrigin(_))
+    ));
+    // `OPTIONS` without `Access-Control-Request-Method` is an ordinary request.
+    let options = Request {
+        method: b"OPTIONS",
+        ..simple(Header::One(b"https://app.example.com"))
+    };
+    assert!(!policy.evaluate(&options).is_preflight());
+    assert_eq!(
+        headers(policy, &options),
+        expected("https://app.example.com")
+    );
+}
+
+#[test]
+fn any_origin_answers_star_without_vary() {
+    let request = simple(Header::One(b"https://anyone.example"));
+    assert_eq!(
+        headers(any_policy(), &request),
+        pairs(&[
+            ("access-control-allow-origin", "*"),
+            ("access-control-expose-headers", "*")
+        ])
+    );
+}
+
+#[test]
+fn actual_requests_refused() {
+    let policy = list_policy();
+    let cases: &[(Header<'_>, Refusal<'_>)] = &[
+        (Header::One(b"https://evil.com"), Refusal::OriginNotAllowed),
+        (
+            Header::One(b"https://example.com.evil.com"),
+            Refusal::OriginNotAllowed,
+        ),
+        (Header::One(b"null"), Refusal::OriginNotAllowed),
+        (
+            Header::One(b"http://app.example.com"),
+            Refusal::OriginNotAllowed,
+        ),
+        (Header::One(b""), Refusal::OriginNotAllowed),
+        (Header::Many, Refusal::Malformed(Malformed::SeveralOrigins)),
+        (
+            Header::One("https://é.example.com".as_bytes()),
+            Refusal::Malformed(Malformed::Origin),
+        ),
+        (
+            Header::One(b"https://app.example.com "),
+            Refusal::Malformed(Malformed::Origin),
+        ),
+        (
+            Header::One(b"https://a\x00.example.com"),
+            Refusal::Malformed(Malformed::Origin),
+        ),
+    ];
+    for (origin, refusal) in cases {
+        let request = simple(*origin);
+        let decision = policy.evaluate(&request);
+        assert_eq!(decision.refusal(), Some(*refusal), "{origin:?}");
+        assert!(!decision.is_allowed());
+        // The handler still runs; the response only varies.
+        assert_eq!(
+            headers(policy, &request),
+            pairs(&[("vary", "origin")]),
+            "{origin:?}"
+        );
+    }
+}
+
+#[test]
+fn preflights_allowed() {
+    let policy = list_policy();
+    let vary = "origin, access-control-request-method, access-control-request-headers";
+    let request = preflight(
+        b"https://app.example.com",
+        b"PUT",
+        Some(b"Content-Type,X-API-Key"),
+    );
+    let decision = policy.evaluate(&request);
+    assert_eq!(decision.preflight_status(), Some(204));
+    assert_eq!(
+        headers(policy, &request),
+        pairs(&[
+            ("access-control-allow-origin", "https://app.example.com"),
+            ("access-control-allow-credentials", "true"),
+            ("access-control-allow-methods", "GET, POST, PUT, PURGE"),
+            ("access-control-allow-headers", "content-type, x-api-key"),
+            ("access-control-max-age", "600"),
+            ("vary", vary),
+        ])
+    );
+    // No requested headers: no Allow-Headers.
+    let request = preflight(b"https://a.example.com", b"PURGE", None);
+    assert_eq!(
+        headers(policy, &request),
+        pairs(&[
+            ("access-control-allow-origin", "https://a.example.com"),
+            ("access-control-allow-credentials", "true"),
+            ("access-control-allow-methods", "GET, POST, PUT, PURGE"),
+            ("access-control-max-age", "600"),
+            ("vary", vary),
+        ])
+    );
+    // `headers = "*"` echoes the checked request list, which also covers `authorization`.
+    let request = preflight(
+        b"https://x.test",
+        b"GET",
+        Some(b"authorization, x-anything"),
+    );
+    assert_eq!(
+        headers(any_policy(), &request),
+        pairs(&[
+            ("access-control-allow-origin", "*"),
+            ("access-control-allow-methods", "GET, HEAD, POST"),
+            ("access-control-allow-headers", "authorization, x-anything"),
+            (
+                "vary",
+                "access-control-request-method, access-control-request-headers"
+            ),
+        ])
+    );
+}
+
+#[test]
+fn preflights_refused_carry_no_cors_header() {
+    let policy = list_policy();
+    let long = "a,".repeat(3000);
+    let many = "a,".repeat(100);
+    let cases: Vec<(Request<'_>, Refusal<'_>)> = vec![
+        (
+            preflight(b"https://evil.com", b"GET", None),
+            Refusal::OriginNotAllowed,
+        ),
+        (
+            preflight(b"https://app.example.com", b"DELETE", None),
+            Refusal::MethodNotAllowed("DELETE"),
+        ),
+        // Methods are case-sensitive: `put` is not `PUT`.
+        (
+            preflight(b"https://app.example.com", b"put", None),
+            Refusal::MethodNotAllowed("put"),
+        ),
+        (
+            preflight(
+                b"https://app.example.com",
+                b"PUT",
+                Some(b"content-type, x-foo"),
+            ),
+            Refusal::HeaderNotAllowed("x-foo"),
+        ),
+        (
+            preflight(b"https://app.example.com", b"P UT", None),
+            Refusal::Malformed(Malformed::RequestMethod),
+        ),
+        (
+            preflight(b"https://app.example.com", b"", None),
+            Refusal::Malformed(Malformed::RequestMethod),
+        ),
+        (
+            preflight(b"https://app.example.com", b"PUT", Some(b"x y")),
+            Refusal::Malformed(Malformed::RequestHeaders),
+        ),
+        (
+            preflight(b"https://app.example.com", b"PUT", Some(long.as_bytes())),
+            Refusal::Malformed(Malformed::RequestHeadersTooLong),
+        ),
+        (
+            preflight(b"https://app.example.com", b"PUT", Some(many.as_bytes())),
+            Refusal::Malformed(Malformed::TooManyRequestHeaders),
+        ),
+        (
+            Request {
+                request_method: Header::Many,
+                ..preflight(b"https://app.example.com", b"PUT", None)
+            },
+            Refusal::Malformed(Malformed::SeveralRequestMethods),
+        ),
+        (
+            Request {
+                request_headers: Header::Many,
+                ..preflight(b"https://app.example.com", b"PUT", None)
+            },
+            Refusal::Malformed(Malformed::SeveralRequestHeaders),
+        ),
+        (
+            Request {
+                request_private_network: Header::One(b"true"),
+                ..preflight(b"https://app.example.com", b"PUT", None)
+            },
+            Refusal::PrivateNetworkNotAllowed,
+        ),
+        (
+            Request {
+                origin: Header::Many,
+                ..preflight(b"https://app.example.com", b"PUT", None)
+            },
+            Refusal::Malformed(Malformed::SeveralOrigins),
+        ),
+    ];
+    for (request, refusal) in &cases {
+        let decision = policy.evaluate(request);
+        assert_eq!(decision.refusal(), Some(*refusal), "{request:?}");
+        assert_eq!(decision.preflight_status(), Some(403), "{request:?}");
+        let names: Vec<_> = decision.headers().map(|(n, _)| n).collect();
+        assert_eq!(names, [HeaderName::Vary], "{request:?}");
+    }
+}
+
+#[test]
+fn private_network_preflights() {
+    let policy = PolicyBuilder::new()
+        .allow_origins(["https://app.example.com"])
+        .allow_private_network()
+        .build()
+        .unwrap();
+    let asked = Request {
+        request_private_network: Header::One(b"true"),
+        ..preflight(b"https://app.example.com", b"GET", None)
+    };
+    assert_eq!(
+        headers(policy, &asked),
+        pairs(&[
+            ("access-control-allow-origin", "https://app.example.com"),
+            ("access-control-allow-methods", "GET, HEAD, POST"),
+            ("access-control-allow-private-network", "true"),
+            (
+                "vary",
+                "origin, access-control-request-method, access-control-request-headers, \
+                 access-control-request-private-network"
+            ),
+        ])
+    );
+    let not_asked = preflight(b"https://app.example.com", b"GET", None);
+    assert!(policy
+        .evaluate(&not_asked)
+        .header(HeaderName::AllowPrivateNetwork)
+        .is_none());
+}
+
+#[test]
+fn null_is_allowed_only_when_opted_in() {
+    let policy = PolicyBuilder::new()
+        .allow_origins(["null", "https://app.example.com"])
+        .dangerously_allow_null_origin()
+        .build()
+        .unwrap();
+    let request = simple(Header::One(b"null"));
+    assert_eq!(
+        headers(policy, &request),
+        pairs(&[("access-control-allow-origin", "null"), ("vary", "origin")])
+    );
+    assert!(PolicyBuilder::new()
+        .allow_origins(["null"])
+        .build()
+        .is_err());
+}
+
+#[test]
+fn refusals_read_as_log_lines() {
+    assert_eq!(Refusal::OriginNotAllowed.to_string(), "origin not allowed");
+    assert_eq!(
+        Refusal::MethodNotAllowed("PUT").to_string(),
+        "method PUT not allowed"
+    );
+    assert_eq!(
+        Refusal::HeaderNotAllowed("x-foo").to_string(),
+        "header x-foo not allowed"
+    );
+    assert_eq!(
+        Refusal::Malformed(Malformed::SeveralOrigins).to_string(),
+        "malformed request: several `Origin` headers"
+    );
+}

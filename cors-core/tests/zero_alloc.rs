@@ -1,0 +1,103 @@
+//! The byte-slice entry point allocates nothing, whether it allows or refuses.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use cors_core::{Header, PolicyBuilder, Request};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+#[test]
+fn evaluating_allocates_nothing() {
+    let origins: Vec<String> = (0..1000)
+        .map(|i| format!("https://site{i}.example.net"))
+        .collect();
+    let policy = PolicyBuilder::new()
+        .allow_origins(&origins)
+        .allow_origins(["https://*.example.com"])
+        .allow_methods(["GET", "PUT"])
+        .allow_headers(["content-type"])
+        .expose_headers(["x-request-id"])
+        .allow_credentials()
+        .max_age(60)
+        .build()
+        .unwrap();
+    let flood = ",".repeat(60_000);
+    let requests = [
+        Request {
+            method: b"GET",
+            origin: Header::One(b"https://site7.example.net"),
+            ..Request::default()
+        },
+        Request {
+            method: b"GET",
+            origin: Header::One(b"https://a.example.com"),
+            ..Request::default()
+        },
+        Request {
+            method: b"GET",
+            origin: Header::One(b"https://evil.com"),
+            ..Request::default()
+        },
+        Request {
+            method: b"GET",
+            ..Request::default()
+        },
+        Request {
+            method: b"OPTIONS",
+            origin: Header::One(b"https://site999.example.net"),
+            request_method: Header::One(b"PUT"),
+            request_headers: Header::One(b"content-type"),
+            request_private_network: Header::Absent,
+        },
+        Request {
+            method: b"OPTIONS",
+            origin: Header::One(b"https://site999.example.net"),
+            request_method: Header::One(b"DELETE"),
+            ..Request::default()
+        },
+        Request {
+            method: b"OPTIONS",
+            origin: Header::One(b"https://site1.example.net"),
+            request_method: Header::One(b"PUT"),
+            request_headers: Header::One(flood.as_bytes()),
+            request_private_network: Header::Absent,
+        },
+    ];
+    for request in &requests {
+        let mut seen = 0;
+        let count = allocations(|| {
+            let decision = policy.evaluate(request);
+            seen = decision
+                .headers()
+                .map(|(_, v)| v.as_bytes().len())
+                .sum::<usize>();
+            std::hint::black_box(decision.refusal());
+        });
+        assert_eq!(count, 0, "{request:?}");
+        std::hint::black_box(seen);
+    }
+}
