@@ -1,0 +1,35 @@
+//! The `#[derive(Cors)]` macro of `cors-core`, which documents it: parse the `#[cors(...)]`
+//! attribute, validate it with `cors-rules`, expand it to a `static` policy.
+
+mod errors;
+mod expand;
+mod parse;
+mod validate;
+
+use proc_macro::TokenStream;
+use syn::{parse_macro_input, DeriveInput};
+
+/// Implements `cors_core::CorsPolicy` from a `#[cors(...)]` attribute; see `cors_core::Cors`.
+#[proc_macro_derive(Cors, attributes(cors))]
+pub fn derive_cors(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    derive(&input).into()
+}
+
+/// The whole pipeline over `proc_macro2` tokens: the impl, or every error and a fallback impl.
+fn derive(input: &DeriveInput) -> proc_macro2::TokenStream {
+    let mut errors = errors::Errors::default();
+    let attr = parse::parse_input(input, &mut errors);
+    let policy = validate::validate(&attr, &mut errors);
+    match errors.finish() {
+        Ok(()) => expand::derive(input, &policy),
+        Err(error) => {
+            let mut tokens = error.into_compile_error();
+            tokens.extend(expand::fallback(input));
+            tokens
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,663 @@
+//! `#[cors(...)]` tokens -> [`Attr`], a typed policy that keeps the span of every token it came from.
+//!
+//! The parser works on token trees rather than on a `syn` grammar so that it can recover after a
+//! malformed entry (skip to the next top-level `,`) and report every mistake in one pass; it never
+//! panics, whatever the tokens.
+
+use crate::errors::{with_help, Errors};
+use proc_macro2::{Delimiter, Group, Ident, Punct, Span, TokenStream, TokenTree};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Lit, LitStr, Meta};
+
+/// Every key of `#[cors(...)]`.
+pub(crate) const KEYS: [&str; 10] = [
+    "origins",
+    "methods",
+    "headers",
+    "expose",
+    "credentials",
+    "max_age",
+    "private_network",
+    "dangerously_allow_null_origin",
+    "dangerously_allow_insecure_origins",
+    "dangerously_allow_public_suffix_wildcards",
+];
+
+/// The contents of `#[cors(...)]`. A key whose value could not be read is present with `value: None`,
+/// so that it is neither reported missing nor checked further.
+pub(crate) struct Attr {
+    /// The `cors` of `#[cors(...)]`: where errors about the attribute as a whole point.
+    pub span: Span,
+    pub origins: Option<Entry<StrList>>,
+    pub methods: Option<Entry<List<Method>>>,
+    pub headers: Option<Entry<StrList>>,
+    pub expose: Option<Entry<StrList>>,
+    pub credentials: Option<Ident>,
+    pub max_age: Option<Entry<MaxAge>>,
+    pub private_network: Option<Ident>,
+    pub allow_null_origin: Option<Ident>,
+    pub allow_insecure_origins: Option<Ident>,
+    pub allow_public_suffix_wildcards: Option<Ident>,
+}
+
+/// `key = value`.
+pub(crate) struct Entry<T> {
+    pub key: Ident,
+    pub value: Option<T>,
+}
+
+/// `"*"` or `["a", "b"]`.
+pub(crate) enum StrList {
+    Any(LitStr),
+    Items(List<LitStr>),
+}
+
+/// `[a, b, c]`: the entries that could be read, in order.
+pub(crate) struct List<T> {
+    /// The brackets, for errors about the list as a whole (`[]`).
+    pub span: Span,
+    pub items: Vec<T>,
+    /// False if some entry could not be read (and was reported): the list is then not judged whole.
+    pub complete: bool,
+}
+
+/// An entry of `methods`.
+pub(crate) enum Method {
+    /// `GET`: a standard method written as an identifier.
+    Ident(Ident),
+    /// `"PURGE"`.
+    Str(LitStr),
+}
+
+impl Method {
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Method::Ident(ident) => unraw(ident),
+            Method::Str(lit) => lit.value(),
+        }
+    }
+
+    pub(crate) fn span(&self) -> Span {
+        match self {
+            Method::Ident(ident) => ident.span(),
+            Method::Str(lit) => lit.span(),
+        }
+    }
+}
+
+/// `max_age = 600` (or `-5`, which validation refuses).
+pub(crate) struct MaxAge {
+    pub seconds: i64,
+    /// The value's tokens (`-` and the literal), for a span covering both.
+    pub tokens: TokenStream,
+}
+
+impl Attr {
+    fn empty(span: Span) -> Self {
+        Attr {
+            span,
+            origins: None,
+            methods: None,
+            headers: None,
+            expose: None,
+            credentials: None,
+            max_age: None,
+            private_network: None,
+            allow_null_origin: None,
+            allow_insecure_origins: None,
+            allow_public_suffix_wildcards: None,
+        }
+    }
+}
+
+/// Finds and reads the one `#[cors(...)]` of the derive input. Always returns an `Attr` (empty when
+/// there is none) so that validation can still run and report its own findings.
+pub(crate) fn parse_input(input: &DeriveInput, errors: &mut Errors) -> Attr {
+    if let Data::Union(data) = &input.data {
+        errors.at(
+            data.union_token.span,
+            with_help(
+                "`#[derive(Cors)]` is for structs and enums, not unions",
+                "the policy does not depend on the fields: derive it on a unit struct such as `struct Api;`",
+            ),
+        );
+    }
+    check_misplaced(input, errors);
+    let mut attrs = input
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cors"));
+    let Some(attr) = attrs.next() else {
+        errors.at(
+            input.ident.span(),
+            with_help(
+                "missing `#[cors(...)]` attribute",
+                "add the policy below `#[derive(Cors)]`, as in `#[cors(origins = [\"https://app.example.com\"])]`",
+            ),
+        );
+        return Attr::empty(input.ident.span());
+    };
+    for extra in attrs {
+        errors.at(
+            extra.path().span(),
+            with_help(
+                "a second `#[cors(...)]` attribute",
+                "put every key in one `#[cors(...)]`",
+            ),
+        );
+    }
+    let span = attr.path().span();
+    match &attr.meta {
+        Meta::List(list) => parse_attr_tokens(list.tokens.clone(), span, errors),
+        _ => {
+            errors.spanned(
+                attr,
+                with_help(
+                    "expected `#[cors(...)]`",
+                    "write the policy in parentheses, as in `#[cors(origins = [\"https://app.example.com\"])]`",
+                ),
+            );
+            Attr::empty(span)
+        }
+    }
+}
+
+/// `#[cors]` is a helper attribute of the derive, so rustc accepts it on fields and variants too;
+/// there it would be silently ignored.
+fn check_misplaced(input: &DeriveInput, errors: &mut Errors) {
+    let fields: Vec<&Fields> = match &input.data {
+        Data::Struct(data) => vec![&data.fields],
+        Data::Enum(data) => {
+            for variant in &data.variants {
+                report_misplaced(&variant.attrs, "a variant", errors);
+            }
+            data.variants.iter().map(|v| &v.fields).collect()
+        }
+        Data::Union(data) => {
+            for field in &data.fields.named {
+                report_misplaced(&field.attrs, "a field", errors);
+            }
+            Vec::new()
+        }
+    };
+    for field in fields.into_iter().flatten() {
+        report_misplaced(&field.attrs, "a field", errors);
+    }
+}
+
+fn report_misplaced(attrs: &[syn::Attribute], place: &str, errors: &mut Errors) {
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("cors")) {
+        errors.spanned(
+            attr,
+            with_help(
+                format!("`#[cors(...)]` belongs on the type, not on {place}"),
+                "move it below `#[derive(Cors)]`",
+            ),
+        );
+    }
+}
+
+/// The attribute parser as a plain function over tokens: the contents of `#[cors(...)]`, all errors
+/// combined.
+#[cfg(test)]
+pub(crate) fn parse_attr(tokens: TokenStream) -> Result<Attr, syn::Error> {
+    let mut errors = Errors::default();
+    let attr = parse_attr_tokens(tokens, Span::call_site(), &mut errors);
+    errors.finish().map(|()| attr)
+}
+
+/// Reads the contents of `#[cors(...)]`, reporting every malformed entry and going on with the next.
+pub(crate) fn parse_attr_tokens(tokens: TokenStream, span: Span, errors: &mut Errors) -> Attr {
+    let mut attr = Attr::empty(span);
+    let tokens = flatten(tokens);
+    let (entries, _) = split_commas(&tokens, errors);
+    for entry in entries {
+        parse_entry(entry, &mut attr, errors);
+    }
+    if attr.origins.is_none() {
+        errors.at(
+            span,
+            with_help(
+                "missing `origins`: the policy must say which origins it allows",
+                "add `origins = [\"https://app.example.com\"]`, or `origins = \"*\"` to allow every origin",
+            ),
+        );
+    }
+    attr
+}
+
+/// One `key`, `key = value`, or a mistake.
+fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) {
+    let Some(TokenTree::Ident(key)) = tokens.first() else {
+        errors.spanned(
+            stream(tokens),
+            with_help(
+                "expected a key",
+                "write `key = value` or a flag, as in `origins = [\"https://app.example.com\"], credentials`",
+            ),
+        );
+        return;
+    };
+    // Read `max-age` whole, so that the suggestion can be `max_age`.
+    let mut name = unraw(key);
+    let mut len = 1;
+    while let [TokenTree::Punct(dash), TokenTree::Ident(next), ..] = &tokens[len..] {
+        if dash.as_char() != '-' {
+            break;
+        }
+        name.push('-');
+        name.push_str(&unraw(next));
+        len += 2;
+    }
+    let Some(known) = KEYS.iter().copied().find(|k| *k == name) else {
+        errors.spanned(stream(&tokens[..len]), unknown_key(&name));
+        return;
+    };
+    if is_set(attr, known) {
+        errors.at(
+            key.span(),
+            with_help(
+                format!("duplicate key `{known}`"),
+                "remove one of them: each key is given once",
+            ),
+        );
+        return;
+    }
+    let value = match &tokens[len..] {
+        [] => None,
+        [TokenTree::Punct(eq), value @ ..] if eq.as_char() == '=' => Some((eq, value)),
+        [other, ..] => {
+            let expected = if is_flag(known) { "`,`" } else { "`=`" };
+            errors.at(other.span(), format!("expected {expected} after `{known}`"));
+            set_malformed(attr, key, known);
+            return;
+        }
+    };
+    let key = key.clone();
+    match (known, value) {
+        ("origins" | "headers" | "expose" | "methods" | "max_age", None) => {
+            errors.at(
+                key.span(),
+                with_help(
+                    format!("`{known}` needs a value"),
+                    format!("write `{}`", example(known)),
+                ),
+            );
+            set_malformed(attr, &key, known);
+        }
+        ("origins", Some((eq, value))) => {
+            let value = parse_str_list(known, eq, value, errors);
+            attr.origins = Some(Entry { key, value });
+        }
+        ("headers", Some((eq, value))) => {
+            let value = parse_str_list(known, eq, value, errors);
+            attr.headers = Some(Entry { key, value });
+        }
+        ("expose", Some((eq, value))) => {
+            let value = parse_str_list(known, eq, value, errors);
+            attr.expose = Some(Entry { key, value });
+        }
+        ("methods", Some((eq, value))) => {
+            let value = parse_methods(eq, value, errors);
+            attr.methods = Some(Entry { key, value });
+        }
+        ("max_age", Some((eq, value))) => {
+            let value = parse_max_age(eq, value, errors);
+            attr.max_age = Some(Entry { key, value });
+        }
+        (flag, Some((eq, value))) => {
+            let mut tokens = stream(std::slice::from_ref(&TokenTree::Punct(eq.clone())));
+            tokens.extend(stream(value));
+            errors.spanned(
+                tokens,
+                with_help(
+                    format!("`{flag}` is a flag and takes no value"),
+                    format!("write `{flag}` alone to turn it on, or remove it to leave it off"),
+                ),
+            );
+            // `credentials = false` most likely meant "off": do not judge the policy as if it were on.
+            if !matches!(value, [TokenTree::Ident(v)] if v == "false") {
+                set_flag(attr, key, flag);
+            }
+        }
+        (flag, None) => set_flag(attr, key, flag),
+    }
+}
+
+fn is_flag(key: &str) -> bool {
+    !matches!(
+        key,
+        "origins" | "methods" | "headers" | "expose" | "max_age"
+    )
+}
+
+fn is_set(attr: &Attr, key: &str) -> bool {
+    match key {
+        "origins" => attr.origins.is_some(),
+        "methods" => attr.methods.is_some(),
+        "headers" => attr.headers.is_some(),
+        "expose" => attr.expose.is_some(),
+        "max_age" => attr.max_age.is_some(),
+        "credentials" => attr.credentials.is_some(),
+        "private_network" => attr.private_network.is_some(),
+        "dangerously_allow_null_origin" => attr.allow_null_origin.is_some(),
+        "dangerously_allow_insecure_origins" => attr.allow_insecure_origins.is_some(),
+        "dangerously_allow_public_suffix_wildcards" => attr.allow_public_suffix_wildcards.is_some(),
+        _ => false,
+    }
+}
+
+fn set_flag(attr: &mut Attr, key: Ident, flag: &str) {
+    let slot = match flag {
+        "credentials" => &mut attr.credentials,
+        "private_network" => &mut attr.private_network,
+        "dangerously_allow_null_origin" => &mut attr.allow_null_origin,
+        "dangerously_allow_insecure_origins" => &mut attr.allow_insecure_origins,
+        "dangerously_allow_public_suffix_wildcards" => &mut attr.allow_public_suffix_wildcards,
+        _ => return,
+    };
+    *slot = Some(key);
+}
+
+/// Marks `key` as given but unreadable (already reported).
+fn set_malformed(attr: &mut Attr, key: &Ident, known: &str) {
+    let key = key.clone();
+    match known {
+        "origins" => attr.origins = Some(Entry { key, value: None }),
+        "headers" => attr.headers = Some(Entry { key, value: None }),
+        "expose" => attr.expose = Some(Entry { key, value: None }),
+        "methods" => attr.methods = Some(Entry { key, value: None }),
+        "max_age" => attr.max_age = Some(Entry { key, value: None }),
+        flag => set_flag(attr, key, flag),
+    }
+}
+
+fn example(key: &str) -> &'static str {
+    match key {
+        "origins" => "origins = [\"https://app.example.com\"]",
+        "methods" => "methods = [GET, POST, \"PURGE\"]",
+        "headers" => "headers = [\"content-type\"]",
+        "expose" => "expose = [\"x-request-id\"]",
+        _ => "max_age = 600",
+    }
+}
+
+/// `"*"` or a list of strings.
+fn parse_str_list(
+    key: &str,
+    eq: &Punct,
+    value: &[TokenTree],
+    errors: &mut Errors,
+) -> Option<StrList> {
+    match value {
+        [] => {
+            errors.at(
+                eq.span(),
+                with_help(
+                    "expected a value after `=`",
+                    format!("write `{}`", example(key)),
+                ),
+            );
+            None
+        }
+        [TokenTree::Group(group)] if group.delimiter() == Delimiter::Bracket => {
+            let expected = with_help("expected a string", format!("write `{}`", example(key)));
+            let list = parse_list(group, &expected, errors, |tokens| match tokens {
+                [TokenTree::Literal(lit)] => str_lit(lit),
+                _ => None,
+            });
+            Some(StrList::Items(list))
+        }
+        [TokenTree::Literal(lit)] if str_lit(lit).is_some() => {
+            let lit = str_lit(lit)?;
+            if lit.value() == "*" {
+                return Some(StrList::Any(lit));
+            }
+            errors.at(
+                lit.span(),
+                with_help(
+                    format!("`{key}` takes `\"*\"` or a list, even of one entry"),
+                    format!("write `{key} = [{}]`", lit.token()),
+                ),
+            );
+            let span = lit.span();
+            Some(StrList::Items(List {
+                span,
+                items: vec![lit],
+                complete: true,
+            }))
+        }
+        _ => {
+            errors.spanned(
+                stream(value),
+                with_help(
+                    "expected `\"*\"` or a list of strings",
+                    format!("write `{}`, or `{key} = \"*\"` to allow any", example(key)),
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// `[GET, "PURGE"]`.
+fn parse_methods(eq: &Punct, value: &[TokenTree], errors: &mut Errors) -> Option<List<Method>> {
+    match value {
+        [TokenTree::Group(group)] if group.delimiter() == Delimiter::Bracket => {
+            let expected = with_help(
+                "expected a method",
+                "write a standard method as an identifier (`GET`) and any other as a string (`\"PURGE\"`)",
+            );
+            Some(parse_list(
+                group,
+                &expected,
+                errors,
+                |tokens| match tokens {
+                    [TokenTree::Ident(ident)] => Some(Method::Ident(ident.clone())),
+                    [TokenTree::Literal(lit)] => str_lit(lit).map(Method::Str),
+                    _ => None,
+                },
+            ))
+        }
+        [] => {
+            errors.at(
+                eq.span(),
+                with_help(
+                    "expected a value after `=`",
+                    format!("write `{}`", example("methods")),
+                ),
+            );
+            None
+        }
+        _ => {
+            errors.spanned(
+                stream(value),
+                with_help(
+                    "expected a list of methods",
+                    format!("write `{}`", example("methods")),
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// `[a, b, c]` with `item` reading one entry. An entry it cannot read is reported with `expected`
+/// and left out, and the list is marked incomplete.
+fn parse_list<T>(
+    group: &Group,
+    expected: &str,
+    errors: &mut Errors,
+    item: impl Fn(&[TokenTree]) -> Option<T>,
+) -> List<T> {
+    let tokens = flatten(group.stream());
+    let (entries, mut complete) = split_commas(&tokens, errors);
+    let mut items = Vec::new();
+    for entry in entries {
+        match item(entry) {
+            Some(value) => items.push(value),
+            None => {
+                errors.spanned(stream(entry), expected);
+                complete = false;
+            }
+        }
+    }
+    List {
+        span: group.span(),
+        items,
+        complete,
+    }
+}
+
+fn str_lit(lit: &proc_macro2::Literal) -> Option<LitStr> {
+    match Lit::new(lit.clone()) {
+        Lit::Str(s) if s.suffix().is_empty() => Some(s),
+        _ => None,
+    }
+}
+
+/// `600`, or `-5` (two tokens), read as whole seconds. Values beyond `i64` saturate, which the
+/// range rule then refuses like any other too-large value.
+fn parse_max_age(eq: &Punct, value: &[TokenTree], errors: &mut Errors) -> Option<MaxAge> {
+    let (minus, lit) = match value {
+        [TokenTree::Literal(lit)] => (false, lit),
+        [TokenTree::Punct(p), TokenTree::Literal(lit)] if p.as_char() == '-' => (true, lit),
+        [] => {
+            errors.at(
+                eq.span(),
+                with_help("expected a value after `=`", "write `max_age = 600`"),
+            );
+            return None;
+        }
+        _ => {
+            errors.spanned(stream(value), max_age_error());
+            return None;
+        }
+    };
+    let Lit::Int(int) = Lit::new(lit.clone()) else {
+        errors.spanned(stream(value), max_age_error());
+        return None;
+    };
+    if !int.suffix().is_empty() {
+        errors.spanned(stream(value), max_age_error());
+        return None;
+    }
+    let digits = int.base10_digits();
+    let magnitude: i64 = digits.trim_start_matches('-').parse().unwrap_or(i64::MAX);
+    let negative = minus != digits.starts_with('-');
+    let seconds = if negative { -magnitude } else { magnitude };
+    Some(MaxAge {
+        seconds,
+        tokens: stream(value),
+    })
+}
+
+fn max_age_error() -> String {
+    with_help(
+        "`max_age` is a whole number of seconds",
+        "write an integer without suffix, as in `max_age = 600`",
+    )
+}
+
+fn unknown_key(name: &str) -> String {
+    let expected: Vec<String> = KEYS.iter().map(|k| format!("`{k}`")).collect();
+    let mut message = format!(
+        "unknown key `{name}`, expected one of {}",
+        expected.join(", ")
+    );
+    if let Some(key) = suggest(name) {
+        message.push_str(&format!(" (did you mean `{key}`?)"));
+    }
+    message
+}
+
+/// The key `name` is most likely a typo of, if any is close enough. Also undoes the spellings of
+/// other CORS libraries (`allow_origins`, `expose_headers`, `max-age`).
+fn suggest(name: &str) -> Option<&'static str> {
+    let name = name.to_ascii_lowercase().replace('-', "_");
+    let stripped = name
+        .strip_prefix("allowed_")
+        .or_else(|| name.strip_prefix("allow_"))
+        .or_else(|| name.strip_prefix("supports_"))
+        .unwrap_or(&name);
+    let stripped = stripped
+        .strip_suffix("_headers")
+        .filter(|s| s.starts_with("expose"))
+        .unwrap_or(stripped);
+    KEYS.iter()
+        .map(|key| (distance(&name, key).min(distance(stripped, key)), *key))
+        .filter(|(d, key)| *d <= (key.len() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, key)| key)
+}
+
+/// Levenshtein distance over bytes.
+fn distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// The token trees of `tokens`, with the invisible groups of `macro_rules!` fragments opened.
+fn flatten(tokens: TokenStream) -> Vec<TokenTree> {
+    let mut out = Vec::new();
+    let mut stack = vec![tokens.into_iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            None => {
+                stack.pop();
+            }
+            Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::None => {
+                stack.push(group.stream().into_iter());
+            }
+            Some(tree) => out.push(tree),
+        }
+    }
+    out
+}
+
+/// Splits at top-level commas, allowing one trailing comma. Reports (and skips) empty entries and
+/// returns whether there was none.
+fn split_commas<'a>(tokens: &'a [TokenTree], errors: &mut Errors) -> (Vec<&'a [TokenTree]>, bool) {
+    let mut parts = Vec::new();
+    let mut clean = true;
+    let mut start = 0;
+    for (i, tree) in tokens.iter().enumerate() {
+        if matches!(tree, TokenTree::Punct(p) if p.as_char() == ',') {
+            if i == start {
+                errors.at(tree.span(), with_help("unexpected `,`", "remove it"));
+                clean = false;
+            } else {
+                parts.push(&tokens[start..i]);
+            }
+            start = i + 1;
+        }
+    }
+    if start < tokens.len() {
+        parts.push(&tokens[start..]);
+    }
+    (parts, clean)
+}
+
+fn stream(tokens: &[TokenTree]) -> TokenStream {
+    tokens.iter().cloned().collect()
+}
+
+pub(crate) fn unraw(ident: &Ident) -> String {
+    let name = ident.to_string();
+    match name.strip_prefix("r#") {
+        Some(name) => name.to_owned(),
+        None => name,
+    }
+}

@@ -1,0 +1,210 @@
+//! [`Attr`] -> [`Policy`]: every rule of `cors_rules::check_policy`, each violation turned into an
+//! error on the exact token it concerns, plus the few rules that only exist in the macro's syntax.
+
+use crate::errors::{with_help, Errors};
+use crate::parse::{Attr, Entry, List, Method, StrList};
+use cors_rules::{check_max_age, check_method, check_policy, PolicyInput, Site, STANDARD_METHODS};
+use proc_macro2::Span;
+
+/// A policy as checked, ready for expansion (meaningful only if no error was reported).
+pub(crate) struct Policy {
+    pub origins: Names,
+    /// `None`: the default `GET, HEAD, POST`.
+    pub methods: Option<Vec<String>>,
+    pub headers: Names,
+    pub expose: Names,
+    pub credentials: bool,
+    pub max_age: Option<u32>,
+    pub private_network: bool,
+}
+
+/// `"*"` or a list, as written.
+pub(crate) enum Names {
+    Any,
+    List(Vec<String>),
+}
+
+impl Names {
+    fn as_rule<'a>(&self, refs: &'a [&'a str]) -> cors_rules::List<'a> {
+        match self {
+            Names::Any => cors_rules::List::Any,
+            Names::List(_) => cors_rules::List::Items(refs),
+        }
+    }
+
+    fn refs(&self) -> Vec<&str> {
+        match self {
+            Names::Any => Vec::new(),
+            Names::List(names) => names.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// Applies every rule and reports every violation into `errors`.
+pub(crate) fn validate(attr: &Attr, errors: &mut Errors) -> Policy {
+    let origins = names(&attr.origins);
+    let headers = names(&attr.headers);
+    let expose = names(&attr.expose);
+    let methods = attr
+        .methods
+        .as_ref()
+        .and_then(|entry| entry.value.as_ref())
+        .map(|list| list.items.iter().map(Method::name).collect::<Vec<_>>());
+
+    let (origin_refs, header_refs, expose_refs) = (origins.refs(), headers.refs(), expose.refs());
+    let method_refs: Option<Vec<&str>> = methods
+        .as_ref()
+        .map(|m| m.iter().map(String::as_str).collect());
+    let input = PolicyInput {
+        origins: origins.as_rule(&origin_refs),
+        methods: method_refs.as_deref(),
+        headers: headers.as_rule(&header_refs),
+        expose: expose.as_rule(&expose_refs),
+        credentials: attr.credentials.is_some(),
+        max_age: max_age(attr),
+        allow_null_origin: attr.allow_null_origin.is_some(),
+        allow_insecure_origins: attr.allow_insecure_origins.is_some(),
+        allow_public_suffix_wildcards: attr.allow_public_suffix_wildcards.is_some(),
+    };
+
+    let mut found: Vec<(Site, syn::Error)> = Vec::new();
+    check_policy(&input, &mut |site, violation| {
+        // A list with an unreadable entry (already reported) is not judged empty.
+        let incomplete = match site {
+            Site::Origins => !is_complete(&attr.origins),
+            Site::Methods => !attr
+                .methods
+                .as_ref()
+                .is_some_and(|e| e.value.as_ref().is_some_and(|l| l.complete)),
+            _ => false,
+        };
+        if !incomplete {
+            found.push((
+                site,
+                error_at(attr, site, with_help(violation, violation.fix())),
+            ));
+        }
+    });
+    check_method_idents(attr, &mut found);
+    // Report in the order the keys are documented (stable: a conflict's two sides stay in order).
+    found.sort_by_key(|(site, _)| *site);
+    for (_, error) in found {
+        errors.push(error);
+    }
+
+    Policy {
+        max_age: input
+            .max_age
+            .and_then(|seconds| check_max_age(seconds).ok()),
+        credentials: input.credentials,
+        private_network: attr.private_network.is_some(),
+        origins,
+        methods,
+        headers,
+        expose,
+    }
+}
+
+/// Identifiers are for the standard methods, so that `methods = [GET, PSOT]` is caught; any other
+/// method is a string, which says "I mean this extension method" (macro syntax, not a CORS rule).
+/// Rules about the name itself (`get`, `TRACE`) are `check_method`'s, reported by `check_policy`.
+fn check_method_idents(attr: &Attr, found: &mut Vec<(Site, syn::Error)>) {
+    let Some(List { items, .. }) = attr.methods.as_ref().and_then(|e| e.value.as_ref()) else {
+        return;
+    };
+    for (i, method) in items.iter().enumerate() {
+        let Method::Ident(ident) = method else {
+            continue;
+        };
+        let name = method.name();
+        if check_method(&name).is_ok() && !STANDARD_METHODS.contains(&name.as_str()) {
+            let message = with_help(
+                format!("`{name}` is not a standard method"),
+                format!("use a string for extension methods: `\"{name}\"`"),
+            );
+            found.push((Site::Method(i), syn::Error::new(ident.span(), message)));
+        }
+    }
+}
+
+fn names(entry: &Option<Entry<StrList>>) -> Names {
+    match entry.as_ref().and_then(|e| e.value.as_ref()) {
+        Some(StrList::Any(_)) => Names::Any,
+        Some(StrList::Items(list)) => {
+            Names::List(list.items.iter().map(|lit| lit.value()).collect())
+        }
+        None => Names::List(Vec::new()),
+    }
+}
+
+fn is_complete(entry: &Option<Entry<StrList>>) -> bool {
+    match entry.as_ref().and_then(|e| e.value.as_ref()) {
+        Some(StrList::Any(_)) => true,
+        Some(StrList::Items(list)) => list.complete,
+        None => false,
+    }
+}
+
+fn max_age(attr: &Attr) -> Option<i64> {
+    attr.max_age.as_ref()?.value.as_ref().map(|m| m.seconds)
+}
+
+/// The error for a violation at `site`, on the token `site` names.
+fn error_at(attr: &Attr, site: Site, message: String) -> syn::Error {
+    let span = match site {
+        Site::OriginsAny => any_span(&attr.origins),
+        Site::Origins => list_span(&attr.origins),
+        Site::Origin(i) => item_span(&attr.origins, i),
+        Site::Methods => attr
+            .methods
+            .as_ref()
+            .and_then(|e| Some(e.value.as_ref()?.span)),
+        Site::Method(i) => attr
+            .methods
+            .as_ref()
+            .and_then(|e| Some(e.value.as_ref()?.items.get(i)?.span())),
+        Site::HeadersAny => any_span(&attr.headers),
+        Site::Header(i) => item_span(&attr.headers, i),
+        Site::ExposeAny => any_span(&attr.expose),
+        Site::Expose(i) => item_span(&attr.expose, i),
+        Site::Credentials => attr.credentials.as_ref().map(|c| c.span()),
+        Site::MaxAge => match attr.max_age.as_ref().and_then(|e| e.value.as_ref()) {
+            Some(max_age) => return syn::Error::new_spanned(&max_age.tokens, message),
+            None => None,
+        },
+        _ => None,
+    };
+    // Failing a token, point at the key the violation is about.
+    let key = match site {
+        Site::OriginsAny | Site::Origins | Site::Origin(_) => {
+            attr.origins.as_ref().map(|e| e.key.span())
+        }
+        Site::Methods | Site::Method(_) => attr.methods.as_ref().map(|e| e.key.span()),
+        Site::HeadersAny | Site::Header(_) => attr.headers.as_ref().map(|e| e.key.span()),
+        Site::ExposeAny | Site::Expose(_) => attr.expose.as_ref().map(|e| e.key.span()),
+        Site::MaxAge => attr.max_age.as_ref().map(|e| e.key.span()),
+        _ => None,
+    };
+    syn::Error::new(span.or(key).unwrap_or(attr.span), message)
+}
+
+fn any_span(entry: &Option<Entry<StrList>>) -> Option<Span> {
+    match entry.as_ref()?.value.as_ref()? {
+        StrList::Any(lit) => Some(lit.span()),
+        StrList::Items(_) => None,
+    }
+}
+
+fn list_span(entry: &Option<Entry<StrList>>) -> Option<Span> {
+    match entry.as_ref()?.value.as_ref()? {
+        StrList::Items(list) => Some(list.span),
+        StrList::Any(_) => None,
+    }
+}
+
+fn item_span(entry: &Option<Entry<StrList>>, i: usize) -> Option<Span> {
+    match entry.as_ref()?.value.as_ref()? {
+        StrList::Items(list) => Some(list.items.get(i)?.span()),
+        StrList::Any(_) => None,
+    }
+}
