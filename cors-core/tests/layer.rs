@@ -1,0 +1,223 @@
+//! `CorsLayer` in process, over a counting inner service whose futures are ready at once.
+#![cfg(feature = "tower")]
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use cors_core::{CorsLayer, CorsPolicy, Policy, PolicyBuilder};
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use tower_layer::Layer;
+use tower_service::Service;
+
+struct Api;
+
+impl CorsPolicy for Api {
+    fn policy() -> &'static Policy<'static> {
+        static POLICY: std::sync::OnceLock<&'static Policy<'static>> = std::sync::OnceLock::new();
+        POLICY.get_or_init(|| {
+            PolicyBuilder::new()
+                .allow_origins(["https://app.example.com", "https://*.example.com"])
+                .allow_methods(["GET", "PUT"])
+                .allow_headers(["x-api-key"])
+                .expose_headers(["x-request-id"])
+                .allow_credentials()
+                .build()
+                .unwrap()
+        })
+    }
+}
+
+/// A handler that counts its calls and sets its own `Vary` and a body.
+#[derive(Clone, Default)]
+struct Handler {
+    calls: Arc<AtomicUsize>,
+}
+
+impl Service<Request<String>> for Handler {
+    type Response = Response<String>;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Response<String>, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<String>) -> Self::Future {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let mut response = Response::new(format!("echo: {}", request.body()));
+        response
+            .headers_mut()
+            .insert("vary", HeaderValue::from_static("accept-encoding"));
+        std::future::ready(Ok(response))
+    }
+}
+
+fn send(handler: &Handler, request: Request<String>) -> Response<String> {
+    let mut service = CorsLayer::<Api>::new().layer(handler.clone());
+    let mut future = pin!(service.call(request));
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(Ok(response)) => response,
+        Poll::Ready(Err(never)) => match never {},
+        Poll::Pending => panic!("the inner service is always ready"),
+    }
+}
+
+fn request(method: Method, headers: &[(&'static str, &'static str)]) -> Request<String> {
+    let mut request = Request::builder()
+        .method(method)
+        .uri("/api")
+        .body("body".to_owned())
+        .unwrap();
+    for (name, value) in headers {
+        request
+            .headers_mut()
+            .append(*name, HeaderValue::from_static(value));
+    }
+    request
+}
+
+fn values<'a>(headers: &'a HeaderMap, name: &str) -> Vec<&'a str> {
+    headers
+        .get_all(name)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn actual_requests_are_decorated_and_vary_is_merged() {
+    let handler = Handler::default();
+    let response = send(
+        &handler,
+        request(Method::GET, &[("origin", "https://api.example.com")]),
+    );
+    assert_eq!(handler.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(response.body(), "echo: body");
+    let headers = response.headers();
+    assert_eq!(
+        values(headers, "access-control-allow-origin"),
+        ["https://api.example.com"]
+    );
+    assert_eq!(
+        values(headers, "access-control-allow-credentials"),
+        ["true"]
+    );
+    assert_eq!(
+        values(headers, "access-control-expose-headers"),
+        ["x-request-id"]
+    );
+    assert_eq!(values(headers, "vary"), ["accept-encoding", "origin"]);
+}
+
+#[test]
+fn refused_origins_still_reach_the_handler_without_cors_headers() {
+    let handler = Handler::default();
+    let response = send(
+        &handler,
+        request(Method::GET, &[("origin", "https://example.com.evil.com")]),
+    );
+    assert_eq!(handler.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(response.status(), StatusCode::OK);
+    let cors: Vec<_> = response
+        .headers()
+        .keys()
+        .filter(|k| k.as_str().starts_with("access-control-"))
+        .collect();
+    assert!(cors.is_empty(), "{cors:?}");
+    assert_eq!(
+        values(response.headers(), "vary"),
+        ["accept-encoding", "origin"]
+    );
+}
+
+#[test]
+fn preflights_never_reach_the_handler() {
+    let handler = Handler::default();
+    let allowed = send(
+        &handler,
+        request(
+            Method::OPTIONS,
+            &[
+                ("origin", "https://app.example.com"),
+                ("access-control-request-method", "PUT"),
+                ("access-control-request-headers", "x-api-key"),
+            ],
+        ),
+    );
+    assert_eq!(allowed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(allowed.body(), "");
+    assert_eq!(
+        values(allowed.headers(), "access-control-allow-origin"),
+        ["https://app.example.com"]
+    );
+    assert_eq!(
+        values(allowed.headers(), "access-control-allow-methods"),
+        ["GET, PUT"]
+    );
+    assert_eq!(
+        values(allowed.headers(), "access-control-allow-headers"),
+        ["x-api-key"]
+    );
+    let refused = send(
+        &handler,
+        request(
+            Method::OPTIONS,
+            &[
+                ("origin", "https://app.example.com"),
+                ("access-control-request-method", "DELETE"),
+            ],
+        ),
+    );
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused
+        .headers()
+        .keys()
+        .all(|k| !k.as_str().starts_with("access-control-")));
+    assert_eq!(handler.calls.load(Ordering::SeqCst), 0);
+    // Two `Origin` headers: malformed, refused, and still not the handler's business.
+    let doubled = send(
+        &handler,
+        request(
+            Method::OPTIONS,
+            &[
+                ("origin", "https://app.example.com"),
+                ("origin", "https://evil.com"),
+                ("access-control-request-method", "GET"),
+            ],
+        ),
+    );
+    assert_eq!(doubled.status(), StatusCode::FORBIDDEN);
+    assert_eq!(handler.calls.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn refusals_are_reported() {
+    static REPORTED: AtomicUsize = AtomicUsize::new(0);
+    fn report(refusal: &cors_core::Refusal<'_>, parts: &http::request::Parts) {
+        assert_eq!(refusal.to_string(), "method DELETE not allowed");
+        assert_eq!(parts.method, Method::OPTIONS);
+        REPORTED.fetch_add(1, Ordering::SeqCst);
+    }
+    let mut service = CorsLayer::<Api>::new()
+        .on_refusal(report)
+        .layer(Handler::default());
+    let request = request(
+        Method::OPTIONS,
+        &[
+            ("origin", "https://app.example.com"),
+            ("access-control-request-method", "DELETE"),
+        ],
+    );
+    let future = pin!(service.call(request));
+    assert!(future
+        .poll(&mut Context::from_waker(Waker::noop()))
+        .is_ready());
+    assert_eq!(REPORTED.load(Ordering::SeqCst), 1);
+}
