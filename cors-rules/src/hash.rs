@@ -62,7 +62,7 @@ mod table {
             let candidate = fill(seed, size, origins);
             if best
                 .as_ref()
-                .map_or(true, |b| candidate.max_probes < b.max_probes)
+                .is_none_or(|b| candidate.max_probes < b.max_probes)
             {
                 let good_enough = candidate.max_probes <= 3;
                 best = Some(candidate);
