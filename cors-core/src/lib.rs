@@ -1,5 +1,92 @@
 //! CORS policies that the compiler checks, answered exactly as the Fetch standard expects, without
 //! allocating.
+//!
+//! Declare the policy next to the handler it protects; an unsafe or malformed policy does not
+//! compile, and a valid one becomes static tables plus a generated origin matcher.
+//!
+//! ```
+//! use cors_core::{Cors, CorsPolicy, Header, HeaderName, Request};
+//!
+//! #[derive(Cors)]
+//! #[cors(
+//!     origins = ["https://app.example.com", "https://*.example.com", "http://localhost:*"],
+//!     methods = [GET, POST, PUT, "PURGE"],
+//!     headers = ["content-type", "x-api-key"],
+//!     expose = ["x-request-id"],
+//!     credentials,
+//!     max_age = 600,
+//! )]
+//! struct Api;
+//!
+//! // A preflight from an allowed origin: answered without calling the handler.
+//! let preflight = Request {
+//!     method: b"OPTIONS",
+//!     origin: Header::One(b"https://shop.example.com"),
+//!     request_method: Header::One(b"PUT"),
+//!     request_headers: Header::One(b"content-type"),
+//!     ..Request::default()
+//! };
+//! let decision = Api::policy().evaluate(&preflight);
+//! assert_eq!(decision.preflight_status(), Some(204));
+//! let allow_origin = decision.header(HeaderName::AllowOrigin).unwrap();
+//! assert_eq!(allow_origin.as_bytes(), b"https://shop.example.com");
+//!
+//! // A look-alike origin gets no CORS header at all, and the reason is there for the logs.
+//! let hostile = Request {
+//!     method: b"GET",
+//!     origin: Header::One(b"https://example.com.evil.com"),
+//!     ..Request::default()
+//! };
+//! let decision = Api::policy().evaluate(&hostile);
+//! assert!(decision.header(HeaderName::AllowOrigin).is_none());
+//! assert_eq!(decision.refusal().unwrap().to_string(), "origin not allowed");
+//! ```
+//!
+//! With the `tower` feature, `CorsLayer::<Api>::new()` serves the policy in axum, hyper or tonic;
+//! the `http` feature (default) adapts [`Policy::evaluate`] to the `http` crate's types
+//! ([`http::read_request`], [`http::Decoration`]); without default features the crate is `no_std`
+//! and needs no allocator. [`PolicyBuilder`] (feature `alloc`) builds policies at start-up from
+//! configuration, under the same rules.
+//!
+//! # Keys of `#[cors(...)]`
+//!
+//! | key | value | default | meaning |
+//! |---|---|---|---|
+//! | `origins` | `["https://a.example", "https://*.example.com", "http://localhost:*"]` or `"*"` | required | origins allowed to read responses: exact serialized origins, `*` as the whole leftmost host label (one or more labels) or as the whole port, or any origin |
+//! | `methods` | `[GET, POST, "PURGE"]` | `GET, HEAD, POST` | methods a preflight may ask for; identifiers for standard methods, strings for others; case-sensitive |
+//! | `headers` | `["content-type"]` or `"*"` | none | request headers a preflight may ask for; case-insensitive |
+//! | `expose` | `["x-request-id"]` or `"*"` | none | response headers scripts may read |
+//! | `credentials` | flag | off | requests with cookies or HTTP authentication may read responses |
+//! | `max_age` | `0..=86400` | absent (browsers use 5 s) | seconds a browser may cache a preflight answer |
+//! | `private_network` | flag | off | answer Private Network Access preflights |
+//! | `dangerously_allow_null_origin` | flag | off | permit `"null"` in `origins` |
+//! | `dangerously_allow_insecure_origins` | flag | off | permit `http://` non-loopback origins with `credentials` |
+//! | `dangerously_allow_public_suffix_wildcards` | flag | off | permit `*.` before a public suffix (`*.github.io`) |
+//!
+//! # Compile errors
+//!
+//! Every error is reported at once, on the offending token, with a fix. The rules live in
+//! [`rules`] and are shared with [`PolicyBuilder`].
+//!
+//! | mistake | why it is refused |
+//! |---|---|
+//! | `origins = "*"` with `credentials` | browsers reject `Access-Control-Allow-Origin: *` with credentials |
+//! | `headers = "*"` or `expose = "*"` with `credentials` | with credentials browsers read `*` as a header named `*` |
+//! | origin without scheme, with a path, trailing `/`, query, fragment or userinfo | browsers never send one, so it would never match |
+//! | upper-case letters, `:443`/`:80` default port, leading zeros, port out of range | not how browsers serialize origins |
+//! | non-ASCII host | browsers send punycode (`xn--...`) |
+//! | `"*"` inside a list, empty list, duplicate | not a pattern / allows nothing / a mistake |
+//! | `"null"` without `dangerously_allow_null_origin` | sandboxed pages and attackers can all send `null` |
+//! | `https://*example.com`, `https://a.*.example.com` | `*` must be a whole leftmost label or the whole port |
+//! | `https://*.com`, `https://*.co.uk`, `https://*.github.io` | anyone can register a site under a public suffix |
+//! | `http://` non-loopback origin with `credentials` | anyone on the network path can impersonate it |
+//! | methods `CONNECT`, `TRACE`, `TRACK` | forbidden by Fetch: no script can send them |
+//! | method `get` | methods are case-sensitive and browsers send `GET` |
+//! | invalid method or header token, duplicates | not HTTP / a mistake |
+//! | headers `cookie`, `host`, `origin`, `content-length`, `sec-*`, `proxy-*`, ... | forbidden request headers: no script can set them |
+//! | expose `set-cookie`, `set-cookie2` | never readable by scripts |
+//! | `max_age` negative or above 86400 | no browser honours more |
+//! | unknown or repeated key, missing `#[cors]` or `origins`, a union | the attribute cannot be read |
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
