@@ -141,7 +141,7 @@ pub(crate) fn parse_input(input: &DeriveInput, errors: &mut Errors) -> Attr {
         errors.at(
             extra.path().span(),
             with_help(
-                "a second `#[cors(...)]` attribute",
+                "`#[cors(...)]` is given more than once",
                 "put every key in one `#[cors(...)]`",
             ),
         );
@@ -211,10 +211,12 @@ pub(crate) fn parse_attr_tokens(tokens: TokenStream, span: Span, errors: &mut Er
     let mut attr = Attr::empty(span);
     let tokens = flatten(tokens);
     let (entries, _) = split_commas(&tokens, errors);
+    let mut misspelt_origins = false;
     for entry in entries {
-        parse_entry(entry, &mut attr, errors);
+        misspelt_origins |= parse_entry(entry, &mut attr, errors) == Some("origins");
     }
-    if attr.origins.is_none() {
+    // `orgins = [...]` is already reported with its fix; "missing `origins`" would only repeat it.
+    if attr.origins.is_none() && !misspelt_origins {
         errors.at(
             span,
             with_help(
@@ -226,8 +228,8 @@ pub(crate) fn parse_attr_tokens(tokens: TokenStream, span: Span, errors: &mut Er
     attr
 }
 
-/// One `key`, `key = value`, or a mistake.
-fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) {
+/// One `key`, `key = value`, or a mistake. Returns the key an unknown key was taken for, if any.
+fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Option<&'static str> {
     let Some(TokenTree::Ident(key)) = tokens.first() else {
         errors.spanned(
             stream(tokens),
@@ -236,7 +238,7 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) {
                 "write `key = value` or a flag, as in `origins = [\"https://app.example.com\"], credentials`",
             ),
         );
-        return;
+        return None;
     };
     // Read `max-age` whole, so that the suggestion can be `max_age`.
     let mut name = unraw(key);
@@ -251,7 +253,7 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) {
     }
     let Some(known) = KEYS.iter().copied().find(|k| *k == name) else {
         errors.spanned(stream(&tokens[..len]), unknown_key(&name));
-        return;
+        return suggest(&name);
     };
     if is_set(attr, known) {
         errors.at(
@@ -261,7 +263,7 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) {
                 "remove one of them: each key is given once",
             ),
         );
-        return;
+        return None;
     }
     let value = match &tokens[len..] {
         [] => None,
@@ -270,7 +272,7 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) {
             let expected = if is_flag(known) { "`,`" } else { "`=`" };
             errors.at(other.span(), format!("expected {expected} after `{known}`"));
             set_malformed(attr, key, known);
-            return;
+            return None;
         }
     };
     let key = key.clone();
@@ -306,7 +308,7 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) {
             attr.max_age = Some(Entry { key, value });
         }
         (flag, Some((eq, value))) => {
-            let mut tokens = stream(std::slice::from_ref(&TokenTree::Punct(eq.clone())));
+            let mut tokens: TokenStream = std::iter::once(TokenTree::Punct(eq.clone())).collect();
             tokens.extend(stream(value));
             errors.spanned(
                 tokens,
@@ -322,6 +324,7 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) {
         }
         (flag, None) => set_flag(attr, key, flag),
     }
+    None
 }
 
 fn is_flag(key: &str) -> bool {

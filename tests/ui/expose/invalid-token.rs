@@ -1,0 +1,7 @@
+use cors_core::Cors;
+
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"], expose = ["x-request-id:"])]
+struct Api;
+
+fn main() {}

@@ -1,0 +1,10 @@
+use cors_core::Cors;
+
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"])]
+struct Api {
+    #[cors(credentials)]
+    name: &'static str,
+}
+
+fn main() {}

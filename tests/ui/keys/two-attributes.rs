@@ -1,0 +1,8 @@
+use cors_core::Cors;
+
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"])]
+#[cors(credentials)]
+struct Api;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use cors_core::Cors;
+
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"], max_age = 1.5)]
+struct Api;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use cors_core::Cors;
+
+#[derive(Cors)]
+#[cors(origins = ["http://localhost:65536"])]
+struct Api;
+
+fn main() {}
