@@ -275,6 +275,7 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
             return None;
         }
     };
+    let value = value.map(|(eq, value)| (eq, missing_comma(known, value, errors)));
     let key = key.clone();
     match (known, value) {
         ("origins" | "headers" | "expose" | "methods" | "max_age", None) => {
@@ -325,6 +326,27 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
         (flag, None) => set_flag(attr, key, flag),
     }
     None
+}
+
+/// A complete value followed by more tokens is most likely a missing `,` before the next key:
+/// reports that, and returns the value alone.
+fn missing_comma<'a>(key: &str, value: &'a [TokenTree], errors: &mut Errors) -> &'a [TokenTree] {
+    let len = match value {
+        [TokenTree::Punct(minus), TokenTree::Literal(_), ..] if minus.as_char() == '-' => 2,
+        [TokenTree::Literal(_) | TokenTree::Group(_), ..] => 1,
+        _ => return value,
+    };
+    if value.len() <= len || is_flag(key) {
+        return value;
+    }
+    errors.at(
+        value[len].span(),
+        with_help(
+            format!("expected `,` after the value of `{key}`"),
+            "separate the keys with `,`",
+        ),
+    );
+    &value[..len]
 }
 
 fn is_flag(key: &str) -> bool {

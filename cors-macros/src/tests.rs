@@ -294,6 +294,17 @@ fn every_mistake_is_reported_at_once() {
 }
 
 #[test]
+fn a_missing_comma_is_named() {
+    let errors = derive_errors("origins = [\"https://a.com\"] credentials");
+    assert_eq!(
+        errors,
+        ["expected `,` after the value of `origins`\n\nhelp: separate the keys with `,`"]
+    );
+    let errors = derive_errors("origins = \"*\", max_age = -5 methods = [GET]");
+    assert_eq!(errors.len(), 2, "{errors:?}"); // the comma, and the negative `max_age`
+}
+
+#[test]
 fn an_unreadable_list_is_not_also_reported_empty() {
     let errors = derive_errors("origins = [5]");
     assert_eq!(errors.len(), 1, "{errors:?}");
