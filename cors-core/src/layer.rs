@@ -49,6 +49,32 @@ impl<P: CorsPolicy> CorsLayer<P> {
     }
 }
 
+/// The type parameter of a [`CorsLayer`] serving a policy built at run time (see
+/// [`CorsLayer::from_policy`]).
+#[derive(Debug)]
+pub enum RuntimePolicy {}
+
+impl CorsLayer<RuntimePolicy> {
+    /// A layer applying a policy built at start-up, for instance by
+    /// [`PolicyBuilder`](crate::PolicyBuilder): served exactly like a derived one.
+    ///
+    /// ```
+    /// use cors_core::{CorsLayer, PolicyBuilder};
+    ///
+    /// let policy = PolicyBuilder::new().allow_origins(["https://app.example.com"]).build()?;
+    /// let layer = CorsLayer::from_policy(policy);
+    /// # let _ = layer;
+    /// # Ok::<(), cors_core::BuildError>(())
+    /// ```
+    pub fn from_policy(policy: &'static Policy<'static>) -> Self {
+        CorsLayer {
+            policy,
+            on_refusal: None,
+            _policy: PhantomData,
+        }
+    }
+}
+
 impl<P: CorsPolicy> Default for CorsLayer<P> {
     fn default() -> Self {
         Self::new()

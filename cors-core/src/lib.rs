@@ -119,7 +119,7 @@ pub use request::{Header, Request};
 pub use request_headers::{MAX_REQUEST_HEADERS, MAX_REQUEST_HEADERS_LEN};
 
 #[cfg(feature = "tower")]
-pub use layer::{CorsLayer, CorsService, OnRefusal, ResponseFuture};
+pub use layer::{CorsLayer, CorsService, OnRefusal, ResponseFuture, RuntimePolicy};
 
 /// The rules every policy must satisfy, as plain functions: the same ones `#[derive(Cors)]` applies
 /// at compile time.
