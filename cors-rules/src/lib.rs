@@ -18,7 +18,6 @@ mod origin;
 #[cfg(feature = "alloc")]
 mod policy;
 #[cfg(feature = "alloc")]
-#[path = "psl_stub.rs"]
 mod psl;
 mod token;
 mod violation;

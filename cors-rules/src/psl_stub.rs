@@ -1,4 +1,0 @@
-/// Temporary stand-in.
-pub fn is_public_suffix(domain: &str) -> bool {
-    matches!(domain, "com" | "co.uk" | "github.io" | "uk" | "io")
-}
