@@ -1,0 +1,114 @@
+//! What reached the API server: every request on the wire, and which ones a handler answered.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// One request as it arrived, before any CORS layer saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seen {
+    /// The method, as sent (`patch` stays lower case).
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The `Origin` header, if any.
+    pub origin: Option<String>,
+    /// The `Cookie` header, if any.
+    pub cookie: Option<String>,
+    /// `Access-Control-Request-Method`, on preflights.
+    pub request_method: Option<String>,
+    /// `Access-Control-Request-Headers`, on preflights.
+    pub request_headers: Option<String>,
+}
+
+/// The shared record of one API server; cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub struct RequestLog {
+    inner: Arc<Mutex<Entries>>,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    seen: Vec<Seen>,
+    /// `(method, path)` of every request a handler ran for.
+    handled: Vec<(String, String)>,
+}
+
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+impl RequestLog {
+    /// An empty log.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn entries(&self) -> MutexGuard<'_, Entries> {
+        // A panicking test thread must not hide the log from the others.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records a request as it arrived.
+    pub fn record(&self, method: &Method, path: &str, headers: &HeaderMap) {
+        self.entries().seen.push(Seen {
+            method: method.as_str().to_owned(),
+            path: path.to_owned(),
+            origin: header(headers, "origin"),
+            cookie: header(headers, "cookie"),
+            request_method: header(headers, "access-control-request-method"),
+            request_headers: header(headers, "access-control-request-headers"),
+        });
+    }
+
+    /// Records that a handler ran (so the request got past any CORS layer).
+    pub fn handled(&self, method: &Method, path: &str) {
+        self.entries()
+            .handled
+            .push((method.as_str().to_owned(), path.to_owned()));
+    }
+
+    /// Every request that arrived, in order.
+    pub fn seen_all(&self) -> Vec<Seen> {
+        self.entries().seen.clone()
+    }
+
+    /// Every request that arrived for `path`, in order.
+    pub fn seen(&self, path: &str) -> Vec<Seen> {
+        self.entries()
+            .seen
+            .iter()
+            .filter(|s| s.path == path)
+            .cloned()
+            .collect()
+    }
+
+    /// How many `method` requests arrived for `path` (`OPTIONS` counts preflights).
+    pub fn count(&self, method: &str, path: &str) -> usize {
+        self.seen(path)
+            .iter()
+            .filter(|s| s.method == method)
+            .count()
+    }
+
+    /// How many `method` requests for `path` a handler ran for.
+    pub fn handled_count(&self, method: &str, path: &str) -> usize {
+        self.entries()
+            .handled
+            .iter()
+            .filter(|(m, p)| m == method && p == path)
+            .count()
+    }
+}
+
+/// Axum middleware recording every request into the log in its state; put it outermost so that
+/// it also sees the preflights a CORS layer answers by itself.
+pub async fn record(State(log): State<RequestLog>, request: Request, next: Next) -> Response {
+    log.record(request.method(), request.uri().path(), request.headers());
+    next.run(request).await
+}
