@@ -6,6 +6,8 @@
 //! what the script could read ([`report`]) and what reached the server ([`log`]). A raw HTTP client
 //! ([`wire`]) checks response headers byte for byte where the browser cannot show them.
 
+#![warn(missing_docs)]
+
 pub mod chromium;
 pub mod log;
 pub mod report;

@@ -69,6 +69,14 @@ struct NotCached;
 struct AnyOrigin;
 
 #[derive(Cors)]
+#[cors(origins = ["http://127.0.0.1:*"], headers = "*", expose = "*")]
+struct AnyHeader;
+
+#[derive(Cors)]
+#[cors(origins = ["http://127.0.0.1:*"], methods = [GET, OPTIONS])]
+struct RealOptions;
+
+#[derive(Cors)]
 #[cors(origins = ["http://127.0.0.1:*", "null"], dangerously_allow_null_origin)]
 struct NullOrigin;
 
@@ -120,7 +128,7 @@ fn run() -> Result<Option<Suite>, String> {
     let (report_tx, report_rx) = mpsc::channel();
     serve::spawn(vec![
         (page_listener, page_router(&api_origin, report_tx)),
-        (api_listener, api_router(&page_origin, log.clone())),
+        (api_listener, api_router(page_addr.port(), log.clone())),
     ])
     .map_err(|e| fail("starting the servers", e))?;
 
@@ -200,7 +208,7 @@ fn page_router(api_origin: &str, report: mpsc::Sender<String>) -> Router {
 
 /// The API origin: one route per scenario and policy, all answered by `handler` behind a
 /// `CorsLayer`, plus hand-written routes without one.
-fn api_router(page_origin: &str, log: RequestLog) -> Router {
+fn api_router(page_port: u16, log: RequestLog) -> Router {
     fn cors<P: CorsPolicy + 'static>(router: Router<RequestLog>, path: &str) -> Router<RequestLog> {
         router.route(path, any(handler).layer(CorsLayer::<P>::new()))
     }
@@ -209,12 +217,9 @@ fn api_router(page_origin: &str, log: RequestLog) -> Router {
     router = cors::<OtherOrigin>(router, "/simple/refused");
     // The page's exact origin, then the same port on `localhost`: the same machine, another
     // origin.
-    let page_port = page_origin
-        .rsplit(':')
-        .next()
-        .expect("the page origin has a port");
+    let page_origin = format!("http://127.0.0.1:{page_port}");
     for (path, origin) in [
-        ("/simple/exact", page_origin.to_owned()),
+        ("/simple/exact", page_origin.clone()),
         (
             "/simple/exact-other-host",
             format!("http://localhost:{page_port}"),
@@ -241,21 +246,27 @@ fn api_router(page_origin: &str, log: RequestLog) -> Router {
     router = cors::<FewMethods>(router, "/methods/refused");
     router = cors::<Exposed>(router, "/expose/listed");
     router = cors::<PageOrigin>(router, "/expose/unlisted");
+    router = cors::<AnyHeader>(router, "/expose/any");
+    router = cors::<AnyHeader>(router, "/any-header/custom");
+    router = cors::<RealOptions>(router, "/real-options");
     router = cors::<Cached>(router, "/max-age/600");
     router = cors::<NotCached>(router, "/max-age/0");
     router = cors::<AnyOrigin>(router, "/any-origin/plain");
     router = cors::<AnyOrigin>(router, "/any-origin/credentials");
     router = cors::<PageOrigin>(router, "/null-origin/refused");
     router = cors::<NullOrigin>(router, "/null-origin/allowed");
-    let page = page_origin.to_owned();
     router
         .route(
             "/vary",
             any(vary_handler).layer(CorsLayer::<PageOrigin>::new()),
         )
+        .route(
+            "/errors/500",
+            any(failing_handler).layer(CorsLayer::<PageOrigin>::new()),
+        )
         .route("/control/wildcard-credentials", any(wildcard_credentials))
         .route("/control/echo-credentials", any(echo_credentials))
-        .route("/login", get(move || login(page)))
+        .route("/login", get(move || login(page_origin)))
         // Outermost, so that preflights answered by the layers are logged too.
         .layer(middleware::from_fn_with_state(log.clone(), log::record))
         .with_state(log)
@@ -275,6 +286,16 @@ async fn vary_handler(
 ) -> impl IntoResponse {
     log.handled(&method, uri.path());
     ([(VARY, "accept-encoding")], "ok")
+}
+
+/// A handler that fails: the script must still read the error, so the layer decorates it.
+async fn failing_handler(
+    State(log): State<RequestLog>,
+    method: Method,
+    uri: Uri,
+) -> impl IntoResponse {
+    log.handled(&method, uri.path());
+    (StatusCode::INTERNAL_SERVER_ERROR, "ok")
 }
 
 /// The negative control: `*` with credentials, written by hand, which browsers must refuse.
@@ -457,6 +478,9 @@ fn only_exposed_headers_are_readable() {
     assert_eq!(s.observed("expose", "listed-header"), "42");
     assert_eq!(s.observed("expose", "unlisted"), READABLE);
     assert_eq!(s.observed("expose", "unlisted-header"), "null");
+    // `expose = "*"` covers every header when the request has no credentials.
+    assert_eq!(s.observed("expose", "any"), READABLE);
+    assert_eq!(s.observed("expose", "any-header"), "42");
     // Both responses carried the header: the difference is what the browser let the script see.
     for path in ["/expose/listed", "/expose/unlisted"] {
         let response = wire::request(
@@ -469,6 +493,34 @@ fn only_exposed_headers_are_readable() {
         .unwrap();
         assert_eq!(response.all("x-request-id"), ["42"], "{path}");
     }
+}
+
+#[test]
+fn any_header_covers_a_custom_header() {
+    let Some(s) = suite() else { return };
+    assert_eq!(s.observed("any-header", "custom"), READABLE);
+    assert_eq!(s.counts("OPTIONS", "/any-header/custom"), (1, 0));
+    assert_eq!(s.counts("GET", "/any-header/custom"), (1, 1));
+}
+
+#[test]
+fn a_real_options_request_reaches_the_handler_after_its_preflight() {
+    let Some(s) = suite() else { return };
+    assert_eq!(s.observed("real-options", "options"), READABLE);
+    // `fetch` with `method: 'OPTIONS'` sends a preflight asking for `OPTIONS`, then the request
+    // itself: the layer answers the first and must pass the second to the handler.
+    let seen = s.log.seen("/real-options");
+    assert_eq!(seen.len(), 2, "{seen:#?}");
+    assert_eq!(seen[0].request_method.as_deref(), Some("OPTIONS"));
+    assert_eq!(seen[1].request_method, None);
+    assert_eq!(s.counts("OPTIONS", "/real-options"), (2, 1));
+}
+
+#[test]
+fn an_error_response_is_readable_too() {
+    let Some(s) = suite() else { return };
+    assert_eq!(s.observed("errors", "500"), "readable 500 ok");
+    assert_eq!(s.counts("GET", "/errors/500"), (1, 1));
 }
 
 #[test]
@@ -569,15 +621,18 @@ fn the_page_reported_every_scenario_and_nothing_else() {
     );
     let scenarios: std::collections::BTreeSet<&str> = s.report.iter().map(|(s, _, _)| s).collect();
     let expected = [
+        "any-header",
         "any-origin",
         "control",
         "credentials",
+        "errors",
         "expose",
         "header",
         "max-age",
         "methods",
         "null-origin",
         "page",
+        "real-options",
         "simple",
         "vary",
     ];
