@@ -17,8 +17,8 @@ pub const SKIP_VAR: &str = "CORS_SKIP_BROWSER";
 
 /// Flags that make Chromium headless, quiet and reproducible in a container: no sandbox (root in
 /// a container has no user namespaces), no GPU, no QUIC (loopback servers speak HTTP/1.1 only),
-/// and no background traffic (updates, sync, field trials) that could interleave with the
-/// scenarios.
+/// no background traffic (updates, sync, field trials) that could interleave with the scenarios,
+/// and no shared memory in `/dev/shm`, which containers often cap at 64 MB.
 pub const FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",
@@ -30,6 +30,7 @@ pub const FLAGS: &[&str] = &[
     "--disable-component-update",
     "--disable-sync",
     "--disable-extensions",
+    "--disable-dev-shm-usage",
 ];
 
 /// Profile preferences written before launch.
