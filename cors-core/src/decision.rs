@@ -379,7 +379,11 @@ impl<'p> Policy<'p> {
             Header::One(value) => value,
         };
         let refused = match self.headers {
-            HeaderList::Any => find_refused(value, |_| true),
+            // Fetch: `*` in `Access-Control-Allow-Headers` never covers `Authorization`; the
+            // credential must be listed by name, so echoing it back would grant more than `*`.
+            HeaderList::Any => {
+                find_refused(value, |name| !name.eq_ignore_ascii_case(b"authorization"))
+            }
             HeaderList::Names { names, .. } => find_refused(value, |name| {
                 names
                     .iter()

@@ -54,7 +54,7 @@
 //! |---|---|---|---|
 //! | `origins` | `["https://a.example", "https://*.example.com", "http://localhost:*"]` or `"*"` | required | origins allowed to read responses: exact serialized origins, `*` as the whole leftmost host label (one or more labels) or as the whole port, or any origin |
 //! | `methods` | `[GET, POST, "PURGE"]` | `GET, HEAD, POST` | methods a preflight may ask for; identifiers for standard methods, strings for others; case-sensitive |
-//! | `headers` | `["content-type"]` or `"*"` | none | request headers a preflight may ask for; case-insensitive |
+//! | `headers` | `["content-type"]` or `"*"` | none | request headers a preflight may ask for; case-insensitive; `"*"` never covers `authorization`, which must be listed |
 //! | `expose` | `["x-request-id"]` or `"*"` | none | response headers scripts may read |
 //! | `credentials` | flag | off | requests with cookies or HTTP authentication may read responses |
 //! | `max_age` | `0..=86400` | absent (browsers use 5 s) | seconds a browser may cache a preflight answer |

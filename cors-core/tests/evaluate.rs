@@ -206,23 +206,38 @@ fn preflights_allowed() {
             ("vary", vary),
         ])
     );
-    // `headers = "*"` echoes the checked request list, which also covers `authorization`.
-    let request = preflight(
-        b"https://x.test",
-        b"GET",
-        Some(b"authorization, x-anything"),
-    );
+    // `headers = "*"` echoes the checked request list...
+    let request = preflight(b"https://x.test", b"GET", Some(b"x-anything, content-type"));
     assert_eq!(
         headers(any_policy(), &request),
         pairs(&[
             ("access-control-allow-origin", "*"),
             ("access-control-allow-methods", "GET, HEAD, POST"),
-            ("access-control-allow-headers", "authorization, x-anything"),
+            ("access-control-allow-headers", "x-anything, content-type"),
             (
                 "vary",
                 "access-control-request-method, access-control-request-headers"
             ),
         ])
+    );
+    // ... but, as Fetch says of `*`, never covers `authorization`, which must be listed by name.
+    let request = preflight(
+        b"https://x.test",
+        b"GET",
+        Some(b"x-anything, Authorization"),
+    );
+    assert_eq!(
+        any_policy().evaluate(&request).refusal(),
+        Some(Refusal::HeaderNotAllowed("Authorization"))
+    );
+    let listed = PolicyBuilder::new()
+        .allow_any_origin()
+        .allow_headers(["authorization"])
+        .build()
+        .unwrap();
+    assert_eq!(
+        listed.evaluate(&request).refusal(),
+        Some(Refusal::HeaderNotAllowed("x-anything"))
     );
 }
 
