@@ -1,0 +1,96 @@
+//! Criterion benchmarks: every scenario through the bare handler, this project's `CorsLayer` and
+//! tower-http's, plus `Policy::evaluate` alone; the allocations per request of each are printed
+//! before its group's timings.
+//!
+//! `cargo bench -p cors-bench` (about two minutes); `cargo bench -p cors-bench -- exact_` for a
+//! subset.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+
+use cors_bench::alloc_count::Counting;
+use cors_bench::measure::allocations_per_item;
+use cors_bench::scenario::Scenario;
+use cors_bench::service::call;
+use cors_core::http::read_request;
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Requests per allocation count: enough to cycle through every template of a scenario.
+const COUNTED: usize = 64;
+
+fn layers(c: &mut Criterion) {
+    for mut scenario in Scenario::all() {
+        if let Err(disagreement) = scenario.check() {
+            panic!("the layers do not apply the same policy: {disagreement}");
+        }
+        let Scenario {
+            name,
+            requests,
+            policy,
+            bare,
+            ours,
+            tower_http,
+            ..
+        } = &mut scenario;
+        let policy = *policy;
+        let templates = requests.templates().to_vec();
+        let reads: Vec<_> = templates
+            .iter()
+            .map(|r| read_request(r.method(), r.headers()))
+            .collect();
+        println!(
+            "{name}: allocations per request: bare {}, cors-core {}, tower-http {}, evaluate {}",
+            allocations_per_item(COUNTED, || requests.next_request(), |r| call(bare, r)),
+            allocations_per_item(COUNTED, || requests.next_request(), |r| call(ours, r)),
+            allocations_per_item(COUNTED, || requests.next_request(), |r| call(tower_http, r)),
+            allocations_per_item(COUNTED, || &reads[0], |r| policy.evaluate(r)),
+        );
+        let mut group = c.benchmark_group(name.as_str());
+        // Requests are made in the untimed setup and responses dropped untimed: only the call and
+        // the poll are measured.
+        group.bench_function("bare", |b| {
+            b.iter_batched(
+                || requests.next_request(),
+                |r| call(bare, r),
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_function("cors-core", |b| {
+            b.iter_batched(
+                || requests.next_request(),
+                |r| call(ours, r),
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_function("tower-http", |b| {
+            b.iter_batched(
+                || requests.next_request(),
+                |r| call(tower_http, r),
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_function("evaluate", |b| {
+            let mut next = 0;
+            b.iter(|| {
+                next = (next + 1) % reads.len();
+                policy.evaluate(black_box(&reads[next]))
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    // Shorter than criterion's defaults (3 s + 5 s per function): 44 functions still fit in about
+    // two minutes, and the spread is reported.
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = layers
+}
+criterion_main!(benches);

@@ -1,0 +1,140 @@
+//! Quick mode: one line per scenario with each layer's overhead above the bare handler, their
+//! ratio and the allocations per request, then the targets, met or not. A few seconds.
+//!
+//! `cargo run --release -p cors-bench --bin quick [rounds]` (default 31 rounds; more is steadier).
+//!
+//! `quick repeat <scenario> <bare|ours|tower-http|evaluate> <n>` sends one scenario's requests `n`
+//! times through one implementation and nothing else, for a profiler or an instruction counter
+//! (`valgrind --tool=callgrind`): the difference between two `n` is the cost of the requests.
+
+use cors_bench::alloc_count::Counting;
+use cors_bench::measure::{measure, Row};
+use cors_bench::scenario::Scenario;
+use cors_bench::service::call;
+use cors_core::http::read_request;
+use std::hint::black_box;
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const USAGE: &str = "usage: quick [rounds] | quick repeat <scenario> <implementation> <n>";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("repeat") {
+        let [_, scenario, implementation, n] = &args[..] else {
+            panic!("{USAGE}");
+        };
+        repeat(scenario, implementation, n.parse().expect(USAGE));
+        return;
+    }
+    let rounds = match args.first() {
+        Some(arg) => arg.parse().expect(USAGE),
+        None => 31,
+    };
+    let mut rows = Vec::new();
+    println!(
+        "{:<18} {:>8} {:>10} {:>10} {:>7} {:>9}   allocations/request: {:>5} {:>5} {:>5} {:>5}",
+        "scenario",
+        "bare ns",
+        "ours +ns",
+        "tower +ns",
+        "ratio",
+        "eval ns",
+        "bare",
+        "ours",
+        "tower",
+        "eval"
+    );
+    for mut scenario in Scenario::all() {
+        if let Err(disagreement) = scenario.check() {
+            panic!("the layers do not apply the same policy: {disagreement}");
+        }
+        let row = measure(&mut scenario, rounds);
+        println!(
+            "{:<18} {:>8.1} {:>10.1} {:>10.1} {:>7.3} {:>9.1}   {:>26.1} {:>5.1} {:>5.1} {:>5.1}",
+            row.name,
+            row.bare_ns,
+            row.ours_overhead_ns,
+            row.tower_http_overhead_ns,
+            row.ratio(),
+            row.evaluate_ns,
+            row.bare_allocations,
+            row.ours_allocations,
+            row.tower_http_allocations,
+            row.evaluate_allocations,
+        );
+        rows.push(row);
+    }
+    println!("(preflights: the layers answer without the handler, so \"+ns\" is their whole time)");
+    println!();
+    report_targets(&rows);
+}
+
+fn report_targets(rows: &[Row]) {
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r.name == name)
+            .expect("every scenario was measured")
+    };
+    for r in rows {
+        let limit = if matches!(r.name.as_str(), "exact_1000" | "exact_10000") {
+            1.0 / 20.0
+        } else {
+            1.0 / 4.0
+        };
+        println!(
+            "overhead ratio {:<18} {:.3} (target <= {:.3}): {}",
+            r.name,
+            r.ratio(),
+            limit,
+            verdict(r.ratio() <= limit)
+        );
+    }
+    for r in rows {
+        let (allowed, what) = if r.preflight {
+            // The answer's own header map: its index and entry arrays.
+            (2.0, "the answer's header map only")
+        } else {
+            (0.0, "none")
+        };
+        println!(
+            "layer allocations {:<18} {:.1} (target: {what}): {}",
+            r.name,
+            r.ours_layer_allocations(),
+            verdict(r.ours_layer_allocations() <= allowed)
+        );
+    }
+    let (small, large) = (row("exact_3"), row("exact_10000"));
+    let evaluate = large.evaluate_ns / small.evaluate_ns;
+    let overhead = large.ours_overhead_ns / small.ours_overhead_ns;
+    println!(
+        "10,000 origins vs 3: evaluate {evaluate:.2}x, layer overhead {overhead:.2}x (target <= 1.5x): {}",
+        verdict(evaluate <= 1.5 && overhead <= 1.5)
+    );
+}
+
+fn repeat(name: &str, implementation: &str, n: usize) {
+    let mut scenario = Scenario::all()
+        .into_iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no scenario named {name}"));
+    let templates = scenario.requests.templates().to_vec();
+    let reads: Vec<_> = templates
+        .iter()
+        .map(|r| read_request(r.method(), r.headers()))
+        .collect();
+    for i in 0..n {
+        let request = scenario.requests.next_request();
+        match implementation {
+            "bare" => drop(black_box(call(&mut scenario.bare, request))),
+            "ours" => drop(black_box(call(&mut scenario.ours, request))),
+            "tower-http" => drop(black_box(call(&mut scenario.tower_http, request))),
+            "evaluate" => {
+                black_box(scenario.policy.evaluate(black_box(&reads[i % reads.len()])));
+            }
+            _ => panic!("{USAGE}"),
+        }
+    }
+}
