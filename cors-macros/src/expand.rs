@@ -28,7 +28,8 @@ pub(crate) fn derive(input: &DeriveInput, policy: &Policy) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let private_network = policy.private_network;
-    impl_policy(
+    let tracking = policy.env.as_deref().map(crate::env::tracking);
+    let mut tokens = impl_policy(
         input,
         quote! {
             ::cors_core::Policy::__from_parts(
@@ -42,7 +43,9 @@ pub(crate) fn derive(input: &DeriveInput, policy: &Policy) -> TokenStream {
                 #private_network,
             )
         },
-    )
+    );
+    tokens.extend(tracking);
+    tokens
 }
 
 /// The impl emitted beside the errors of an invalid policy, so that the user sees those errors and

@@ -1,6 +1,7 @@
 //! The `#[derive(Cors)]` macro of `cors-core`, which documents it: parse the `#[cors(...)]`
 //! attribute, validate it with `cors-rules`, expand it to a `static` policy.
 
+mod env;
 mod errors;
 mod expand;
 mod parse;

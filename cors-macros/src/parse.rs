@@ -4,6 +4,7 @@
 //! malformed entry (skip to the next top-level `,`) and report every mistake in one pass; it never
 //! panics, whatever the tokens.
 
+use crate::env::EnvList;
 use crate::errors::{with_help, Errors};
 use proc_macro2::{Delimiter, Group, Ident, Punct, Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
@@ -46,10 +47,12 @@ pub(crate) struct Entry<T> {
     pub value: Option<T>,
 }
 
-/// `"*"` or `["a", "b"]`.
+/// `"*"`, `["a", "b"]`, or (for `origins` only) `env("NAME")`.
 pub(crate) enum StrList {
     Any(LitStr),
     Items(List<LitStr>),
+    /// A comma-separated list read from the environment while compiling.
+    Env(EnvList),
 }
 
 /// `[a, b, c]`: the entries that could be read, in order.
@@ -452,6 +455,24 @@ fn parse_str_list(
                 complete: true,
             }))
         }
+        [TokenTree::Ident(env), TokenTree::Group(args)]
+            if env == "env" && args.delimiter() == Delimiter::Parenthesis =>
+        {
+            if key != "origins" {
+                errors.spanned(
+                    stream(value),
+                    with_help(
+                        format!("`{key}` cannot be read from the environment"),
+                        format!(
+                            "write `{}`: only `origins` takes `env(\"...\")`",
+                            example(key)
+                        ),
+                    ),
+                );
+                return None;
+            }
+            parse_env(args, errors).map(StrList::Env)
+        }
         _ => {
             errors.spanned(
                 stream(value),
@@ -463,6 +484,39 @@ fn parse_str_list(
             None
         }
     }
+}
+
+/// The `("NAME")` of `origins = env("NAME")`, then the variable itself, read now.
+fn parse_env(args: &Group, errors: &mut Errors) -> Option<EnvList> {
+    let tokens = flatten(args.stream());
+    let name = match tokens.as_slice() {
+        [TokenTree::Literal(lit)] => str_lit(lit),
+        [TokenTree::Literal(lit), TokenTree::Punct(comma)] if comma.as_char() == ',' => {
+            str_lit(lit)
+        }
+        _ => None,
+    };
+    let Some(name) = name else {
+        errors.at(
+            args.span(),
+            with_help(
+                "expected the name of an environment variable",
+                "write `origins = env(\"APP_CORS_ORIGINS\")`",
+            ),
+        );
+        return None;
+    };
+    if !crate::env::is_valid_name(&name.value()) {
+        errors.at(
+            name.span(),
+            with_help(
+                "this is not the name of an environment variable",
+                "write a name without `=`, as in `env(\"APP_CORS_ORIGINS\")`",
+            ),
+        );
+        return None;
+    }
+    Some(crate::env::read(name, errors))
 }
 
 /// `[GET, "PURGE"]`.

@@ -1,6 +1,7 @@
 //! [`Attr`] -> [`Policy`]: every rule of `cors_rules::check_policy`, each violation turned into an
 //! error on the exact token it concerns, plus the few rules that only exist in the macro's syntax.
 
+use crate::env::EnvList;
 use crate::errors::{with_help, Errors};
 use crate::parse::{Attr, Entry, List, Method, StrList};
 use cors_rules::{check_max_age, check_method, check_policy, PolicyInput, Site, STANDARD_METHODS};
@@ -16,6 +17,8 @@ pub(crate) struct Policy {
     pub credentials: bool,
     pub max_age: Option<u32>,
     pub private_network: bool,
+    /// The variable of `origins = env("NAME")`, which the expansion must make Cargo track.
+    pub env: Option<String>,
 }
 
 /// `"*"` or a list, as written.
@@ -79,9 +82,13 @@ pub(crate) fn validate(attr: &Attr, errors: &mut Errors) -> Policy {
             _ => false,
         };
         if !incomplete {
+            let message = match env_context(attr, site) {
+                Some(context) => format!("{context}: {violation}"),
+                None => violation.to_string(),
+            };
             found.push((
                 site,
-                error_at(attr, site, with_help(violation, violation.fix())),
+                error_at(attr, site, with_help(message, violation.fix())),
             ));
         }
     });
@@ -98,6 +105,7 @@ pub(crate) fn validate(attr: &Attr, errors: &mut Errors) -> Policy {
             .and_then(|seconds| check_max_age(seconds).ok()),
         credentials: input.credentials,
         private_network: attr.private_network.is_some(),
+        env: env_list(attr).map(EnvList::var),
         origins,
         methods,
         headers,
@@ -133,7 +141,30 @@ fn names(entry: &Option<Entry<StrList>>) -> Names {
         Some(StrList::Items(list)) => {
             Names::List(list.items.iter().map(|lit| lit.value()).collect())
         }
+        Some(StrList::Env(list)) => Names::List(list.entries.clone().unwrap_or_default()),
         None => Names::List(Vec::new()),
+    }
+}
+
+fn env_list(attr: &Attr) -> Option<&EnvList> {
+    match attr.origins.as_ref()?.value.as_ref()? {
+        StrList::Env(list) => Some(list),
+        StrList::Any(_) | StrList::Items(_) => None,
+    }
+}
+
+/// For origins read from the environment, what the message must add: the span can only point at
+/// `env("NAME")`, so the message names the variable and the entry.
+fn env_context(attr: &Attr, site: Site) -> Option<String> {
+    let list = env_list(attr)?;
+    let var = list.var();
+    match site {
+        Site::Origin(i) => {
+            let entry = list.entries.as_ref()?.get(i)?;
+            Some(format!("`{var}` entry `{entry}`"))
+        }
+        Site::Origins => Some(format!("`{var}` holds no origin")),
+        _ => None,
     }
 }
 
@@ -141,6 +172,7 @@ fn is_complete(entry: &Option<Entry<StrList>>) -> bool {
     match entry.as_ref().and_then(|e| e.value.as_ref()) {
         Some(StrList::Any(_)) => true,
         Some(StrList::Items(list)) => list.complete,
+        Some(StrList::Env(list)) => list.entries.is_some(),
         None => false,
     }
 }
@@ -191,13 +223,14 @@ fn error_at(attr: &Attr, site: Site, message: String) -> syn::Error {
 fn any_span(entry: &Option<Entry<StrList>>) -> Option<Span> {
     match entry.as_ref()?.value.as_ref()? {
         StrList::Any(lit) => Some(lit.span()),
-        StrList::Items(_) => None,
+        StrList::Items(_) | StrList::Env(_) => None,
     }
 }
 
 fn list_span(entry: &Option<Entry<StrList>>) -> Option<Span> {
     match entry.as_ref()?.value.as_ref()? {
         StrList::Items(list) => Some(list.span),
+        StrList::Env(list) => Some(list.name.span()),
         StrList::Any(_) => None,
     }
 }
@@ -205,6 +238,7 @@ fn list_span(entry: &Option<Entry<StrList>>) -> Option<Span> {
 fn item_span(entry: &Option<Entry<StrList>>, i: usize) -> Option<Span> {
     match entry.as_ref()?.value.as_ref()? {
         StrList::Items(list) => Some(list.items.get(i)?.span()),
+        StrList::Env(list) => Some(list.name.span()),
         StrList::Any(_) => None,
     }
 }

@@ -1,0 +1,8 @@
+use cors_core::Cors;
+
+// CORS_UI_ENV_EMPTY=" , ,"
+#[derive(Cors)]
+#[cors(origins = env("CORS_UI_ENV_EMPTY"))]
+struct Api;
+
+fn main() {}

@@ -1,0 +1,8 @@
+use cors_core::Cors;
+
+// CORS_UI_ENV_INSECURE="https://app.example.com,http://intranet.example.com"
+#[derive(Cors)]
+#[cors(origins = env("CORS_UI_ENV_INSECURE"), credentials)]
+struct Api;
+
+fn main() {}

@@ -1,0 +1,8 @@
+use cors_core::Cors;
+
+// CORS_UI_ENV_INVALID="https://app.example.com/, https://ok.example.com,HTTPS://Admin.example.com, https://ok.example.com"
+#[derive(Cors)]
+#[cors(origins = env("CORS_UI_ENV_INVALID"))]
+struct Api;
+
+fn main() {}

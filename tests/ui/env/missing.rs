@@ -1,0 +1,8 @@
+use cors_core::Cors;
+
+// `ui_env.rs` makes sure this variable is not set.
+#[derive(Cors)]
+#[cors(origins = env("CORS_UI_ENV_UNSET"))]
+struct Api;
+
+fn main() {}

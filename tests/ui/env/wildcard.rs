@@ -1,0 +1,8 @@
+use cors_core::Cors;
+
+// CORS_UI_ENV_WILDCARD="*": allowing every origin is a decision for the code, not the environment.
+#[derive(Cors)]
+#[cors(origins = env("CORS_UI_ENV_WILDCARD"))]
+struct Api;
+
+fn main() {}
