@@ -99,6 +99,8 @@ extern crate std;
 
 #[cfg(feature = "alloc")]
 mod builder;
+#[cfg(feature = "serde")]
+mod config;
 mod decision;
 mod matcher;
 mod policy;
@@ -112,6 +114,8 @@ mod layer;
 
 #[cfg(feature = "alloc")]
 pub use builder::{BuildError, BuildViolation, PolicyBuilder};
+#[cfg(feature = "serde")]
+pub use config::{ConfigList, PolicyConfig};
 pub use decision::{Decision, HeaderName, Malformed, Refusal, Value};
 pub use matcher::{OriginPattern, OriginTable, MAX_ORIGIN_LEN};
 pub use policy::{HeaderList, Origins, Policy};

@@ -1,0 +1,290 @@
+//! Policies read from a configuration file at start-up, checked by [`PolicyBuilder`].
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::{BuildError, Policy, PolicyBuilder};
+
+/// A policy as a configuration file writes it, with the keys of `#[cors(...)]`, for any serde
+/// format (TOML, JSON, YAML, ...). [`PolicyConfig::build`] applies every rule of the macro.
+///
+/// An unknown key is a deserialization error rather than a silently ignored setting, and `origins`
+/// is required, as in the attribute.
+///
+/// ```
+/// use cors_core::PolicyConfig;
+///
+/// let config: PolicyConfig = serde_json::from_str(r#"{
+///     "origins": ["https://app.example.com", "https://*.example.com"],
+///     "methods": ["GET", "POST", "PUT"],
+///     "headers": ["content-type"],
+///     "credentials": true,
+///     "max_age": 600
+/// }"#)?;
+/// let policy = config.build()?;
+/// assert!(policy.allows_origin(b"https://api.example.com"));
+///
+/// // The same rules as the macro, every violation at once.
+/// let config: PolicyConfig = serde_json::from_str(r#"{
+///     "origins": ["https://app.example.com/", "http://intranet.example.com"],
+///     "credentials": true
+/// }"#)?;
+/// let error = config.build().unwrap_err();
+/// assert_eq!(error.violations().len(), 2);
+/// assert!(error.to_string().starts_with(
+///     "origins[0] `https://app.example.com/`: an origin has no trailing `/`"
+/// ));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PolicyConfig {
+    /// `origins`: `"*"` or a list of origins and patterns.
+    pub origins: ConfigList,
+    /// `methods`; absent means `GET`, `HEAD` and `POST`.
+    #[serde(default)]
+    pub methods: Option<Vec<String>>,
+    /// `headers`: `"*"` or the request headers a preflight may ask for.
+    #[serde(default)]
+    pub headers: Option<ConfigList>,
+    /// `expose`: `"*"` or the response headers scripts may read.
+    #[serde(default)]
+    pub expose: Option<ConfigList>,
+    /// `credentials`.
+    #[serde(default)]
+    pub credentials: bool,
+    /// `max_age`, in seconds.
+    #[serde(default)]
+    pub max_age: Option<i64>,
+    /// `private_network`.
+    #[serde(default)]
+    pub private_network: bool,
+    /// `dangerously_allow_null_origin`.
+    #[serde(default)]
+    pub dangerously_allow_null_origin: bool,
+    /// `dangerously_allow_insecure_origins`.
+    #[serde(default)]
+    pub dangerously_allow_insecure_origins: bool,
+    /// `dangerously_allow_public_suffix_wildcards`.
+    #[serde(default)]
+    pub dangerously_allow_public_suffix_wildcards: bool,
+}
+
+/// `"*"` or a list of strings, as a configuration file writes `origins`, `headers` or `expose`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigList {
+    /// `"*"`.
+    Any,
+    /// The entries, as written.
+    Items(Vec<String>),
+}
+
+impl PolicyConfig {
+    /// Checks every rule through [`PolicyBuilder`] and returns the policy, or every violation.
+    ///
+    /// Like [`PolicyBuilder::build`], the policy is leaked to be served at no per-request cost:
+    /// build it once at start-up.
+    pub fn build(self) -> Result<&'static Policy<'static>, BuildError> {
+        self.builder().build()
+    }
+
+    /// The [`PolicyBuilder`] this configuration stands for, to be extended before building (with
+    /// origins known only at run time, say).
+    pub fn builder(self) -> PolicyBuilder {
+        let mut builder = match self.origins {
+            ConfigList::Any => PolicyBuilder::new().allow_any_origin(),
+            ConfigList::Items(origins) => PolicyBuilder::new().allow_origins(origins),
+        };
+        if let Some(methods) = self.methods {
+            builder = builder.allow_methods(methods);
+        }
+        builder = match self.headers {
+            Some(ConfigList::Any) => builder.allow_any_header(),
+            Some(ConfigList::Items(headers)) => builder.allow_headers(headers),
+            None => builder,
+        };
+        builder = match self.expose {
+            Some(ConfigList::Any) => builder.expose_any_header(),
+            Some(ConfigList::Items(headers)) => builder.expose_headers(headers),
+            None => builder,
+        };
+        if let Some(seconds) = self.max_age {
+            builder = builder.max_age(seconds);
+        }
+        if self.credentials {
+            builder = builder.allow_credentials();
+        }
+        if self.private_network {
+            builder = builder.allow_private_network();
+        }
+        if self.dangerously_allow_null_origin {
+            builder = builder.dangerously_allow_null_origin();
+        }
+        if self.dangerously_allow_insecure_origins {
+            builder = builder.dangerously_allow_insecure_origins();
+        }
+        if self.dangerously_allow_public_suffix_wildcards {
+            builder = builder.dangerously_allow_public_suffix_wildcards();
+        }
+        builder
+    }
+}
+
+/// Hand-written rather than `#[serde(untagged)]`, whose only error is "data did not match any
+/// variant": a single origin written without brackets deserves the macro's explanation.
+impl<'de> Deserialize<'de> for ConfigList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ConfigListVisitor)
+    }
+}
+
+struct ConfigListVisitor;
+
+impl<'de> Visitor<'de> for ConfigListVisitor {
+    type Value = ConfigList;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("`\"*\"` or a list of strings")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<ConfigList, E> {
+        if value == "*" {
+            Ok(ConfigList::Any)
+        } else {
+            Err(E::custom(format_args!(
+                "expected `\"*\"` or a list, even of one entry: write `[\"{value}\"]`"
+            )))
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ConfigList, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element::<String>()? {
+            items.push(item);
+        }
+        Ok(ConfigList::Items(items))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Header, HeaderList, Origins, Request};
+    use alloc::string::ToString;
+
+    fn parse(json: &str) -> Result<PolicyConfig, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn every_key_reaches_the_policy() {
+        let policy = parse(
+            r#"{"origins": ["https://app.example.com", "null", "http://intranet.example"],
+                "methods": ["GET", "PURGE"], "headers": ["X-Api-Key"], "expose": ["x-request-id"],
+                "credentials": true, "max_age": 600, "private_network": true,
+                "dangerously_allow_null_origin": true, "dangerously_allow_insecure_origins": true,
+                "dangerously_allow_public_suffix_wildcards": true}"#,
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+        assert!(policy.allows_origin(b"https://app.example.com"));
+        assert!(policy.allows_origin(b"null"));
+        assert!(policy.allows_origin(b"http://intranet.example"));
+        assert_eq!(policy.methods(), ["GET", "PURGE"]);
+        assert!(matches!(
+            policy.allowed_headers(),
+            HeaderList::Names {
+                names: ["x-api-key"],
+                ..
+            }
+        ));
+        assert!(matches!(
+            policy.exposed_headers(),
+            HeaderList::Names {
+                names: ["x-request-id"],
+                ..
+            }
+        ));
+        assert!(policy.allows_credentials());
+        assert_eq!(policy.max_age(), Some("600"));
+        assert!(policy.allows_private_network());
+    }
+
+    #[test]
+    fn omitted_keys_take_the_macro_defaults() {
+        let policy = parse(r#"{"origins": "*"}"#).unwrap().build().unwrap();
+        assert!(matches!(policy.origins(), Origins::Any));
+        assert_eq!(policy.methods(), ["GET", "HEAD", "POST"]);
+        assert!(matches!(
+            policy.allowed_headers(),
+            HeaderList::Names { names: [], .. }
+        ));
+        assert!(!policy.allows_credentials());
+        assert_eq!(policy.max_age(), None);
+        assert!(!policy.allows_private_network());
+        let preflight = Request {
+            method: b"OPTIONS",
+            origin: Header::One(b"https://a.example"),
+            request_method: Header::One(b"PUT"),
+            ..Request::default()
+        };
+        assert_eq!(policy.evaluate(&preflight).preflight_status(), Some(403));
+    }
+
+    #[test]
+    fn wildcards_with_credentials_are_refused_on_both_sides() {
+        let error = parse(r#"{"origins": "*", "headers": "*", "credentials": true}"#)
+            .unwrap()
+            .build()
+            .unwrap_err();
+        let sites: Vec<String> = error
+            .violations()
+            .iter()
+            .map(|v| v.to_string().split(':').next().unwrap().to_string())
+            .collect();
+        assert_eq!(sites, ["origins", "credentials", "headers", "credentials"]);
+    }
+
+    #[test]
+    fn mistakes_in_the_file_are_deserialization_errors() {
+        let unknown = parse(r#"{"origins": "*", "allow_origins": []}"#).unwrap_err();
+        assert!(
+            unknown.starts_with("unknown field `allow_origins`"),
+            "{unknown}"
+        );
+        let missing = parse(r#"{"methods": ["GET"]}"#).unwrap_err();
+        assert!(missing.starts_with("missing field `origins`"), "{missing}");
+        let single = parse(r#"{"origins": "https://a.example"}"#).unwrap_err();
+        assert!(
+            single.starts_with(
+                "expected `\"*\"` or a list, even of one entry: write `[\"https://a.example\"]`"
+            ),
+            "{single}"
+        );
+        let number = parse(r#"{"origins": 5}"#).unwrap_err();
+        assert!(
+            number.starts_with("invalid type: integer `5`, expected `\"*\"` or a list of strings"),
+            "{number}"
+        );
+        let flag = parse(r#"{"origins": "*", "credentials": "yes"}"#).unwrap_err();
+        assert!(flag.starts_with("invalid type: string \"yes\""), "{flag}");
+    }
+
+    #[test]
+    fn the_builder_can_be_extended_before_building() {
+        let config = parse(r#"{"origins": ["https://app.example.com"]}"#).unwrap();
+        let policy = config
+            .builder()
+            .allow_origins(["https://tenant.example.net"])
+            .build()
+            .unwrap();
+        assert!(policy.allows_origin(b"https://app.example.com"));
+        assert!(policy.allows_origin(b"https://tenant.example.net"));
+    }
+}
