@@ -125,14 +125,21 @@ fn repeat(name: &str, implementation: &str, n: usize) {
         .iter()
         .map(|r| read_request(r.method(), r.headers()))
         .collect();
+    let Scenario {
+        requests,
+        bare,
+        ours,
+        tower_http,
+        policy,
+        ..
+    } = &mut scenario;
     for i in 0..n {
-        let request = scenario.requests.next_request();
         match implementation {
-            "bare" => drop(black_box(call(&mut scenario.bare, request))),
-            "ours" => drop(black_box(call(&mut scenario.ours, request))),
-            "tower-http" => drop(black_box(call(&mut scenario.tower_http, request))),
+            "bare" => drop(black_box(call(bare, requests.next_request()))),
+            "ours" => drop(black_box(call(ours, requests.next_request()))),
+            "tower-http" => drop(black_box(call(tower_http, requests.next_request()))),
             "evaluate" => {
-                black_box(scenario.policy.evaluate(black_box(&reads[i % reads.len()])));
+                black_box(policy.evaluate(black_box(&reads[i % reads.len()])));
             }
             _ => panic!("{USAGE}"),
         }
