@@ -3,7 +3,7 @@
 //! and the CORS logic allocates nothing.
 
 use std::io::{self, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::time::Duration;
 
 use crate::embedded::{error_response, parse, respond, Device, ParseError, BUFFER};
@@ -25,6 +25,32 @@ pub fn serve(listener: TcpListener, device: &Device) -> io::Result<()> {
 
 /// Reads one request into a fixed buffer, answers it from another, closes.
 pub fn serve_connection(mut stream: TcpStream, device: &Device) -> io::Result<()> {
+    let answered = answer(&mut stream, device);
+    linger(&mut stream);
+    answered
+}
+
+/// Closes after the client has read the answer. Closing a socket with unread request bytes in it
+/// (a request too large for the buffer) makes the kernel send a reset, which can destroy the
+/// answer before the client reads it; so say we are done writing, then drain a little.
+fn linger(stream: &mut TcpStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(LINGER));
+    let mut sink = [0u8; 512];
+    let mut drained = 0;
+    while drained < MAX_DRAINED {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
+        }
+    }
+}
+
+/// How long, and how much, [`linger`] waits for the client to finish sending.
+const LINGER: Duration = Duration::from_millis(200);
+const MAX_DRAINED: usize = 64 * 1024;
+
+fn answer(stream: &mut TcpStream, device: &Device) -> io::Result<()> {
     stream.set_read_timeout(Some(READ_TIMEOUT))?;
     let mut request = [0u8; BUFFER];
     let mut response = [0u8; BUFFER];
