@@ -102,6 +102,7 @@ mod builder;
 #[cfg(feature = "serde")]
 mod config;
 mod decision;
+mod explain;
 mod matcher;
 mod policy;
 mod request;
@@ -117,6 +118,7 @@ pub use builder::{BuildError, BuildViolation, PolicyBuilder};
 #[cfg(feature = "serde")]
 pub use config::{ConfigList, PolicyConfig};
 pub use decision::{Decision, HeaderName, Malformed, Refusal, Value};
+pub use explain::Explanation;
 pub use matcher::{OriginPattern, OriginTable, MAX_ORIGIN_LEN};
 pub use policy::{HeaderList, Origins, Policy};
 pub use request::{Header, Request};

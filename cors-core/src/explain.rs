@@ -1,0 +1,376 @@
+//! A human-readable account of a decision, for logs and the `cors-cli` tool.
+
+use core::fmt::{self, Display, Formatter};
+
+use crate::decision::Decision;
+use crate::matcher::MAX_ORIGIN_LEN;
+use crate::policy::{HeaderList, Origins, Policy};
+use crate::request::{Header, Request};
+use crate::request_headers::{find_refused, is_tchar, ListError};
+
+/// Why a [`Policy`] answers a [`Request`] as it does, one check per line; see [`Policy::explain`].
+///
+/// Holds only references and the [`Decision`]: nothing is computed or allocated until it is
+/// formatted, and then only written to the formatter.
+#[derive(Clone, Copy, Debug)]
+pub struct Explanation<'p, 'r> {
+    policy: &'p Policy<'p>,
+    request: Request<'r>,
+    decision: Decision<'p, 'r>,
+}
+
+impl<'p> Policy<'p> {
+    /// Explains how the policy answers `request`: whether it is a CORS request or a preflight, what
+    /// the origin matched or why nothing did, the method and each requested header, credentials,
+    /// the headers to send and the verdict. The verdict is [`Policy::evaluate`]'s own.
+    ///
+    /// ```
+    /// use cors_core::{Header, PolicyBuilder, Request};
+    ///
+    /// let policy = PolicyBuilder::new()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_methods(["GET", "PUT"])
+    ///     .build()?;
+    /// let request = Request {
+    ///     method: b"OPTIONS",
+    ///     origin: Header::One(b"https://app.example.com"),
+    ///     request_method: Header::One(b"PUT"),
+    ///     request_headers: Header::One(b"x-api-key"),
+    ///     ..Request::default()
+    /// };
+    /// let explanation = policy.explain(&request);
+    /// assert!(!explanation.decision().is_allowed());
+    /// assert_eq!(
+    ///     explanation.to_string(),
+    ///     "\
+    /// request: OPTIONS, origin `https://app.example.com`, access-control-request-method `PUT`, access-control-request-headers `x-api-key`
+    /// kind: preflight (`OPTIONS` with `origin` and `access-control-request-method`)
+    /// origin: `https://app.example.com` is allowed: it is listed
+    /// method: `PUT` is allowed (the policy allows GET, PUT)
+    /// header `x-api-key`: not allowed (the policy allows no request header)
+    /// credentials: not allowed: requests with cookies or HTTP authentication cannot read responses
+    /// response headers:
+    ///   vary: origin, access-control-request-method, access-control-request-headers
+    /// verdict: refused (header x-api-key not allowed): the preflight is answered with 403 Forbidden and no CORS headers"
+    /// );
+    /// # Ok::<(), cors_core::BuildError>(())
+    /// ```
+    pub fn explain<'r>(&'p self, request: &Request<'r>) -> Explanation<'p, 'r> {
+        Explanation {
+            policy: self,
+            request: *request,
+            decision: self.evaluate(request),
+        }
+    }
+}
+
+impl<'p, 'r> Explanation<'p, 'r> {
+    /// The decision explained, as [`Policy::evaluate`] returns it.
+    pub fn decision(&self) -> Decision<'p, 'r> {
+        self.decision
+    }
+}
+
+/// Request bytes as text, with anything that is not printable ASCII escaped.
+struct Bytes<'a>(&'a [u8]);
+
+impl Display for Bytes<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        Display::fmt(&self.0.escape_ascii(), f)
+    }
+}
+
+impl Display for Explanation<'_, '_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let request = &self.request;
+        self.request_line(f)?;
+        let Header::One(origin) = request.origin else {
+            if request.origin == Header::Absent {
+                f.write_str("\nkind: not a CORS request (no `origin`)")?;
+                self.response_headers(f)?;
+                return f.write_str("\nverdict: not a CORS request: the handler answers as usual");
+            }
+            f.write_str("\nkind: malformed (several `origin` headers)")?;
+            self.response_headers(f)?;
+            return self.verdict(f);
+        };
+        let preflight = request.is_preflight();
+        f.write_str(match (preflight, request.method) {
+            (true, _) => "\nkind: preflight (`OPTIONS` with `origin` and `access-control-request-method`)",
+            (false, b"OPTIONS") => "\nkind: actual request (`OPTIONS` without `access-control-request-method` is not a preflight)",
+            (false, _) => "\nkind: actual request, cross-origin (it has an `origin`)",
+        })?;
+        self.origin(f, origin)?;
+        if preflight {
+            self.method(f)?;
+            self.request_headers(f)?;
+            self.private_network(f)?;
+        } else {
+            write!(
+                f,
+                "\nmethod: `{}` is not checked on an actual request (a preflight checks it when one is needed)",
+                Bytes(request.method)
+            )?;
+        }
+        f.write_str(if self.policy.credentials {
+            "\ncredentials: allowed (`access-control-allow-credentials: true`)"
+        } else {
+            "\ncredentials: not allowed: requests with cookies or HTTP authentication cannot read responses"
+        })?;
+        self.response_headers(f)?;
+        self.verdict(f)
+    }
+}
+
+impl Explanation<'_, '_> {
+    fn request_line(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "request: {}", Bytes(self.request.method))?;
+        let headers = [
+            ("origin", self.request.origin),
+            ("access-control-request-method", self.request.request_method),
+            (
+                "access-control-request-headers",
+                self.request.request_headers,
+            ),
+            (
+                "access-control-request-private-network",
+                self.request.request_private_network,
+            ),
+        ];
+        for (name, value) in headers {
+            match value {
+                Header::Absent => {}
+                Header::One(value) => write!(f, ", {name} `{}`", Bytes(value))?,
+                Header::Many => write!(f, ", several `{name}` headers")?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows `Policy::match_origin`: the length bound, the exact table, `null`, the patterns.
+    fn origin(&self, f: &mut Formatter<'_>, origin: &[u8]) -> fmt::Result {
+        let shown = Bytes(origin);
+        if !origin.iter().all(|b| b.is_ascii_graphic()) {
+            return write!(
+                f,
+                "\norigin: `{shown}` is malformed: serialized origins are visible ASCII"
+            );
+        }
+        let (exact, patterns, null) = match self.policy.origins {
+            Origins::Any => {
+                return write!(
+                f,
+                "\norigin: `{shown}` is allowed: the policy allows any origin (answered with `*`)"
+            )
+            }
+            Origins::List {
+                exact,
+                patterns,
+                null,
+            } => (exact, patterns, null),
+        };
+        if origin.len() > MAX_ORIGIN_LEN {
+            return write!(
+                f,
+                "\norigin: `{shown}` is not allowed: it is longer than {MAX_ORIGIN_LEN} bytes, which no browser sends"
+            );
+        }
+        if exact.get(origin).is_some() {
+            return write!(f, "\norigin: `{shown}` is allowed: it is listed");
+        }
+        if origin == b"null" {
+            return f.write_str(if null {
+                "\norigin: `null` is allowed (`dangerously_allow_null_origin`)"
+            } else {
+                "\norigin: `null` is not allowed: sandboxed pages and `file:` documents send it, and so can anyone"
+            });
+        }
+        if let Some(i) = patterns.iter().position(|p| p.matches(origin)) {
+            return write!(
+                f,
+                "\norigin: `{shown}` is allowed: it matches origin pattern {} of {}",
+                i + 1,
+                patterns.len()
+            );
+        }
+        write!(
+            f,
+            "\norigin: `{shown}` is not allowed: it is not among the {} listed origins and matches none of the {} patterns",
+            exact.origins().len(),
+            patterns.len()
+        )?;
+        // A value no browser sends is most likely a typo in the request being explained.
+        if let Some(Err(violation)) = core::str::from_utf8(origin)
+            .ok()
+            .map(cors_rules::check_origin)
+        {
+            write!(f, "; besides, {violation}")?;
+        }
+        Ok(())
+    }
+
+    fn method(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let allowed = self.policy.allow_methods;
+        let method = match self.request.request_method {
+            Header::One(m) if !m.is_empty() && m.iter().all(|&b| is_tchar(b)) => m,
+            Header::One(m) => {
+                return write!(f, "\nmethod: `{}` is malformed: not a method", Bytes(m))
+            }
+            Header::Many => {
+                return f.write_str(
+                    "\nmethod: malformed: several `access-control-request-method` headers",
+                )
+            }
+            // Not a preflight then, and `fmt` does not ask.
+            Header::Absent => return f.write_str("\nmethod: none asked"),
+        };
+        let shown = Bytes(method);
+        if self.policy.methods.iter().any(|m| m.as_bytes() == method) {
+            return write!(
+                f,
+                "\nmethod: `{shown}` is allowed (the policy allows {allowed})"
+            );
+        }
+        write!(
+            f,
+            "\nmethod: `{shown}` is not allowed (the policy allows {allowed})"
+        )?;
+        let other_case = self
+            .policy
+            .methods
+            .iter()
+            .find(|m| m.as_bytes().eq_ignore_ascii_case(method));
+        if let Some(listed) = other_case {
+            write!(
+                f,
+                "; methods are case-sensitive, and the policy allows `{listed}`"
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Every requested header, in the order of the request, through the same bounded parser as
+    /// `Policy::evaluate`.
+    fn request_headers(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let value = match self.request.request_headers {
+            Header::Absent => return f.write_str("\nheaders: none asked"),
+            Header::Many => {
+                return f.write_str(
+                    "\nheaders: malformed: several `access-control-request-headers` headers",
+                )
+            }
+            Header::One(value) => value,
+        };
+        // `find_refused` takes a predicate; writing from inside it keeps one parser for both.
+        let mut written = Ok(());
+        let mut any = false;
+        let parsed = find_refused(value, |name| {
+            any = true;
+            if written.is_ok() {
+                written = self.header(f, name);
+            }
+            true
+        });
+        written?;
+        match parsed {
+            Err(ListError::TooLong) => write!(
+                f,
+                "\nheaders: malformed: `access-control-request-headers` is longer than {} bytes",
+                crate::MAX_REQUEST_HEADERS_LEN
+            ),
+            Err(ListError::TooMany) => write!(
+                f,
+                "\nheaders: malformed: `access-control-request-headers` lists more than {} names",
+                crate::MAX_REQUEST_HEADERS
+            ),
+            Err(ListError::Invalid) => f.write_str(
+                "\nheaders: malformed: `access-control-request-headers` is not a list of header names",
+            ),
+            Ok(_) if !any => f.write_str("\nheaders: none asked"),
+            Ok(_) => Ok(()),
+        }
+    }
+
+    fn header(&self, f: &mut Formatter<'_>, name: &[u8]) -> fmt::Result {
+        let shown = Bytes(name);
+        match self.policy.headers {
+            // As `Policy::evaluate`: Fetch's `*` never covers `authorization`.
+            HeaderList::Any if name.eq_ignore_ascii_case(b"authorization") => write!(
+                f,
+                "\nheader `{shown}`: not allowed (`*` never covers `authorization`: list it)"
+            ),
+            HeaderList::Any => write!(f, "\nheader `{shown}`: allowed (any header)"),
+            HeaderList::Names { names: [], .. } => write!(
+                f,
+                "\nheader `{shown}`: not allowed (the policy allows no request header)"
+            ),
+            HeaderList::Names { names, rendered } => {
+                let listed = names
+                    .iter()
+                    .any(|n| n.as_bytes().eq_ignore_ascii_case(name));
+                let verdict = if listed { "allowed" } else { "not allowed" };
+                write!(
+                    f,
+                    "\nheader `{shown}`: {verdict} (the policy allows {rendered})"
+                )
+            }
+        }
+    }
+
+    fn private_network(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self.request.request_private_network {
+            Header::Absent => Ok(()),
+            Header::Many => f.write_str(
+                "\nprivate network: malformed: several `access-control-request-private-network` headers",
+            ),
+            Header::One(b"true") if self.policy.private_network => {
+                f.write_str("\nprivate network: allowed (`private_network`)")
+            }
+            Header::One(b"true") => {
+                f.write_str("\nprivate network: not allowed (the policy has no `private_network`)")
+            }
+            Header::One(other) => write!(
+                f,
+                "\nprivate network: `{}` is ignored: only `true` asks",
+                Bytes(other)
+            ),
+        }
+    }
+
+    fn response_headers(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let mut headers = self.decision.headers().peekable();
+        if headers.peek().is_none() {
+            return f.write_str("\nresponse headers: none");
+        }
+        f.write_str("\nresponse headers:")?;
+        for (name, value) in headers {
+            write!(f, "\n  {}: {}", name.as_str(), Bytes(value.as_bytes()))?;
+        }
+        Ok(())
+    }
+
+    fn verdict(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let decision = &self.decision;
+        match (decision.is_preflight(), decision.refusal()) {
+            (true, None) => f.write_str(
+                "\nverdict: allowed: the preflight is answered with 204 No Content, without calling the handler",
+            ),
+            (true, Some(refusal)) => write!(
+                f,
+                "\nverdict: refused ({}): the preflight is answered with 403 Forbidden and no CORS headers",
+                refusal
+            ),
+            (false, None) => f.write_str(
+                "\nverdict: allowed: the handler runs and its response gets the headers above",
+            ),
+            (false, Some(refusal)) => write!(
+                f,
+                "\nverdict: refused ({}): the handler runs, but without CORS headers the browser hides the response from the script",
+                refusal
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,330 @@
+//! The exact text of explanations, and their agreement with `Policy::evaluate`.
+
+use std::string::ToString;
+
+use crate::{Header, HeaderList, OriginPattern, OriginTable, Origins, Policy, Request};
+
+/// `origins = ["https://app.example.com", "https://*.example.com", "http://localhost:*"]`,
+/// `methods = [GET, POST, PUT]`, `headers = ["content-type", "x-api-key"]`,
+/// `expose = ["x-request-id"]`, `credentials`, `max_age = 600`.
+static LISTED: Policy<'static> = Policy::__from_parts(
+    Origins::List {
+        exact: OriginTable::linear(&["https://app.example.com"]),
+        patterns: &[
+            OriginPattern::subdomains("https", "example.com"),
+            OriginPattern::any_port("http", "localhost"),
+        ],
+        null: false,
+    },
+    &["GET", "POST", "PUT"],
+    "GET, POST, PUT",
+    HeaderList::Names {
+        names: &["content-type", "x-api-key"],
+        rendered: "content-type, x-api-key",
+    },
+    HeaderList::Names {
+        names: &["x-request-id"],
+        rendered: "x-request-id",
+    },
+    true,
+    Some("600"),
+    false,
+);
+
+/// `origins = "*"`, `headers = "*"`, `private_network`.
+static ANY: Policy<'static> = Policy::__from_parts(
+    Origins::Any,
+    &["GET", "HEAD", "POST"],
+    "GET, HEAD, POST",
+    HeaderList::Any,
+    HeaderList::NONE,
+    false,
+    None,
+    true,
+);
+
+fn preflight<'r>(origin: &'r [u8], method: &'r [u8], headers: Option<&'r [u8]>) -> Request<'r> {
+    Request {
+        method: b"OPTIONS",
+        origin: Header::One(origin),
+        request_method: Header::One(method),
+        request_headers: Header::from_option(headers),
+        request_private_network: Header::Absent,
+    }
+}
+
+fn actual<'r>(method: &'r [u8], origin: Header<'r>) -> Request<'r> {
+    Request {
+        method,
+        origin,
+        ..Request::default()
+    }
+}
+
+fn explain(policy: &Policy<'_>, request: &Request<'_>) -> std::string::String {
+    policy.explain(request).to_string()
+}
+
+#[test]
+fn an_allowed_preflight_through_a_pattern() {
+    let request = preflight(
+        b"https://shop.example.com",
+        b"PUT",
+        Some(b"content-type, X-Api-Key"),
+    );
+    assert_eq!(
+        explain(&LISTED, &request),
+        "\
+request: OPTIONS, origin `https://shop.example.com`, access-control-request-method `PUT`, access-control-request-headers `content-type, X-Api-Key`
+kind: preflight (`OPTIONS` with `origin` and `access-control-request-method`)
+origin: `https://shop.example.com` is allowed: it matches origin pattern 1 of 2
+method: `PUT` is allowed (the policy allows GET, POST, PUT)
+header `content-type`: allowed (the policy allows content-type, x-api-key)
+header `X-Api-Key`: allowed (the policy allows content-type, x-api-key)
+credentials: allowed (`access-control-allow-credentials: true`)
+response headers:
+  access-control-allow-origin: https://shop.example.com
+  access-control-allow-credentials: true
+  access-control-allow-methods: GET, POST, PUT
+  access-control-allow-headers: content-type, x-api-key
+  access-control-max-age: 600
+  vary: origin, access-control-request-method, access-control-request-headers
+verdict: allowed: the preflight is answered with 204 No Content, without calling the handler"
+    );
+}
+
+#[test]
+fn a_refused_method_names_the_case_mismatch_and_every_header_is_judged() {
+    let request = preflight(b"http://localhost:5173", b"put", Some(b"x-api-key,cookie"));
+    assert_eq!(
+        explain(&LISTED, &request),
+        "\
+request: OPTIONS, origin `http://localhost:5173`, access-control-request-method `put`, access-control-request-headers `x-api-key,cookie`
+kind: preflight (`OPTIONS` with `origin` and `access-control-request-method`)
+origin: `http://localhost:5173` is allowed: it matches origin pattern 2 of 2
+method: `put` is not allowed (the policy allows GET, POST, PUT); methods are case-sensitive, and the policy allows `PUT`
+header `x-api-key`: allowed (the policy allows content-type, x-api-key)
+header `cookie`: not allowed (the policy allows content-type, x-api-key)
+credentials: allowed (`access-control-allow-credentials: true`)
+response headers:
+  vary: origin, access-control-request-method, access-control-request-headers
+verdict: refused (method put not allowed): the preflight is answered with 403 Forbidden and no CORS headers"
+    );
+}
+
+#[test]
+fn an_allowed_actual_request_from_a_listed_origin() {
+    let request = actual(b"GET", Header::One(b"https://app.example.com"));
+    assert_eq!(
+        explain(&LISTED, &request),
+        "\
+request: GET, origin `https://app.example.com`
+kind: actual request, cross-origin (it has an `origin`)
+origin: `https://app.example.com` is allowed: it is listed
+method: `GET` is not checked on an actual request (a preflight checks it when one is needed)
+credentials: allowed (`access-control-allow-credentials: true`)
+response headers:
+  access-control-allow-origin: https://app.example.com
+  access-control-allow-credentials: true
+  access-control-expose-headers: x-request-id
+  vary: origin
+verdict: allowed: the handler runs and its response gets the headers above"
+    );
+}
+
+#[test]
+fn a_refused_origin_says_why_nothing_matched() {
+    let request = actual(b"POST", Header::One(b"https://example.com.evil.com"));
+    assert_eq!(
+        explain(&LISTED, &request),
+        "\
+request: POST, origin `https://example.com.evil.com`
+kind: actual request, cross-origin (it has an `origin`)
+origin: `https://example.com.evil.com` is not allowed: it is not among the 1 listed origins and matches none of the 2 patterns
+method: `POST` is not checked on an actual request (a preflight checks it when one is needed)
+credentials: allowed (`access-control-allow-credentials: true`)
+response headers:
+  vary: origin
+verdict: refused (origin not allowed): the handler runs, but without CORS headers the browser hides the response from the script"
+    );
+    // An origin no browser would send gets the rule it breaks.
+    let typo = explain(
+        &LISTED,
+        &actual(b"GET", Header::One(b"https://app.example.com/")),
+    );
+    assert!(
+        typo.contains(
+            "matches none of the 2 patterns; besides, an origin has no trailing `/`, so this one would never match\n"
+        ),
+        "{typo}"
+    );
+}
+
+#[test]
+fn null_long_and_malformed_origins() {
+    let null = explain(&LISTED, &actual(b"GET", Header::One(b"null")));
+    assert!(
+        null.contains("\norigin: `null` is not allowed: sandboxed pages and `file:` documents send it, and so can anyone\n"),
+        "{null}"
+    );
+    let long = std::format!("https://{}.example.com", "a".repeat(600));
+    let long = explain(&LISTED, &actual(b"GET", Header::One(long.as_bytes())));
+    assert!(
+        long.contains("is not allowed: it is longer than 512 bytes, which no browser sends\n"),
+        "{long}"
+    );
+    let control = explain(
+        &LISTED,
+        &actual(b"GET", Header::One(b"https://a.example.com\r\nx: y")),
+    );
+    assert!(
+        control.starts_with("request: GET, origin `https://a.example.com\\r\\nx: y`\n"),
+        "{control}"
+    );
+    assert!(
+        control.contains("\norigin: `https://a.example.com\\r\\nx: y` is malformed: serialized origins are visible ASCII\n"),
+        "{control}"
+    );
+    assert!(
+        control.ends_with("verdict: refused (malformed request: `Origin` is not a serialized origin): the handler runs, but without CORS headers the browser hides the response from the script"),
+        "{control}"
+    );
+    let several = explain(&LISTED, &actual(b"GET", Header::Many));
+    assert_eq!(
+        several,
+        "\
+request: GET, several `origin` headers
+kind: malformed (several `origin` headers)
+response headers:
+  vary: origin
+verdict: refused (malformed request: several `Origin` headers): the handler runs, but without CORS headers the browser hides the response from the script"
+    );
+}
+
+#[test]
+fn not_a_cors_request() {
+    assert_eq!(
+        explain(&ANY, &actual(b"GET", Header::Absent)),
+        "\
+request: GET
+kind: not a CORS request (no `origin`)
+response headers: none
+verdict: not a CORS request: the handler answers as usual"
+    );
+    let options = Request {
+        method: b"OPTIONS",
+        origin: Header::One(b"https://a.example"),
+        ..Request::default()
+    };
+    assert!(explain(&ANY, &options).contains(
+        "\nkind: actual request (`OPTIONS` without `access-control-request-method` is not a preflight)\n"
+    ));
+}
+
+#[test]
+fn wildcard_headers_never_cover_authorization() {
+    let mut request = preflight(
+        b"https://a.example",
+        b"POST",
+        Some(b"x-trace, authorization"),
+    );
+    request.request_private_network = Header::One(b"true");
+    assert_eq!(
+        explain(&ANY, &request),
+        "\
+request: OPTIONS, origin `https://a.example`, access-control-request-method `POST`, access-control-request-headers `x-trace, authorization`, access-control-request-private-network `true`
+kind: preflight (`OPTIONS` with `origin` and `access-control-request-method`)
+origin: `https://a.example` is allowed: the policy allows any origin (answered with `*`)
+method: `POST` is allowed (the policy allows GET, HEAD, POST)
+header `x-trace`: allowed (any header)
+header `authorization`: not allowed (`*` never covers `authorization`: list it)
+private network: allowed (`private_network`)
+credentials: not allowed: requests with cookies or HTTP authentication cannot read responses
+response headers:
+  vary: access-control-request-method, access-control-request-headers, access-control-request-private-network
+verdict: refused (header authorization not allowed): the preflight is answered with 403 Forbidden and no CORS headers"
+    );
+}
+
+#[test]
+fn malformed_request_headers_and_private_network() {
+    let mut request = preflight(b"https://app.example.com", b"GET", Some(b"a b"));
+    let text = explain(&LISTED, &request);
+    assert!(
+        text.contains("\nheaders: malformed: `access-control-request-headers` is not a list of header names\n"),
+        "{text}"
+    );
+    let flood = ",".repeat(100);
+    request.request_headers = Header::One(flood.as_bytes());
+    let text = explain(&LISTED, &request);
+    assert!(
+        text.contains(
+            "\nheaders: malformed: `access-control-request-headers` lists more than 64 names\n"
+        ),
+        "{text}"
+    );
+    request.request_headers = Header::One(b" , ");
+    request.request_private_network = Header::One(b"true");
+    let text = explain(&LISTED, &request);
+    assert!(text.contains("\nheaders: none asked\n"), "{text}");
+    assert!(
+        text.contains("\nprivate network: not allowed (the policy has no `private_network`)\n"),
+        "{text}"
+    );
+    assert!(text.ends_with(
+        "verdict: refused (private network access not allowed): the preflight is answered with 403 Forbidden and no CORS headers"
+    ));
+}
+
+/// The verdict line is the decision's, and the explanation names the refused method or header.
+#[test]
+fn explanations_agree_with_evaluate() {
+    let origins: [&[u8]; 6] = [
+        b"https://app.example.com",
+        b"https://a.example.com",
+        b"https://evil.com",
+        b"null",
+        b"http://localhost:3000",
+        b"https://app.example.com/",
+    ];
+    let methods: [&[u8]; 4] = [b"GET", b"PUT", b"DELETE", b"put"];
+    let headers: [Option<&[u8]>; 4] = [
+        None,
+        Some(b"content-type"),
+        Some(b"x-other"),
+        Some(b"authorization"),
+    ];
+    for policy in [&LISTED, &ANY] {
+        for origin in origins {
+            for method in methods {
+                for header in headers {
+                    for request in [
+                        preflight(origin, method, header),
+                        actual(method, Header::One(origin)),
+                    ] {
+                        let decision = policy.evaluate(&request);
+                        let explanation = policy.explain(&request);
+                        assert_eq!(explanation.decision(), decision);
+                        let text = explanation.to_string();
+                        let verdict = text.rsplit('\n').next().unwrap();
+                        match decision.refusal() {
+                            None => assert!(verdict.starts_with("verdict: allowed"), "{text}"),
+                            Some(refusal) => {
+                                let refused = std::format!("verdict: refused ({refusal})");
+                                assert!(verdict.starts_with(&refused), "{text}");
+                            }
+                        }
+                        if let Some(crate::Refusal::HeaderNotAllowed(name)) = decision.refusal() {
+                            let line = std::format!("\nheader `{name}`: not allowed");
+                            assert!(text.contains(&line), "{text}");
+                        }
+                        if let Some(crate::Refusal::MethodNotAllowed(name)) = decision.refusal() {
+                            let line = std::format!("\nmethod: `{name}` is not allowed");
+                            assert!(text.contains(&line), "{text}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
