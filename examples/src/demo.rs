@@ -75,7 +75,7 @@ fn cors<P: CorsPolicy>() -> CorsLayer<P> {
 ///
 /// Each layer goes on the route's `MethodRouter` with `.layer`, not `.route_layer`: a preflight is
 /// an `OPTIONS` request, which no handler here takes, so axum sends it to the route's fallback,
-/// which `.route_layer` leaves out (it would answer `405` without CORS headers).
+/// which `MethodRouter::route_layer` leaves out (axum would answer `405` without CORS headers).
 pub fn api(calls: Calls, refusals: Refusals) -> Router {
     let request_ids = Arc::new(AtomicU64::new(0));
     Router::new()

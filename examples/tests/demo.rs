@@ -283,23 +283,45 @@ async fn preflight_to_a_get_only_route_is_answered() {
 }
 
 /// Why the demo puts each layer on the `MethodRouter` with `.layer`: axum sends an `OPTIONS` that
-/// no handler takes to the route's fallback, which `.route_layer` does not wrap.
+/// no handler takes to the route's fallback, which `MethodRouter::route_layer` does not wrap.
+/// `Router::route_layer` wraps each route whole, fallback included, and `.layer` always does.
 #[tokio::test]
 async fn route_layer_would_leave_preflights_to_axum() {
-    let router = Router::new().route(
-        "/greeting",
-        get(|| async { "hello" }).route_layer(CorsLayer::<demo::Greeting>::new()),
-    );
-    let url = serve(router).await;
-    let reply = send(
-        "OPTIONS",
-        &format!("{url}/greeting"),
-        &[("origin", PAGE), ("access-control-request-method", "GET")],
-        b"",
-    )
-    .await;
-    assert_eq!(reply.status, 405);
-    assert_eq!(reply.cors_headers(), expected(&[]));
+    let hello = || get(|| async { "hello" });
+    let layer = CorsLayer::<demo::Greeting>::new;
+    let routers = [
+        (
+            405,
+            Router::new().route("/greeting", hello().route_layer(layer())),
+        ),
+        (
+            204,
+            Router::new()
+                .route("/greeting", hello())
+                .route_layer(layer()),
+        ),
+        (
+            204,
+            Router::new().route("/greeting", hello().layer(layer())),
+        ),
+        (
+            204,
+            Router::new().route("/greeting", hello()).layer(layer()),
+        ),
+    ];
+    for (i, (status, router)) in routers.into_iter().enumerate() {
+        let url = serve(router).await;
+        let reply = send(
+            "OPTIONS",
+            &format!("{url}/greeting"),
+            &[("origin", PAGE), ("access-control-request-method", "GET")],
+            b"",
+        )
+        .await;
+        assert_eq!(reply.status, status, "router {i}");
+        let allowed = reply.header("access-control-allow-origin");
+        assert_eq!(allowed, (status == 204).then_some(PAGE), "router {i}");
+    }
 }
 
 #[tokio::test]
