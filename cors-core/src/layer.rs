@@ -30,8 +30,15 @@ pub type OnRefusal = fn(&Refusal<'_>, &::http::request::Parts);
 /// #[cors(origins = ["https://app.example.com"], methods = [GET, PUT], headers = ["content-type"])]
 /// struct Api;
 ///
-/// let app: Router = Router::new().route("/api", get(|| async { "hi" }).route_layer(CorsLayer::<Api>::new()));
+/// // Per route: `.layer` on the method router also wraps the route's OPTIONS fallback.
+/// let app: Router = Router::new().route("/api", get(|| async { "hi" }).layer(CorsLayer::<Api>::new()));
+/// // Or for every route of a router (`Router::route_layer` also answers preflights).
+/// let all: Router = Router::new().route("/a", get(|| async { "a" })).route_layer(CorsLayer::<Api>::new());
 /// ```
+///
+/// In axum 0.8, `MethodRouter::route_layer` (as in `get(h).route_layer(layer)`) wraps only the
+/// handlers that exist, so a preflight to a route without an `OPTIONS` handler never reaches the
+/// layer and gets axum's `405`: use `.layer` there.
 pub struct CorsLayer<P> {
     policy: &'static Policy<'static>,
     on_refusal: Option<OnRefusal>,
