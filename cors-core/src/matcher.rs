@@ -164,6 +164,19 @@ impl<'a> OriginPattern<'a> {
     }
 }
 
+impl core::fmt::Display for OriginPattern<'_> {
+    /// The pattern as written in a policy, such as `https://*.example.com` or `http://localhost:*`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let wildcard = if self.subdomains { "*." } else { "" };
+        write!(f, "{}://{wildcard}{}", self.scheme, self.host)?;
+        match self.port {
+            PortMatch::Default => Ok(()),
+            PortMatch::Exact(port) => write!(f, ":{port}"),
+            PortMatch::Any => f.write_str(":*"),
+        }
+    }
+}
+
 /// A host label as browsers serialize it: 1 to 63 lower-case letters, digits and `-`.
 fn is_label(label: &[u8]) -> bool {
     (1..=63).contains(&label.len())
@@ -307,6 +320,21 @@ mod tests {
         let both = OriginPattern::subdomains("https", "example.com").with_port("8443");
         assert!(both.matches(b"https://a.example.com:8443"));
         assert!(!both.matches(b"https://a.example.com"));
+    }
+
+    #[test]
+    fn patterns_display_as_written() {
+        use std::string::ToString;
+        assert_eq!(
+            OriginPattern::subdomains("https", "example.com").to_string(),
+            "https://*.example.com"
+        );
+        assert_eq!(
+            OriginPattern::any_port("http", "localhost").to_string(),
+            "http://localhost:*"
+        );
+        let both = OriginPattern::subdomains("https", "example.com").with_port("8443");
+        assert_eq!(both.to_string(), "https://*.example.com:8443");
     }
 
     #[test]
