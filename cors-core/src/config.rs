@@ -13,7 +13,8 @@ use crate::{BuildError, Policy, PolicyBuilder};
 /// format (TOML, JSON, YAML, ...). [`PolicyConfig::build`] applies every rule of the macro.
 ///
 /// An unknown key is a deserialization error rather than a silently ignored setting, and `origins`
-/// is required, as in the attribute.
+/// is required, as in the attribute. When the origins are known at build time rather than at
+/// start-up, `#[cors(origins = env("APP_CORS_ORIGINS"))]` has the compiler check them instead.
 ///
 /// ```
 /// use cors_core::PolicyConfig;
