@@ -51,7 +51,7 @@ fn an_allowed_preflight_exits_0_with_its_explanation() {
         "\
 request: OPTIONS, origin `https://shop.example.com`, access-control-request-method `PUT`, access-control-request-headers `content-type,x-api-key`
 kind: preflight (`OPTIONS` with `origin` and `access-control-request-method`)
-origin: `https://shop.example.com` is allowed: it matches origin pattern 1 of 2
+origin: `https://shop.example.com` is allowed: it matches the pattern `https://*.example.com`
 method: `PUT` is allowed (the policy allows GET, POST, PUT)
 header `content-type`: allowed (the policy allows content-type, x-api-key)
 header `x-api-key`: allowed (the policy allows content-type, x-api-key)

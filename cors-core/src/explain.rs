@@ -185,19 +185,15 @@ impl Explanation<'_, '_> {
                 "\norigin: `null` is not allowed: sandboxed pages and `file:` documents send it, and so can anyone"
             });
         }
-        if let Some(i) = patterns.iter().position(|p| p.matches(origin)) {
+        if let Some(pattern) = patterns.iter().find(|p| p.matches(origin)) {
             return write!(
                 f,
-                "\norigin: `{shown}` is allowed: it matches origin pattern {} of {}",
-                i + 1,
-                patterns.len()
+                "\norigin: `{shown}` is allowed: it matches the pattern `{pattern}`"
             );
         }
         write!(
             f,
-            "\norigin: `{shown}` is not allowed: it is not among the {} listed origins and matches none of the {} patterns",
-            exact.origins().len(),
-            patterns.len()
+            "\norigin: `{shown}` is not allowed: it is neither listed nor matched by a pattern"
         )?;
         // A value no browser sends is most likely a typo in the request being explained.
         if let Some(Err(violation)) = core::str::from_utf8(origin)

@@ -77,7 +77,7 @@ fn an_allowed_preflight_through_a_pattern() {
         "\
 request: OPTIONS, origin `https://shop.example.com`, access-control-request-method `PUT`, access-control-request-headers `content-type, X-Api-Key`
 kind: preflight (`OPTIONS` with `origin` and `access-control-request-method`)
-origin: `https://shop.example.com` is allowed: it matches origin pattern 1 of 2
+origin: `https://shop.example.com` is allowed: it matches the pattern `https://*.example.com`
 method: `PUT` is allowed (the policy allows GET, POST, PUT)
 header `content-type`: allowed (the policy allows content-type, x-api-key)
 header `X-Api-Key`: allowed (the policy allows content-type, x-api-key)
@@ -101,7 +101,7 @@ fn a_refused_method_names_the_case_mismatch_and_every_header_is_judged() {
         "\
 request: OPTIONS, origin `http://localhost:5173`, access-control-request-method `put`, access-control-request-headers `x-api-key,cookie`
 kind: preflight (`OPTIONS` with `origin` and `access-control-request-method`)
-origin: `http://localhost:5173` is allowed: it matches origin pattern 2 of 2
+origin: `http://localhost:5173` is allowed: it matches the pattern `http://localhost:*`
 method: `put` is not allowed (the policy allows GET, POST, PUT); methods are case-sensitive, and the policy allows `PUT`
 header `x-api-key`: allowed (the policy allows content-type, x-api-key)
 header `cookie`: not allowed (the policy allows content-type, x-api-key)
@@ -140,7 +140,7 @@ fn a_refused_origin_says_why_nothing_matched() {
         "\
 request: POST, origin `https://example.com.evil.com`
 kind: actual request, cross-origin (it has an `origin`)
-origin: `https://example.com.evil.com` is not allowed: it is not among the 1 listed origins and matches none of the 2 patterns
+origin: `https://example.com.evil.com` is not allowed: it is neither listed nor matched by a pattern
 method: `POST` is not checked on an actual request (a preflight checks it when one is needed)
 credentials: allowed (`access-control-allow-credentials: true`)
 response headers:
@@ -154,7 +154,7 @@ verdict: refused (origin not allowed): the handler runs, but without CORS header
     );
     assert!(
         typo.contains(
-            "matches none of the 2 patterns; besides, an origin has no trailing `/`, so this one would never match\n"
+            "nor matched by a pattern; besides, an origin has no trailing `/`, so this one would never match\n"
         ),
         "{typo}"
     );
