@@ -13,20 +13,25 @@ count() {
     valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
         "$quick" repeat "$1" "$2" "$3" 2>&1 | sed -n 's/.*I *refs: *//p' | tr -d ,
 }
-printf '%-18s %8s %10s %10s %7s %9s\n' scenario bare 'ours +' 'tower +' ratio evaluate
+printf '%-18s %6s %7s %8s %6s %7s %6s %8s %9s %6s\n' scenario bare 'ours +' 'tower +' ratio \
+    'lean +' ratio 'actix' 'actix +' evaluate
 for scenario in no_origin simple_allowed simple_refused preflight_allowed preflight_refused \
     exact_3 exact_100 exact_1000 exact_10000 subdomain_pattern; do
     declare -A per=()
-    for implementation in bare ours tower-http evaluate; do
+    for implementation in bare ours tower-http lean evaluate actix-bare actix-cors; do
         once=$(count "$scenario" "$implementation" "$n")
         twice=$(count "$scenario" "$implementation" $((2 * n)))
         per[$implementation]=$(((twice - once) / n))
     done
     # Preflights never reach the handler: a layer's cost is its whole count.
     base=${per[bare]}
-    case "$scenario" in preflight_*) base=0 ;; esac
+    actix_base=${per[actix-bare]}
+    case "$scenario" in preflight_*) base=0 actix_base=0 ;; esac
     ours=$((per[ours] - base))
     tower=$((per[tower-http] - base))
-    printf '%-18s %8d %10d %10d %7.3f %9d\n' "$scenario" "${per[bare]}" "$ours" "$tower" \
-        "$(echo "$ours / $tower" | bc -l)" "${per[evaluate]}"
+    lean=$((per[lean] - base))
+    actix=$((per[actix-cors] - actix_base))
+    printf '%-18s %6d %7d %8d %6.3f %7d %6.3f %8d %9d %6d\n' "$scenario" "${per[bare]}" \
+        "$ours" "$tower" "$(echo "$ours / $tower" | bc -l)" "$lean" \
+        "$(echo "$lean / $tower" | bc -l)" "${per[actix-bare]}" "$actix" "${per[evaluate]}"
 done

@@ -1,8 +1,9 @@
-//! Criterion benchmarks: every scenario through the bare handler, this project's `CorsLayer` and
-//! tower-http's, plus `Policy::evaluate` alone; the allocations per request of each are printed
-//! before its group's timings.
+//! Criterion benchmarks: every scenario through the bare handler, this project's `CorsLayer`,
+//! tower-http's, the sketch of suggested changes (`lean`), and actix-cors over a bare actix app,
+//! plus `Policy::evaluate` alone; the allocations per request of each are printed before its
+//! group's timings.
 //!
-//! `cargo bench -p cors-bench` (about two minutes); `cargo bench -p cors-bench -- exact_` for a
+//! `cargo bench -p cors-bench` (about three minutes); `cargo bench -p cors-bench -- exact_` for a
 //! subset.
 
 use std::hint::black_box;
@@ -10,6 +11,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
+use cors_bench::actix;
 use cors_bench::alloc_count::Counting;
 use cors_bench::measure::allocations_per_item;
 use cors_bench::scenario::Scenario;
@@ -34,6 +36,9 @@ fn layers(c: &mut Criterion) {
             bare,
             ours,
             tower_http,
+            lean,
+            actix_bare,
+            actix,
             ..
         } = &mut scenario;
         let policy = *policy;
@@ -42,12 +47,21 @@ fn layers(c: &mut Criterion) {
             .iter()
             .map(|r| read_request(r.method(), r.headers()))
             .collect();
+        let mut next_actix = 0;
+        let mut actix_request = || {
+            next_actix = (next_actix + 1) % templates.len();
+            actix::request(&templates[next_actix])
+        };
         println!(
-            "{name}: allocations per request: bare {}, cors-core {}, tower-http {}, evaluate {}",
+            "{name}: allocations per request: bare {}, cors-core {}, tower-http {}, lean {}, \
+             evaluate {}, actix bare {}, actix-cors {}",
             allocations_per_item(COUNTED, || requests.next_request(), |r| call(bare, r)),
             allocations_per_item(COUNTED, || requests.next_request(), |r| call(ours, r)),
             allocations_per_item(COUNTED, || requests.next_request(), |r| call(tower_http, r)),
+            allocations_per_item(COUNTED, || requests.next_request(), |r| call(lean, r)),
             allocations_per_item(COUNTED, || &reads[0], |r| policy.evaluate(r)),
+            allocations_per_item(COUNTED, &mut actix_request, |r| actix_bare.send(r)),
+            allocations_per_item(COUNTED, &mut actix_request, |r| actix.send(r)),
         );
         let mut group = c.benchmark_group(name.as_str());
         // Requests are made in the untimed setup and responses dropped untimed: only the call and
@@ -73,6 +87,23 @@ fn layers(c: &mut Criterion) {
                 BatchSize::SmallInput,
             )
         });
+        group.bench_function("lean", |b| {
+            b.iter_batched(
+                || requests.next_request(),
+                |r| call(lean, r),
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_function("actix-bare", |b| {
+            b.iter_batched(
+                &mut actix_request,
+                |r| actix_bare.send(r),
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_function("actix-cors", |b| {
+            b.iter_batched(&mut actix_request, |r| actix.send(r), BatchSize::SmallInput)
+        });
         group.bench_function("evaluate", |b| {
             let mut next = 0;
             b.iter(|| {
@@ -86,8 +117,8 @@ fn layers(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // Shorter than criterion's defaults (3 s + 5 s per function): 44 functions still fit in about
-    // two minutes, and the spread is reported.
+    // Shorter than criterion's defaults (3 s + 5 s per function): 70 functions still fit in about
+    // three minutes, and the spread is reported.
     config = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));

@@ -1,12 +1,14 @@
-//! Benchmarks of `cors_core::CorsLayer` against tower-http's `CorsLayer`, in process: the same
-//! requests, through the same inner service, under the same policy.
+//! Benchmarks of `cors_core::CorsLayer` against tower-http's `CorsLayer` and actix-cors, in
+//! process: the same requests, through the same kind of handler, under the same policy.
 //!
 //! Two front ends share this library: `benches/cors.rs` (criterion, `cargo bench -p cors-bench`)
 //! and `src/bin/quick.rs` (a few seconds, `cargo run --release -p cors-bench --bin quick`), which
 //! prints each implementation's overhead above the bare service, their ratio and the allocations
 //! per request. `BENCHMARKS.md` at the repository root records the figures.
 
+pub mod actix;
 pub mod alloc_count;
+pub mod lean;
 pub mod measure;
 pub mod origins;
 pub mod policies;

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use cors_core::http::read_request;
 
+use crate::actix;
 use crate::alloc_count::counting;
 use crate::scenario::Scenario;
 use crate::service::call;
@@ -84,6 +85,12 @@ pub struct Row {
     pub ours_overhead_ns: f64,
     /// The same for tower-http.
     pub tower_http_overhead_ns: f64,
+    /// The same for the sketch of suggested changes in [`crate::lean`].
+    pub lean_overhead_ns: f64,
+    /// Median nanoseconds per request: the bare actix app.
+    pub actix_bare_ns: f64,
+    /// Median nanoseconds actix-cors adds to the actix app (for a preflight, its whole answer).
+    pub actix_overhead_ns: f64,
     /// Median nanoseconds of `Policy::evaluate` alone, on the request's headers already read.
     pub evaluate_ns: f64,
     /// Allocations per request: the bare handler.
@@ -92,6 +99,12 @@ pub struct Row {
     pub ours_allocations: f64,
     /// Allocations per request: tower-http's layer over the handler.
     pub tower_http_allocations: f64,
+    /// Allocations per request: the sketch in [`crate::lean`] over the handler.
+    pub lean_allocations: f64,
+    /// Allocations per request: the bare actix app.
+    pub actix_bare_allocations: f64,
+    /// Allocations per request: the actix app wrapped in actix-cors.
+    pub actix_allocations: f64,
     /// Allocations per call of `Policy::evaluate`.
     pub evaluate_allocations: f64,
 }
@@ -107,9 +120,23 @@ impl Row {
         self.layer_allocations(self.ours_allocations)
     }
 
+    /// Allocations made by the sketch in [`crate::lean`] itself.
+    pub fn lean_layer_allocations(&self) -> f64 {
+        self.layer_allocations(self.lean_allocations)
+    }
+
     /// Allocations made by tower-http's layer itself.
     pub fn tower_http_layer_allocations(&self) -> f64 {
         self.layer_allocations(self.tower_http_allocations)
+    }
+
+    /// Allocations actix-cors adds to the actix app (for a preflight, the whole answer's).
+    pub fn actix_layer_allocations(&self) -> f64 {
+        if self.preflight {
+            self.actix_allocations
+        } else {
+            self.actix_allocations - self.actix_bare_allocations
+        }
     }
 
     fn layer_allocations(&self, total: f64) -> f64 {
@@ -131,6 +158,9 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
         bare,
         ours,
         tower_http,
+        lean,
+        actix_bare,
+        actix,
         ..
     } = scenario;
     let policy = *policy;
@@ -151,28 +181,42 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
             |request| policy.evaluate(black_box(request)),
         )
     };
+    let mut next_actix = 0;
+    let mut actix_request = || {
+        next_actix = (next_actix + 1) % templates.len();
+        actix::request(&templates[next_actix])
+    };
     let (mut bare_t, mut ours_t, mut tower_t, mut eval_t) = (vec![], vec![], vec![], vec![]);
-    let (mut ours_d, mut tower_d) = (vec![], vec![]);
+    let (mut ours_d, mut tower_d, mut actix_bare_t, mut actix_d) = (vec![], vec![], vec![], vec![]);
+    let mut lean_d = vec![];
     // Warm caches and branch predictors before the first timed round.
     for _ in 0..2 {
         time_batch(BATCH, || requests.next_request(), |r| call(bare, r));
         time_batch(BATCH, || requests.next_request(), |r| call(ours, r));
         time_batch(BATCH, || requests.next_request(), |r| call(tower_http, r));
         evaluate(BATCH);
+        time_batch(BATCH, &mut actix_request, |r| actix_bare.send(r));
+        time_batch(BATCH, &mut actix_request, |r| actix.send(r));
+        time_batch(BATCH, || requests.next_request(), |r| call(lean, r));
     }
     for round in 0..rounds {
-        let mut times = [0.0; 4];
+        let mut times = [0.0; 7];
         // Rotate the order so that no implementation always runs right after another.
-        for k in 0..4 {
-            let which = (round + k) % 4;
+        for k in 0..times.len() {
+            let which = (round + k) % times.len();
             times[which] = match which {
                 0 => time_batch(BATCH, || requests.next_request(), |r| call(bare, r)),
                 1 => time_batch(BATCH, || requests.next_request(), |r| call(ours, r)),
                 2 => time_batch(BATCH, || requests.next_request(), |r| call(tower_http, r)),
-                _ => evaluate(BATCH),
+                3 => evaluate(BATCH),
+                4 => time_batch(BATCH, &mut actix_request, |r| actix_bare.send(r)),
+                5 => time_batch(BATCH, &mut actix_request, |r| actix.send(r)),
+                _ => time_batch(BATCH, || requests.next_request(), |r| call(lean, r)),
             };
         }
-        let [b, o, t, e] = times;
+        let [b, o, t, e, ab, a, l] = times;
+        actix_bare_t.push(ab);
+        actix_d.push(if *preflight { a } else { a - ab });
         bare_t.push(b);
         ours_t.push(o);
         tower_t.push(t);
@@ -180,6 +224,7 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
         let base = if *preflight { 0.0 } else { b };
         ours_d.push(o - base);
         tower_d.push(t - base);
+        lean_d.push(l - base);
     }
     const COUNTED: usize = 64;
     Row {
@@ -190,6 +235,9 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
         tower_http_ns: median(&mut tower_t),
         ours_overhead_ns: median(&mut ours_d),
         tower_http_overhead_ns: median(&mut tower_d),
+        lean_overhead_ns: median(&mut lean_d),
+        actix_bare_ns: median(&mut actix_bare_t),
+        actix_overhead_ns: median(&mut actix_d),
         evaluate_ns: median(&mut eval_t),
         bare_allocations: allocations_per_item(
             COUNTED,
@@ -206,6 +254,15 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
             || requests.next_request(),
             |r| call(tower_http, r),
         ),
+        lean_allocations: allocations_per_item(
+            COUNTED,
+            || requests.next_request(),
+            |r| call(lean, r),
+        ),
+        actix_bare_allocations: allocations_per_item(COUNTED, &mut actix_request, |r| {
+            actix_bare.send(r)
+        }),
+        actix_allocations: allocations_per_item(COUNTED, &mut actix_request, |r| actix.send(r)),
         evaluate_allocations: allocations_per_item(
             COUNTED,
             || &reads[0],

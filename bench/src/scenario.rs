@@ -10,6 +10,8 @@ use http::{Method, Request, Response};
 use tower_http::cors::Cors;
 use tower_layer::Layer;
 
+use crate::actix::{self, ActixApp};
+use crate::lean::LeanCors;
 use crate::origins::{tenant_origin, SIZES};
 use crate::policies::{
     tower_http_list, tower_http_subdomains, Exact100, Exact1000, Exact10000, Exact3, Fixed,
@@ -66,6 +68,12 @@ pub struct Scenario {
     pub ours: CorsService<Bare>,
     /// tower-http's `CorsLayer` over the handler.
     pub tower_http: Cors<Bare>,
+    /// The changes suggested to this project's layer, sketched in [`crate::lean`].
+    pub lean: LeanCors<Bare>,
+    /// An actix-web app with the same kind of handler, alone.
+    pub actix_bare: ActixApp,
+    /// The same app wrapped in actix-cors.
+    pub actix: ActixApp,
 }
 
 impl Scenario {
@@ -74,6 +82,7 @@ impl Scenario {
         allowed: bool,
         templates: Vec<Request<()>>,
         tower_http: tower_http::cors::CorsLayer,
+        actix_cors: actix_cors::Cors,
     ) -> Self {
         let requests = Requests::new(templates);
         let preflight = requests.templates()[0].method() == Method::OPTIONS;
@@ -86,37 +95,45 @@ impl Scenario {
             bare: Bare,
             ours: CorsLayer::<P>::new().layer(Bare),
             tower_http: tower_http.layer(Bare),
+            lean: LeanCors::new(P::policy(), Bare),
+            actix_bare: ActixApp::bare(),
+            actix: ActixApp::with(actix_cors),
         }
     }
 
     /// Every scenario, in the order they are reported.
     pub fn all() -> Vec<Scenario> {
         let fixed = || tower_http_list(FIXED_ORIGINS);
+        let actix_fixed = || actix::cors_list(FIXED_ORIGINS);
         let mut all = vec![
-            Scenario::new::<Fixed>("no_origin", false, vec![get(None)], fixed()),
+            Scenario::new::<Fixed>("no_origin", false, vec![get(None)], fixed(), actix_fixed()),
             Scenario::new::<Fixed>(
                 "simple_allowed",
                 true,
                 vec![get(Some("https://admin.example.com"))],
                 fixed(),
+                actix_fixed(),
             ),
             Scenario::new::<Fixed>(
                 "simple_refused",
                 false,
                 vec![get(Some("https://evil.example.net"))],
                 fixed(),
+                actix_fixed(),
             ),
             Scenario::new::<Fixed>(
                 "preflight_allowed",
                 true,
                 vec![preflight("https://admin.example.com")],
                 fixed(),
+                actix_fixed(),
             ),
             Scenario::new::<Fixed>(
                 "preflight_refused",
                 false,
                 vec![preflight("https://evil.example.net")],
                 fixed(),
+                actix_fixed(),
             ),
         ];
         for n in SIZES {
@@ -133,25 +150,40 @@ impl Scenario {
             .map(|origin| get(Some(origin)))
             .to_vec(),
             tower_http_subdomains(),
+            actix::cors_subdomains(),
         ));
         all
     }
 
-    /// Sends every template through both layers and checks that they agree with each other and
-    /// with [`Scenario::allowed`]: a benchmark of two policies that differ would compare nothing.
+    /// Sends every template through the three layers and checks that they agree with each other
+    /// and with [`Scenario::allowed`]: a benchmark of policies that differ would compare nothing.
+    /// The sketch in [`crate::lean`] must answer exactly as this project's layer does.
     pub fn check(&mut self) -> Result<(), String> {
         for template in self.requests.templates().to_vec() {
             let ours = call(&mut self.ours, template.clone());
+            let lean = call(&mut self.lean, template.clone());
+            if (lean.status(), lean.headers()) != (ours.status(), ours.headers()) {
+                return Err(format!(
+                    "{}: the lean sketch answered {:?} {:?}, cors-core {:?} {:?}",
+                    self.name,
+                    lean.status(),
+                    lean.headers(),
+                    ours.status(),
+                    ours.headers()
+                ));
+            }
             let theirs = call(&mut self.tower_http, template.clone());
+            let actix = actix::allow_origin(&self.actix.send(actix::request(&template)));
             let (ours, theirs) = (allow_origin(&ours), allow_origin(&theirs));
             let expected = self
                 .allowed
                 .then(|| template.headers().get(ORIGIN).cloned())
                 .flatten();
-            if ours != expected || theirs != expected {
+            let expected_bytes = expected.as_ref().map(|v| v.as_bytes().to_vec());
+            if ours != expected || theirs != expected || actix != expected_bytes {
                 return Err(format!(
-                    "{}: expected Access-Control-Allow-Origin {expected:?}, \
-                     cors-core sent {ours:?}, tower-http sent {theirs:?}",
+                    "{}: expected Access-Control-Allow-Origin {expected:?}, cors-core sent \
+                     {ours:?}, tower-http sent {theirs:?}, actix-cors sent {actix:?}",
                     self.name
                 ));
             }
@@ -168,11 +200,12 @@ fn exact(n: usize) -> Scenario {
         .collect();
     let name = format!("exact_{n}");
     let tower = tower_http_list((0..n).map(tenant_origin));
+    let actix = actix::cors_list((0..n).map(tenant_origin));
     match n {
-        3 => Scenario::new::<Exact3>(name, true, templates, tower),
-        100 => Scenario::new::<Exact100>(name, true, templates, tower),
-        1_000 => Scenario::new::<Exact1000>(name, true, templates, tower),
-        10_000 => Scenario::new::<Exact10000>(name, true, templates, tower),
+        3 => Scenario::new::<Exact3>(name, true, templates, tower, actix),
+        100 => Scenario::new::<Exact100>(name, true, templates, tower, actix),
+        1_000 => Scenario::new::<Exact1000>(name, true, templates, tower, actix),
+        10_000 => Scenario::new::<Exact10000>(name, true, templates, tower, actix),
         _ => unreachable!("build.rs derives policies for `SIZES` only"),
     }
 }
@@ -225,7 +258,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_scenario_gets_the_same_answer_from_both_layers() {
+    fn every_scenario_gets_the_same_answer_from_every_layer() {
         for mut scenario in Scenario::all() {
             scenario.check().unwrap();
         }

@@ -32,11 +32,14 @@ fn the_layer_allocates_nothing_for_actual_requests() {
             requests,
             bare,
             ours,
+            lean,
             ..
         } = &mut scenario;
         let bare = allocations_per_item(COUNTED, || requests.next_request(), |r| call(bare, r));
         let ours = allocations_per_item(COUNTED, || requests.next_request(), |r| call(ours, r));
+        let lean = allocations_per_item(COUNTED, || requests.next_request(), |r| call(lean, r));
         assert_eq!(ours, bare, "{name}");
+        assert_eq!(lean, bare, "{name}: the lean sketch");
     }
 }
 

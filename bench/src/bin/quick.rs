@@ -3,10 +3,11 @@
 //!
 //! `cargo run --release -p cors-bench --bin quick [rounds]` (default 31 rounds; more is steadier).
 //!
-//! `quick repeat <scenario> <bare|ours|tower-http|evaluate> <n>` sends one scenario's requests `n`
+//! `quick repeat <scenario> <bare|ours|lean|tower-http|evaluate|actix-bare|actix-cors> <n>` sends one scenario's requests `n`
 //! times through one implementation and nothing else, for a profiler or an instruction counter
 //! (`valgrind --tool=callgrind`): the difference between two `n` is the cost of the requests.
 
+use cors_bench::actix;
 use cors_bench::alloc_count::Counting;
 use cors_bench::measure::{measure, Row};
 use cors_bench::scenario::Scenario;
@@ -34,17 +35,19 @@ fn main() {
     };
     let mut rows = Vec::new();
     println!(
-        "{:<18} {:>8} {:>10} {:>10} {:>7} {:>9}   allocations/request: {:>5} {:>5} {:>5} {:>5}",
+        "{:<18} {:>7} {:>8} {:>9} {:>6} | {:>8} {:>9} {:>6} | {:>7} | {:>23} | {:>8} {:>6}",
         "scenario",
         "bare ns",
         "ours +ns",
         "tower +ns",
         "ratio",
+        "actix ns",
+        "actix +ns",
+        "ratio",
         "eval ns",
-        "bare",
-        "ours",
-        "tower",
-        "eval"
+        "allocs ours/tower/actix",
+        "lean +ns",
+        "ratio"
     );
     for mut scenario in Scenario::all() {
         if let Err(disagreement) = scenario.check() {
@@ -52,21 +55,28 @@ fn main() {
         }
         let row = measure(&mut scenario, rounds);
         println!(
-            "{:<18} {:>8.1} {:>10.1} {:>10.1} {:>7.3} {:>9.1}   {:>26.1} {:>5.1} {:>5.1} {:>5.1}",
+            "{:<18} {:>7.1} {:>8.1} {:>9.1} {:>6.3} | {:>8.1} {:>9.1} {:>6.3} | {:>7.1} | {:>9} {:>6} {:>6} | {:>8.1} {:>6.3}",
             row.name,
             row.bare_ns,
             row.ours_overhead_ns,
             row.tower_http_overhead_ns,
             row.ratio(),
+            row.actix_bare_ns,
+            row.actix_overhead_ns,
+            row.ours_overhead_ns / row.actix_overhead_ns,
             row.evaluate_ns,
-            row.bare_allocations,
-            row.ours_allocations,
-            row.tower_http_allocations,
-            row.evaluate_allocations,
+            row.ours_layer_allocations(),
+            row.tower_http_layer_allocations(),
+            row.actix_layer_allocations(),
+            row.lean_overhead_ns,
+            row.lean_overhead_ns / row.tower_http_overhead_ns,
         );
         rows.push(row);
     }
-    println!("(preflights: the layers answer without the handler, so \"+ns\" is their whole time)");
+    println!(
+        "(+ns and allocations: what the layer adds to the bare handler; for preflights, which the \
+         layers answer without the handler, their whole time and allocations)"
+    );
     println!();
     report_targets(&rows);
 }
@@ -130,7 +140,10 @@ fn repeat(name: &str, implementation: &str, n: usize) {
         bare,
         ours,
         tower_http,
+        lean,
         policy,
+        actix_bare,
+        actix,
         ..
     } = &mut scenario;
     for i in 0..n {
@@ -138,6 +151,13 @@ fn repeat(name: &str, implementation: &str, n: usize) {
             "bare" => drop(black_box(call(bare, requests.next_request()))),
             "ours" => drop(black_box(call(ours, requests.next_request()))),
             "tower-http" => drop(black_box(call(tower_http, requests.next_request()))),
+            "lean" => drop(black_box(call(lean, requests.next_request()))),
+            "actix-bare" => drop(black_box(
+                actix_bare.send(actix::request(&templates[i % templates.len()])),
+            )),
+            "actix-cors" => drop(black_box(
+                actix.send(actix::request(&templates[i % templates.len()])),
+            )),
             "evaluate" => {
                 black_box(policy.evaluate(black_box(&reads[i % reads.len()])));
             }
