@@ -37,10 +37,10 @@ use crate::{HeaderList, OriginPattern, OriginTable, Origins, Policy};
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct PolicyBuilder {
-    origins: Option<Vec<String>>,
+    origins: Option<Entries>,
     methods: Option<Vec<String>>,
-    headers: Option<Vec<String>>,
-    expose: Option<Vec<String>>,
+    headers: Option<Entries>,
+    expose: Option<Entries>,
     credentials: bool,
     max_age: Option<i64>,
     private_network: bool,
@@ -57,7 +57,43 @@ where
     items.into_iter().map(|s| s.as_ref().to_owned()).collect()
 }
 
-const ANY: &str = "*";
+/// A list key as given: `"*"` is its own state, never a `"*"` entry, so that a list holding only
+/// `"*"` is refused like the macro refuses `origins = ["*"]`.
+#[derive(Clone, Debug)]
+enum Entries {
+    Any,
+    Items(Vec<String>),
+}
+
+impl Entries {
+    /// Adds to a list. After `Any`, the `"*"` becomes an entry of the list, which the rules refuse:
+    /// mixing "any" with a list is a mistake to report, not to resolve silently.
+    fn extend(entries: &mut Option<Entries>, items: Vec<String>) {
+        match entries {
+            Some(Entries::Items(list)) => list.extend(items),
+            Some(Entries::Any) => {
+                let mut list = alloc::vec!["*".to_owned()];
+                list.extend(items);
+                *entries = Some(Entries::Items(list));
+            }
+            None => *entries = Some(Entries::Items(items)),
+        }
+    }
+
+    fn as_list<'a>(entries: &Option<Entries>, refs: &'a [&'a str]) -> List<'a> {
+        match entries {
+            Some(Entries::Any) => List::Any,
+            _ => List::Items(refs),
+        }
+    }
+
+    fn refs(entries: &Option<Entries>) -> Vec<&str> {
+        match entries {
+            Some(Entries::Items(list)) => list.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
 
 impl PolicyBuilder {
     /// An empty policy; [`PolicyBuilder::allow_origins`] or [`PolicyBuilder::allow_any_origin`] is
@@ -68,15 +104,13 @@ impl PolicyBuilder {
 
     /// `origins = [...]`: exact origins and `*` patterns (adds to any listed before).
     pub fn allow_origins<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, origins: I) -> Self {
-        self.origins
-            .get_or_insert_with(Vec::new)
-            .extend(strings(origins));
+        Entries::extend(&mut self.origins, strings(origins));
         self
     }
 
     /// `origins = "*"`.
     pub fn allow_any_origin(mut self) -> Self {
-        self.origins = Some(alloc::vec![ANY.to_owned()]);
+        self.origins = Some(Entries::Any);
         self
     }
 
@@ -90,29 +124,25 @@ impl PolicyBuilder {
 
     /// `headers = [...]`: request headers a preflight may ask for.
     pub fn allow_headers<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, headers: I) -> Self {
-        self.headers
-            .get_or_insert_with(Vec::new)
-            .extend(strings(headers));
+        Entries::extend(&mut self.headers, strings(headers));
         self
     }
 
     /// `headers = "*"`.
     pub fn allow_any_header(mut self) -> Self {
-        self.headers = Some(alloc::vec![ANY.to_owned()]);
+        self.headers = Some(Entries::Any);
         self
     }
 
     /// `expose = [...]`: response headers scripts may read.
     pub fn expose_headers<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, headers: I) -> Self {
-        self.expose
-            .get_or_insert_with(Vec::new)
-            .extend(strings(headers));
+        Entries::extend(&mut self.expose, strings(headers));
         self
     }
 
     /// `expose = "*"`.
     pub fn expose_any_header(mut self) -> Self {
-        self.expose = Some(alloc::vec![ANY.to_owned()]);
+        self.expose = Some(Entries::Any);
         self
     }
 
@@ -157,31 +187,18 @@ impl PolicyBuilder {
     /// The policy is leaked to get the `'static` lifetime that lets it be served without any
     /// per-request cost, like a derived one: build policies once at start-up, not per request.
     pub fn build(self) -> Result<&'static Policy<'static>, BuildError> {
-        let origins: Vec<&str> = self.origins.iter().flatten().map(String::as_str).collect();
+        let origins = Entries::refs(&self.origins);
         let methods: Option<Vec<&str>> = self
             .methods
             .as_ref()
             .map(|m| m.iter().map(String::as_str).collect());
-        let headers: Vec<&str> = self.headers.iter().flatten().map(String::as_str).collect();
-        let expose: Vec<&str> = self.expose.iter().flatten().map(String::as_str).collect();
-        let list = |items: &'_ [&'_ str]| -> bool { items == [ANY] };
+        let headers = Entries::refs(&self.headers);
+        let expose = Entries::refs(&self.expose);
         let input = PolicyInput {
-            origins: if list(&origins) {
-                List::Any
-            } else {
-                List::Items(&origins)
-            },
+            origins: Entries::as_list(&self.origins, &origins),
             methods: methods.as_deref(),
-            headers: if list(&headers) {
-                List::Any
-            } else {
-                List::Items(&headers)
-            },
-            expose: if list(&expose) {
-                List::Any
-            } else {
-                List::Items(&expose)
-            },
+            headers: Entries::as_list(&self.headers, &headers),
+            expose: Entries::as_list(&self.expose, &expose),
             credentials: self.credentials,
             max_age: self.max_age,
             allow_null_origin: self.allow_null_origin,

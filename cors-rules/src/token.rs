@@ -41,6 +41,9 @@ pub fn check_method(method: &str) -> Result<(), Violation> {
 
 /// Checks one entry of `headers`: the request headers a preflight may ask for.
 pub fn check_request_header(name: &str) -> Result<(), Violation> {
+    if name == "*" {
+        return Err(Violation::WildcardInHeaderList);
+    }
     if !is_token(name) {
         return Err(Violation::InvalidHeader);
     }
@@ -52,6 +55,9 @@ pub fn check_request_header(name: &str) -> Result<(), Violation> {
 
 /// Checks one entry of `expose`: the response headers scripts may read.
 pub fn check_exposed_header(name: &str) -> Result<(), Violation> {
+    if name == "*" {
+        return Err(Violation::WildcardInHeaderList);
+    }
     if !is_token(name) {
         return Err(Violation::InvalidExposedHeader);
     }

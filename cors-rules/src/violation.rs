@@ -89,6 +89,8 @@ pub enum Violation {
     // ---- headers ----
     /// A request header name that is not an HTTP token.
     InvalidHeader,
+    /// `"*"` as one entry of `headers` or `expose`.
+    WildcardInHeaderList,
     /// A forbidden request header name: scripts can never set it.
     ForbiddenHeader,
     /// The same request header twice, ignoring case.
@@ -154,6 +156,7 @@ impl fmt::Display for Violation {
             DuplicateMethod => "this method is listed twice",
             EmptyMethods => "an empty list of methods allows nothing",
             InvalidHeader => "this is not a valid HTTP header name",
+            WildcardInHeaderList => "`\"*\"` inside a list would be sent as a bare `*`, which browsers read as every header",
             ForbiddenHeader => "this is a forbidden request header: a script can never set it",
             DuplicateHeader => "this header is listed twice (header names ignore case)",
             InvalidExposedHeader => "this is not a valid HTTP header name",
@@ -234,6 +237,9 @@ impl fmt::Display for Fix {
                 f.write_str("use letters, digits and ``!#$%&'*+-.^_`|~``, as in `content-type`")
             }
             ForbiddenHeader | ExposeSetCookie => f.write_str("remove it"),
+            WildcardInHeaderList => {
+                f.write_str("write `\"*\"` on its own instead of a list, or list the header names")
+            }
             CredentialsWithAnyOrigin => {
                 f.write_str("list the allowed origins, or remove `credentials`")
             }
