@@ -46,13 +46,15 @@
 //! the `http` feature (default) adapts [`Policy::evaluate`] to the `http` crate's types
 //! ([`http::read_request`], [`http::Decoration`]); without default features the crate is `no_std`
 //! and needs no allocator. [`PolicyBuilder`] (feature `alloc`) builds policies at start-up from
-//! configuration, under the same rules.
+//! configuration, under the same rules, and `PolicyConfig` (feature `serde`) reads one from any
+//! serde format; `CorsLayer::from_policy` serves it. [`Policy::explain`] tells, in words, how a
+//! policy answers a request.
 //!
 //! # Keys of `#[cors(...)]`
 //!
 //! | key | value | default | meaning |
 //! |---|---|---|---|
-//! | `origins` | `["https://a.example", "https://*.example.com", "http://localhost:*"]` or `"*"` | required | origins allowed to read responses: exact serialized origins, `*` as the whole leftmost host label (one or more labels) or as the whole port, or any origin |
+//! | `origins` | `["https://a.example", "https://*.example.com", "http://localhost:*"]`, `"*"`, or `env("APP_CORS_ORIGINS")` (a comma-separated list read and checked while compiling) | required | origins allowed to read responses: exact serialized origins, `*` as the whole leftmost host label (one or more labels) or as the whole port, or any origin |
 //! | `methods` | `[GET, POST, "PURGE"]` | `GET, HEAD, POST` | methods a preflight may ask for; identifiers for standard methods, strings for others; case-sensitive |
 //! | `headers` | `["content-type"]` or `"*"` | none | request headers a preflight may ask for; case-insensitive; `"*"` never covers `authorization`, which must be listed |
 //! | `expose` | `["x-request-id"]` or `"*"` | none | response headers scripts may read |
