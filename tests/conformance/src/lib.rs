@@ -1,1 +1,207 @@
 //! Adversarial origins, a reference model, property tests and fuzz corpus replay.
+//!
+//! The library holds what the tests and the fuzz targets (in `fuzz/`) share: the [`model`], the
+//! [`check`]s applied to every decision, the [`policies`] under attack, and the two fuzz entry
+//! points, [`fuzz_check`] and [`fuzz_check_attribute`], so that stable CI replays the fuzz corpus
+//! with exactly the logic the fuzzer ran.
+
+pub mod check;
+pub mod model;
+pub mod policies;
+
+use cors_core::{Header, Request};
+
+// The macro's own stages (parse, validate, expand, ...), compiled here as plain modules: a
+// proc-macro crate cannot be linked into a test or a fuzz target, and these stages only use
+// `proc_macro2`. `build.rs` lists them from `cors-macros/src/lib.rs`; they sit at the crate root,
+// where their `crate::errors`-style paths point.
+#[cfg(feature = "attribute")]
+include!(concat!(env!("OUT_DIR"), "/macro_modules.rs"));
+
+/// Separates the fields of a fuzz input; `0xFF` never occurs in UTF-8, so any text fits in a field.
+pub const FIELD_SEPARATOR: u8 = 0xFF;
+
+/// Decodes a fuzz input into the index of a policy of [`policies::all`] and a request:
+///
+/// - byte 0 picks the policy (modulo their number);
+/// - byte 1 has, for `Origin`, `-Request-Method`, `-Request-Headers` and
+///   `-Request-Private-Network` in that order, bits 0-3 "sent twice" and bits 4-7 "absent";
+/// - the rest is the method, then those four values, separated by [`FIELD_SEPARATOR`]; a missing
+///   field is empty.
+pub fn decode_fuzz_input(data: &[u8]) -> (usize, Request<'_>) {
+    let (selector, flags, rest) = match data {
+        [selector, flags, rest @ ..] => (*selector, *flags, rest),
+        [selector] => (*selector, 0, &[][..]),
+        [] => (0, 0, &[][..]),
+    };
+    let mut fields = rest.split(|&b| b == FIELD_SEPARATOR);
+    let method = fields.next().unwrap_or_default();
+    let mut header = |bit: u8| {
+        let value = fields.next().unwrap_or_default();
+        if flags & (1 << (bit + 4)) != 0 {
+            Header::Absent
+        } else if flags & (1 << bit) != 0 {
+            Header::Many
+        } else {
+            Header::One(value)
+        }
+    };
+    let request = Request {
+        method,
+        origin: header(0),
+        request_method: header(1),
+        request_headers: header(2),
+        request_private_network: header(3),
+    };
+    (usize::from(selector) % policies::all().len(), request)
+}
+
+/// Encodes a request for [`decode_fuzz_input`] (to write seed inputs), with every header present
+/// once.
+pub fn encode_fuzz_input(policy: u8, fields: [&[u8]; 5]) -> Vec<u8> {
+    let mut out = vec![policy, 0];
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(FIELD_SEPARATOR);
+        }
+        out.extend_from_slice(field);
+    }
+    out
+}
+
+/// The differential check of the `evaluate` fuzz target: decodes `data`, evaluates the request and
+/// compares the decision with the reference model and the invariants. Panics on disagreement.
+pub fn fuzz_check(data: &[u8]) {
+    if let Err(problem) = try_fuzz_check(data) {
+        panic!("{problem}");
+    }
+}
+
+/// [`fuzz_check`], returning the disagreement instead of panicking.
+pub fn try_fuzz_check(data: &[u8]) -> Result<(), String> {
+    let (index, request) = decode_fuzz_input(data);
+    let case = &policies::all()[index];
+    check::evaluate_and_check(&case.spec, case.policy, &request)
+        .map_err(|problem| format!("policy {:?}: {problem}", case.name))
+}
+
+#[cfg(feature = "attribute")]
+/// The check of the `attribute` fuzz target: runs the derive's parse and validate stages (and
+/// expansion, when valid) on `#[cors(<data>)] struct Api;`. They must not panic, and a policy the
+/// macro accepts must also be accepted by `PolicyBuilder`, which applies the same rules at run
+/// time. Inputs that are not UTF-8 or do not lex as Rust tokens are skipped, as rustc would stop
+/// before the macro.
+pub fn fuzz_check_attribute(data: &[u8]) {
+    if let Err(problem) = try_fuzz_check_attribute(data) {
+        panic!("{problem}");
+    }
+}
+
+#[cfg(feature = "attribute")]
+/// [`fuzz_check_attribute`], returning the disagreement instead of panicking.
+pub fn try_fuzz_check_attribute(data: &[u8]) -> Result<(), String> {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return Ok(());
+    };
+    let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() else {
+        return Ok(());
+    };
+    let Ok(input) = syn::parse2::<syn::DeriveInput>(quote::quote!(
+        #[cors(#tokens)]
+        struct Api;
+    )) else {
+        return Ok(());
+    };
+    let mut errors = errors::Errors::default();
+    let attr = parse::parse_input(&input, &mut errors);
+    let policy = validate::validate(&attr, &mut errors);
+    if errors.finish().is_err() {
+        return Ok(());
+    }
+    let _expansion = expand::derive(&input, &policy);
+    builder_of(&attr, &policy)
+        .build()
+        .map(|_| ())
+        .map_err(|e| format!("the macro accepts `{text}`, PolicyBuilder refuses it: {e}"))
+}
+
+#[cfg(feature = "attribute")]
+/// The `PolicyBuilder` calls equivalent to a validated attribute.
+fn builder_of(attr: &parse::Attr, policy: &validate::Policy) -> cors_core::PolicyBuilder {
+    use validate::Names;
+    let mut builder = cors_core::PolicyBuilder::new();
+    builder = match &policy.origins {
+        Names::Any => builder.allow_any_origin(),
+        Names::List(origins) => builder.allow_origins(origins),
+    };
+    if let Some(methods) = &policy.methods {
+        builder = builder.allow_methods(methods);
+    }
+    builder = match &policy.headers {
+        Names::Any => builder.allow_any_header(),
+        Names::List(headers) => builder.allow_headers(headers),
+    };
+    builder = match &policy.expose {
+        Names::Any => builder.expose_any_header(),
+        Names::List(expose) => builder.expose_headers(expose),
+    };
+    if policy.credentials {
+        builder = builder.allow_credentials();
+    }
+    if let Some(seconds) = policy.max_age {
+        builder = builder.max_age(seconds.into());
+    }
+    if policy.private_network {
+        builder = builder.allow_private_network();
+    }
+    if attr.allow_null_origin.is_some() {
+        builder = builder.dangerously_allow_null_origin();
+    }
+    if attr.allow_insecure_origins.is_some() {
+        builder = builder.dangerously_allow_insecure_origins();
+    }
+    if attr.allow_public_suffix_wildcards.is_some() {
+        builder = builder.dangerously_allow_public_suffix_wildcards();
+    }
+    builder
+}
+
+/// Decodes one line of a vector file: `\xNN` stands for the byte `NN` (so that tabs, line breaks,
+/// NUL, padding spaces and non-UTF-8 bytes can be written; a literal backslash is `\x5c`).
+pub fn decode_vector_line(line: &str) -> Vec<u8> {
+    let bytes = line.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escape = bytes[i..]
+            .starts_with(b"\\x")
+            .then(|| bytes.get(i + 2..i + 4))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match escape {
+            Some(byte) => {
+                out.push(byte);
+                i += 4;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The values of a vector file: one per line, `#` comments and blank lines skipped, decoded by
+/// [`decode_vector_line`].
+pub fn vectors(file: &str) -> Vec<Vec<u8>> {
+    file.lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(decode_vector_line)
+        .collect()
+}
+
+/// The adversarial origins of `vectors/adversarial-origins.txt`, compiled in.
+pub fn adversarial_origins() -> Vec<Vec<u8>> {
+    vectors(include_str!("../vectors/adversarial-origins.txt"))
+}

@@ -1,0 +1,229 @@
+//! The policies the adversarial tests and the fuzz targets run against, each built both ways the
+//! crate offers: `PolicyBuilder` at run time and `#[derive(Cors)]` at compile time.
+
+use std::sync::OnceLock;
+
+use cors_core::{Cors, CorsPolicy, Policy};
+
+use crate::model::{Names, Origins, Spec};
+
+/// A policy, how it was written, and how it was built.
+#[derive(Debug)]
+pub struct Case {
+    /// A short name for messages.
+    pub name: &'static str,
+    /// The policy as written, for the model.
+    pub spec: Spec,
+    /// The policy as `cors-core` serves it.
+    pub policy: &'static Policy<'static>,
+    /// Whether `vectors/adversarial-origins.txt` is written for it: every vector must be refused.
+    pub refuses_vectors: bool,
+}
+
+/// Only `https://example.com`.
+pub const EXACT: &[&str] = &["https://example.com"];
+/// Only `https://*.example.com`.
+pub const SUBDOMAINS: &[&str] = &["https://*.example.com"];
+/// The pair the shared adversarial vectors are written for.
+pub const BOTH: &[&str] = &["https://example.com", "https://*.example.com"];
+/// Only `http://localhost:*`.
+pub const PORTS: &[&str] = &["http://localhost:*"];
+/// The list with credentials the vector file is written for: [`BOTH`], the `foo.com`/`bar.com` pair
+/// of jub0bs/cors GHSA-vhxv-fg4m-p2w8 (shared-suffix insertion) and [`PORTS`].
+pub const VECTORS_LIST: &[&str] = &[
+    "https://example.com",
+    "https://*.example.com",
+    "https://foo.com",
+    "https://bar.com",
+    "http://localhost:*",
+];
+/// A richer list with credentials for the fuzzer: every kind of entry, IP hosts, ports.
+pub const LIST: &[&str] = &[
+    "https://example.com",
+    "https://*.example.com",
+    "https://foo.com",
+    "https://bar.com",
+    "http://localhost:*",
+    "https://app.example.org:8443",
+    "http://127.0.0.1:3000",
+    "http://[::1]:*",
+    "https://*.api.example.net:*",
+    "https://xn--bcher-kva.example",
+];
+
+#[derive(Cors)]
+#[cors(origins = ["https://example.com"])]
+struct DerivedExact;
+
+#[derive(Cors)]
+#[cors(origins = ["https://*.example.com"])]
+struct DerivedSubdomains;
+
+#[derive(Cors)]
+#[cors(origins = ["https://example.com", "https://*.example.com"], credentials)]
+struct DerivedBoth;
+
+#[derive(Cors)]
+#[cors(origins = ["http://localhost:*"])]
+struct DerivedPorts;
+
+#[derive(Cors)]
+#[cors(
+    origins = [
+        "https://example.com",
+        "https://*.example.com",
+        "https://foo.com",
+        "https://bar.com",
+        "http://localhost:*",
+    ],
+    credentials
+)]
+struct DerivedVectorsList;
+
+#[derive(Cors)]
+#[cors(origins = "*", methods = [GET, PUT], headers = "*", expose = "*", max_age = 60)]
+struct DerivedAny;
+
+#[derive(Cors)]
+#[cors(
+    origins = [
+        "https://example.com",
+        "https://*.example.com",
+        "https://foo.com",
+        "https://bar.com",
+        "http://localhost:*",
+        "https://app.example.org:8443",
+        "http://127.0.0.1:3000",
+        "http://[::1]:*",
+        "https://*.api.example.net:*",
+        "https://xn--bcher-kva.example",
+    ],
+    methods = [GET, POST, PUT, DELETE, "PURGE", PATCH],
+    headers = ["content-type", "x-api-key", "authorization"],
+    expose = ["x-request-id"],
+    credentials,
+    max_age = 600,
+    private_network,
+)]
+struct DerivedList;
+
+fn methods(names: &[&str]) -> Vec<String> {
+    names.iter().map(|m| (*m).to_owned()).collect()
+}
+
+fn names(names: &[&str]) -> Names {
+    Names::List(names.iter().map(|n| (*n).to_owned()).collect())
+}
+
+/// The `origins = "*"` policy (no credentials: the rules refuse them together).
+pub fn any_spec() -> Spec {
+    Spec {
+        origins: Origins::Any,
+        methods: methods(&["GET", "PUT"]),
+        headers: Names::Any,
+        expose: Names::Any,
+        credentials: false,
+        max_age: Some(60),
+        private_network: false,
+    }
+}
+
+/// The list with credentials, [`LIST`].
+pub fn list_spec() -> Spec {
+    Spec {
+        methods: methods(&["GET", "POST", "PUT", "DELETE", "PURGE", "PATCH"]),
+        headers: names(&["content-type", "x-api-key", "authorization"]),
+        expose: names(&["x-request-id"]),
+        credentials: true,
+        max_age: Some(600),
+        private_network: true,
+        ..Spec::origins(LIST)
+    }
+}
+
+/// Many exact origins (a large hashed table) plus `null`.
+pub fn many_spec() -> Spec {
+    let mut origins: Vec<String> = (0..300)
+        .map(|i| format!("https://site{i}.example.net"))
+        .collect();
+    origins.extend(LIST.iter().map(|o| (*o).to_owned()));
+    origins.push("null".to_owned());
+    Spec {
+        methods: methods(&["GET", "PUT"]),
+        headers: names(&["content-type"]),
+        ..Spec::origins(origins)
+    }
+}
+
+fn built(name: &'static str, spec: Spec) -> Case {
+    let policy = spec
+        .build()
+        .unwrap_or_else(|e| panic!("policy {name} does not build: {e}"));
+    derived(name, spec, policy)
+}
+
+fn derived(name: &'static str, spec: Spec, policy: &'static Policy<'static>) -> Case {
+    let refuses_vectors = match &spec.origins {
+        Origins::List(list) => list.iter().all(|o| VECTORS_LIST.contains(&o.as_str())),
+        Origins::Any => false,
+    };
+    Case {
+        name,
+        spec,
+        policy,
+        refuses_vectors,
+    }
+}
+
+/// The list the vectors are written for, with credentials.
+pub fn vectors_list_spec() -> Spec {
+    Spec {
+        credentials: true,
+        ..Spec::origins(VECTORS_LIST)
+    }
+}
+
+/// Every policy shape, built at run time and derived at compile time.
+pub fn all() -> &'static [Case] {
+    static CASES: OnceLock<Vec<Case>> = OnceLock::new();
+    CASES.get_or_init(|| {
+        let both = Spec {
+            credentials: true,
+            ..Spec::origins(BOTH)
+        };
+        let derived_any = any_spec();
+        vec![
+            built("exact", Spec::origins(EXACT)),
+            built("subdomains", Spec::origins(SUBDOMAINS)),
+            built("both with credentials", both.clone()),
+            built("port pattern", Spec::origins(PORTS)),
+            built("any origin", any_spec()),
+            built("vectors list with credentials", vectors_list_spec()),
+            built("list with credentials", list_spec()),
+            built("many origins", many_spec()),
+            derived(
+                "derived exact",
+                Spec::origins(EXACT),
+                DerivedExact::policy(),
+            ),
+            derived(
+                "derived subdomains",
+                Spec::origins(SUBDOMAINS),
+                DerivedSubdomains::policy(),
+            ),
+            derived("derived both", both, DerivedBoth::policy()),
+            derived(
+                "derived ports",
+                Spec::origins(PORTS),
+                DerivedPorts::policy(),
+            ),
+            derived(
+                "derived vectors list",
+                vectors_list_spec(),
+                DerivedVectorsList::policy(),
+            ),
+            derived("derived any", derived_any, DerivedAny::policy()),
+            derived("derived list", list_spec(), DerivedList::policy()),
+        ]
+    })
+}
