@@ -86,7 +86,8 @@ pub enum Refusal<'r> {
 pub enum Malformed {
     /// More than one `Origin` header.
     SeveralOrigins,
-    /// An `Origin` with bytes no serialized origin has (non-ASCII, controls, spaces) or too long.
+    /// An `Origin` with bytes no serialized origin has (non-ASCII, controls, spaces). An origin
+    /// longer than [`MAX_ORIGIN_LEN`](crate::MAX_ORIGIN_LEN) is simply not allowed.
     Origin,
     /// More than one `Access-Control-Request-Method` header.
     SeveralRequestMethods,

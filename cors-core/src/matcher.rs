@@ -5,8 +5,8 @@
 use crate::policy::{Origins, Policy};
 
 /// Origins longer than this are refused before any matching: no browser sends one (a host is at
-/// most 253 bytes), and a bound keeps a hostile value cheap.
-pub const MAX_ORIGIN_LEN: usize = 512;
+/// most 253 bytes), and a bound keeps a hostile value cheap. Policies cannot list longer ones.
+pub const MAX_ORIGIN_LEN: usize = cors_rules::MAX_ORIGIN_LEN;
 
 /// A set of exact serialized origins.
 #[derive(Clone, Copy, Debug)]
@@ -144,7 +144,10 @@ impl<'a> OriginPattern<'a> {
         let port_ok = match (self.port, port) {
             (PortMatch::Default, None) | (PortMatch::Any, None) => true,
             (PortMatch::Exact(want), Some(got)) => want.as_bytes() == got,
-            (PortMatch::Any, Some(got)) => is_canonical_port(got),
+            // Browsers omit the default port, so `:80` on http was never sent by one.
+            (PortMatch::Any, Some(got)) => {
+                is_canonical_port(got) && Some(got) != default_port(self.scheme)
+            }
             _ => false,
         };
         port_ok && self.host_matches(host)
@@ -183,6 +186,16 @@ fn is_label(label: &[u8]) -> bool {
         && label
             .iter()
             .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The port a browser leaves out of an origin of this scheme.
+fn default_port(scheme: &str) -> Option<&'static [u8]> {
+    match scheme {
+        "http" | "ws" => Some(b"80"),
+        "https" | "wss" => Some(b"443"),
+        "ftp" => Some(b"21"),
+        _ => None,
+    }
 }
 
 /// 1 to 65535 in decimal without leading zeros.
@@ -307,6 +320,7 @@ mod tests {
             "http://localhost:123456",
             "http://localhost:+80",
             "http://localhost:80:80",
+            "http://localhost:80",
             "http://localhost.evil.com:80",
             "https://localhost:3000",
             "http://evil.com:3000",

@@ -25,7 +25,9 @@ mod violation;
 pub use hash::origin_hash;
 #[cfg(feature = "alloc")]
 pub use hash::{build_table, OriginTableData};
-pub use origin::{check_origin, is_potentially_trustworthy, HostPattern, OriginSpec, PortPattern};
+pub use origin::{
+    check_origin, is_potentially_trustworthy, HostPattern, OriginSpec, PortPattern, MAX_ORIGIN_LEN,
+};
 #[cfg(feature = "alloc")]
 pub use policy::{check_policy, List, PolicyInput, Site};
 #[cfg(feature = "alloc")]

@@ -1,5 +1,9 @@
 use crate::Violation;
 
+/// The longest origin worth matching: a host has at most 253 bytes, so no browser sends a longer
+/// origin, and the runtime refuses longer `Origin` values before any work.
+pub const MAX_ORIGIN_LEN: usize = 512;
+
 /// An entry of a policy's `origins`, as [`check_origin`] understood it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OriginSpec<'a> {
@@ -78,6 +82,9 @@ pub fn is_potentially_trustworthy(scheme: &str, host: &str) -> bool {
 /// Rules that depend on the rest of the policy (`*` in a list, `null` without its flag, public
 /// suffixes, credentials) are [`check_policy`](crate::check_policy)'s.
 pub fn check_origin(origin: &str) -> Result<OriginSpec<'_>, Violation> {
+    if origin.len() > MAX_ORIGIN_LEN {
+        return Err(Violation::OriginTooLong);
+    }
     match origin {
         "*" => return Ok(OriginSpec::Any),
         "null" => return Ok(OriginSpec::Null),
@@ -222,7 +229,7 @@ fn check_host(host: &str) -> Result<HostPattern<'_>, Violation> {
             return Err(Violation::MisplacedWildcard);
         }
         check_domain(base)?;
-        if is_ipv4(base) {
+        if ends_in_a_number(base) {
             return Err(Violation::WildcardOnIpAddress);
         }
         return Ok(HostPattern::Subdomains(base));
@@ -238,6 +245,9 @@ fn check_host(host: &str) -> Result<HostPattern<'_>, Violation> {
         check_ipv6(host)?;
     } else {
         check_domain(host)?;
+        if ends_in_a_number(host) && !is_ipv4(host) {
+            return Err(Violation::NonCanonicalIpv4);
+        }
     }
     Ok(HostPattern::Exact(host))
 }
@@ -269,25 +279,75 @@ fn check_domain(host: &str) -> Result<(), Violation> {
     Ok(())
 }
 
-/// An IPv6 address in brackets, as browsers serialize it: lower-case hex groups and `:` (a
-/// shallow check; compression rules are not verified).
+/// An IPv6 address in brackets, exactly as the URL standard serializes it: lower-case hex, no
+/// leading zeros, the longest run of zero groups compressed, no embedded IPv4 (the same form as
+/// RFC 5952, which `core::net::Ipv6Addr` displays, except for IPv4-mapped addresses).
 fn check_ipv6(host: &str) -> Result<(), Violation> {
     let inner = host
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .ok_or(Violation::InvalidIpv6)?;
+    let address: core::net::Ipv6Addr = inner.parse().map_err(|_| Violation::InvalidIpv6)?;
     if inner.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err(Violation::NotLowercase);
     }
-    let valid = inner.len() >= 2
-        && inner.contains(':')
-        && inner
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
-    if valid {
+    let mut canonical = FixedBuf::default();
+    // `Ipv6Addr` shows IPv4-mapped addresses in dotted form; the URL standard keeps hex groups.
+    let written = match address.to_ipv4_mapped() {
+        Some(_) => {
+            let [.., high, low] = address.segments();
+            core::fmt::write(&mut canonical, format_args!("::ffff:{high:x}:{low:x}"))
+        }
+        None => core::fmt::write(&mut canonical, format_args!("{address}")),
+    }
+    .is_ok();
+    if inner.contains('.') || !written || canonical.as_str() != inner {
+        return Err(Violation::NonCanonicalIpv6);
+    }
+    Ok(())
+}
+
+/// Room for the longest IPv6 address text (45 bytes), without an allocator.
+struct FixedBuf {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl Default for FixedBuf {
+    fn default() -> Self {
+        FixedBuf {
+            bytes: [0; 48],
+            len: 0,
+        }
+    }
+}
+
+impl FixedBuf {
+    fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+impl core::fmt::Write for FixedBuf {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = self.len + s.len();
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(core::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
         Ok(())
-    } else {
-        Err(Violation::InvalidIpv6)
+    }
+}
+
+/// The URL standard's "ends in a number" check: a host whose last label is decimal digits or
+/// `0x` hex is parsed as an IPv4 address, whatever the labels before it.
+fn ends_in_a_number(host: &str) -> bool {
+    let last = host.rsplit('.').next().unwrap_or(host);
+    let hex = last.strip_prefix("0x").or_else(|| last.strip_prefix("0X"));
+    match hex {
+        Some(digits) => digits.bytes().all(|b| b.is_ascii_hexdigit()),
+        None => !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()),
     }
 }
 
@@ -319,6 +379,9 @@ mod tests {
             "http://localhost:3000",
             "http://127.0.0.1",
             "http://[::1]:8080",
+            "http://[2001:db8::1]",
+            "http://[::ffff:102:304]",
+            "http://10.0.0.1:8080",
             "https://xn--bcher-kva.example",
             "chrome-extension://abcdefghijklmnop",
         ] {
@@ -399,6 +462,16 @@ mod tests {
             ("https://example.com:8*", MisplacedWildcard),
             ("https://*", WildcardHost),
             ("https://*.10.0.0.1", WildcardOnIpAddress),
+            ("https://*.0.0.1", WildcardOnIpAddress),
+            ("https://*.example.0x1f", WildcardOnIpAddress),
+            ("https://1.2.3", NonCanonicalIpv4),
+            ("https://a.b.c.1", NonCanonicalIpv4),
+            ("https://0x7f.0.0.1", NonCanonicalIpv4),
+            ("http://010.0.0.1", NonCanonicalIpv4),
+            ("http://[0:0::1]", NonCanonicalIpv6),
+            ("http://[::ffff:1.2.3.4]", NonCanonicalIpv6),
+            ("http://[::1:0:0:0:0:0]", NonCanonicalIpv6),
+            ("http://[::1:2::3]", InvalidIpv6),
         ];
         for (origin, violation) in cases {
             assert_eq!(check_origin(origin), Err(violation), "{origin}");

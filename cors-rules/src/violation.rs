@@ -37,6 +37,12 @@ pub enum Violation {
     TrailingDot,
     /// A malformed IPv6 address in brackets.
     InvalidIpv6,
+    /// A host ending in a number that is not four decimal octets: browsers rewrite it as IPv4.
+    NonCanonicalIpv4,
+    /// An IPv6 address not in the shortest form browsers serialize.
+    NonCanonicalIpv6,
+    /// An origin longer than any browser sends.
+    OriginTooLong,
     /// A `:` with nothing after it.
     EmptyPort,
     /// A port that is not decimal digits.
@@ -135,6 +141,9 @@ impl fmt::Display for Violation {
             EmptyLabel => "this host has an empty label",
             TrailingDot => "browsers send hosts without a trailing `.`, so this one would never match",
             InvalidIpv6 => "this IPv6 address is not valid",
+            NonCanonicalIpv4 => "browsers read a host ending in a number as an IPv4 address and send it as four decimal numbers, so this one would never match",
+            NonCanonicalIpv6 => "browsers send IPv6 addresses in their shortest form, so this one would never match",
+            OriginTooLong => "this origin is longer than any browser sends, so it would never match",
             EmptyPort => "this origin has a `:` but no port",
             InvalidPort => "this port is not a decimal number",
             NonCanonicalPort => "browsers send ports without leading zeros, so this one would never match",
@@ -152,7 +161,7 @@ impl fmt::Display for Violation {
             InsecureOriginWithCredentials => "a plain `http://` origin can be impersonated by anyone on the network path, and `credentials` would hand it the user's session",
             InvalidMethod => "this is not a valid HTTP method token",
             ForbiddenMethod => "browsers never let a script send this method",
-            LowercaseMethod { .. } => "methods are case-sensitive and browsers send this one in upper case, so it would never match",
+            LowercaseMethod { .. } => "methods are case-sensitive, so this would not match the standard upper-case method",
             DuplicateMethod => "this method is listed twice",
             EmptyMethods => "an empty list of methods allows nothing",
             InvalidHeader => "this is not a valid HTTP header name",
@@ -203,6 +212,11 @@ impl fmt::Display for Fix {
             EmptyLabel => f.write_str("remove the extra `.`"),
             TrailingDot => f.write_str("remove the trailing `.`"),
             InvalidIpv6 => f.write_str("write the address as browsers do, as in `http://[::1]:8080`"),
+            NonCanonicalIpv4 => f.write_str("write the address as four decimal numbers, as in `http://10.0.0.1`"),
+            NonCanonicalIpv6 => f.write_str(
+                "write the address in lower case with the longest run of zero groups as `::`, as in `http://[2001:db8::1]`",
+            ),
+            OriginTooLong => f.write_str("shorten it: a host has at most 253 characters"),
             EmptyPort => f.write_str("write a port after the `:` or remove the `:`"),
             InvalidPort => f.write_str("write the port in decimal, or `*` for any port"),
             NonCanonicalPort => f.write_str("remove the leading zeros"),

@@ -288,10 +288,6 @@ pub const TOLERATE_KNOWN_DEVIATIONS: bool = true;
 ///
 /// Returns the deviation `origin` hits under `spec`, if any:
 ///
-/// - a `:*` port pattern (`http://localhost:*`) also matches the scheme's default port written out
-///   (`http://localhost:80`), which is not a serialized origin: browsers omit the default port, and
-///   exact entries and the rules refuse it. Harmless (no browser sends it, so no browser reads the
-///   answer), but not what the docs say.
 /// - a subdomain pattern (`https://*.example.com`) also matches labels that look like punycode
 ///   (`xn--...`) but do not decode, which the URL parser refuses: checking them would take a
 ///   punycode decoder. Harmless too: no browser can send such a host.
@@ -318,24 +314,7 @@ pub fn known_deviation(spec: &Spec, origin: &[u8]) -> Option<&'static str> {
             return Some("a subdomain pattern matches a label that is not valid punycode");
         }
     }
-    let (without_port, port) = text.rsplit_once(':')?;
-    let parsed = parse_origin(without_port.as_bytes()).filter(|o| o.port.is_none())?;
-    let default = url::Url::parse(without_port)
-        .ok()?
-        .port_or_known_default()?;
-    let any_port = |e: &String| {
-        matches!(
-            Entry::parse(e),
-            Entry::Origin {
-                port: PortRule::Any,
-                ..
-            }
-        )
-    };
-    let matched = entries
-        .iter()
-        .any(|e| any_port(e) && Entry::parse(e).matches(&parsed));
-    (port == default.to_string() && matched).then_some("`:*` matches the explicit default port")
+    None
 }
 
 /// How an allowed request is answered.

@@ -34,7 +34,9 @@ fn known_deviations_are_few_and_named() {
         .filter(|o| known_deviation(o))
         .map(|o| String::from_utf8_lossy(o).into_owned())
         .collect();
-    assert_eq!(known, ["http://localhost:80"]);
+    // `http://localhost:80` under `http://localhost:*` was one until the matcher learnt that
+    // browsers never write the default port; the punycode deviation has no vector here.
+    assert_eq!(known, Vec::<String>::new());
 }
 
 fn simple(origin: &[u8]) -> Request<'_> {
