@@ -1,5 +1,6 @@
-//! The scenarios: a policy, the requests sent, and the services that answer them (the bare
-//! handler, this project's layer and tower-http's, each over the same handler).
+//! The scenarios: a policy, the requests sent, and the services that answer them: the bare
+//! handler, this project's layer, tower-http's and the `lean` sketch over it, and an actix app
+//! alone and behind actix-cors.
 
 use cors_core::{CorsLayer, CorsPolicy, CorsService, Policy};
 use http::header::{
@@ -53,10 +54,10 @@ impl Requests {
 pub struct Scenario {
     /// A short name, used as the criterion group and the quick-mode row.
     pub name: String,
-    /// Whether the requests are preflights: both layers answer those themselves, so the bare
-    /// handler is not a baseline to subtract, and the layer's cost is its whole time.
+    /// Whether the requests are preflights: every layer answers those itself, so the bare handler
+    /// is not a baseline to subtract, and a layer's cost is its whole time.
     pub preflight: bool,
-    /// Whether the policy allows the requests (checked against both layers by [`Scenario::check`]).
+    /// Whether the policy allows the requests (checked against every layer by [`Scenario::check`]).
     pub allowed: bool,
     /// The requests.
     pub requests: Requests,
