@@ -148,7 +148,7 @@ fn an_invalid_policy_exits_2_with_every_violation() {
         "  origins[0] `https://app.example.com/`: an origin has no trailing `/`, so this one would never match (remove the trailing `/`)
   origins[1] `http://intranet.example.com`: a plain `http://` origin can be impersonated by anyone on the network path, and `credentials` would hand it the user's session (use `https://`, or add `dangerously_allow_insecure_origins` if this network is trusted)
   origins[2] `https://*.com`: this wildcard covers a public suffix, so any one can register a matching site (narrow the wildcard to a domain you own, as in `*.example.com`, or add `dangerously_allow_public_suffix_wildcards`)
-  methods[1] `get`: methods are case-sensitive and browsers send this one in upper case, so it would never match (write `GET`)
+  methods[1] `get`: methods are case-sensitive, so this would not match the standard upper-case method (write `GET`)
   methods[2] `TRACE`: browsers never let a script send this method (remove it)
   headers[0] `cookie`: this is a forbidden request header: a script can never set it (remove it)
   max_age: no browser caches a preflight for longer than 86400 seconds (use at most 86400 (Chromium caps it at 7200))
