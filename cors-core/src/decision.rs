@@ -295,7 +295,7 @@ impl<'p> Policy<'p> {
         }
     }
 
-    fn vary(&self, preflight: bool) -> Option<&'static str> {
+    pub(crate) fn vary(&self, preflight: bool) -> Option<&'static str> {
         match (preflight, self.varies_on_origin(), self.private_network) {
             (false, true, _) => Some(vary::ORIGIN),
             (false, false, _) => None,

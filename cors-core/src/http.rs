@@ -2,18 +2,23 @@
 //! one.
 //!
 //! ```
-//! use cors_core::{http::Decoration, Cors, CorsPolicy};
+//! use cors_core::http::{read_request, Decoration, PreparedPolicy};
+//! use cors_core::{Cors, CorsPolicy};
 //! use http::{HeaderMap, Method};
 //!
 //! #[derive(Cors)]
 //! #[cors(origins = ["https://app.example.com"], expose = ["x-request-id"])]
 //! struct Api;
 //!
+//! // Once, at start-up: the policy's header values, checked.
+//! let prepared = PreparedPolicy::new(Api::policy());
+//!
+//! // Per request.
 //! let mut request = HeaderMap::new();
 //! request.insert("origin", "https://app.example.com".parse().unwrap());
-//! let decision = Api::policy().evaluate(&cors_core::http::read_request(&Method::GET, &request));
+//! let decision = prepared.policy().evaluate(&read_request(&Method::GET, &request));
 //! let mut response = HeaderMap::new();
-//! Decoration::new(&decision, &request).apply(&mut response);
+//! Decoration::new(&prepared, &decision, &request).apply(&mut response);
 //! assert_eq!(response["access-control-allow-origin"], "https://app.example.com");
 //! assert_eq!(response["access-control-expose-headers"], "x-request-id");
 //! assert_eq!(response["vary"], "origin");
@@ -22,7 +27,7 @@
 use ::http::header::{self, HeaderMap, HeaderValue};
 use ::http::{Method, Response, StatusCode};
 
-use crate::{Decision, Header, HeaderName, Request, Value};
+use crate::{Decision, Header, HeaderList, HeaderName, Policy, Request, Value};
 
 const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: header::HeaderName =
     header::HeaderName::from_static("access-control-request-private-network");
@@ -30,14 +35,22 @@ const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: header::HeaderName =
     header::HeaderName::from_static("access-control-allow-private-network");
 
 /// Reads the parts of a request that decide its CORS answer, borrowing from `headers`.
+///
+/// The `Access-Control-Request-*` headers only matter to a preflight, so they are looked up only
+/// for `OPTIONS`.
 pub fn read_request<'r>(method: &'r Method, headers: &'r HeaderMap) -> Request<'r> {
-    Request {
+    let mut request = Request {
         method: method.as_str().as_bytes(),
         origin: read_header(headers, &header::ORIGIN),
-        request_method: read_header(headers, &header::ACCESS_CONTROL_REQUEST_METHOD),
-        request_headers: read_header(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS),
-        request_private_network: read_header(headers, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK),
+        ..Request::default()
+    };
+    if method == Method::OPTIONS && request.origin != Header::Absent {
+        request.request_method = read_header(headers, &header::ACCESS_CONTROL_REQUEST_METHOD);
+        request.request_headers = read_header(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS);
+        request.request_private_network =
+            read_header(headers, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK);
     }
+    request
 }
 
 fn read_header<'r>(headers: &'r HeaderMap, name: &header::HeaderName) -> Header<'r> {
@@ -46,6 +59,90 @@ fn read_header<'r>(headers: &'r HeaderMap, name: &header::HeaderName) -> Header<
         (None, _) => Header::Absent,
         (Some(value), None) => Header::One(value.as_bytes()),
         (Some(_), Some(_)) => Header::Many,
+    }
+}
+
+/// A policy with its response header values checked and built once, so that answering a request
+/// only copies them (a `&'static str` header value copies no bytes).
+#[derive(Clone, Debug)]
+pub struct PreparedPolicy {
+    policy: &'static Policy<'static>,
+    any: HeaderValue,
+    truth: HeaderValue,
+    allow_methods: Option<HeaderValue>,
+    allow_headers: Option<HeaderValue>,
+    max_age: Option<HeaderValue>,
+    expose: Option<HeaderValue>,
+    vary_actual: Option<HeaderValue>,
+    vary_preflight: Option<HeaderValue>,
+}
+
+/// A header value for a policy string, or `None` if it is not one: policies built by the derive or
+/// `PolicyBuilder` hold valid values; a hand-assembled one with a stray control byte loses the
+/// header instead of panicking in `from_static`.
+fn static_value(s: &'static str) -> Option<HeaderValue> {
+    let valid = s.bytes().all(|b| b == b'\t' || (b' '..0x7f).contains(&b));
+    valid.then(|| HeaderValue::from_static(s))
+}
+
+fn list_value(list: &HeaderList<'static>) -> Option<HeaderValue> {
+    match *list {
+        HeaderList::Any => Some(HeaderValue::from_static("*")),
+        HeaderList::Names { names: [], .. } => None,
+        HeaderList::Names { rendered, .. } => static_value(rendered),
+    }
+}
+
+impl PreparedPolicy {
+    /// Checks and builds `policy`'s header values.
+    pub fn new(policy: &'static Policy<'static>) -> Self {
+        PreparedPolicy {
+            policy,
+            any: HeaderValue::from_static("*"),
+            truth: HeaderValue::from_static("true"),
+            allow_methods: static_value(policy.allow_methods),
+            allow_headers: list_value(&policy.headers),
+            max_age: policy.max_age.and_then(static_value),
+            expose: list_value(&policy.expose),
+            vary_actual: policy.vary(false).and_then(static_value),
+            vary_preflight: policy.vary(true).and_then(static_value),
+        }
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &'static Policy<'static> {
+        self.policy
+    }
+
+    /// The value of one header of `decision`; `request` is the header map it was read from.
+    fn value(
+        &self,
+        decision: &Decision<'static, '_>,
+        name: HeaderName,
+        value: Value<'static, '_>,
+        request: &HeaderMap,
+    ) -> Option<HeaderValue> {
+        match (name, value) {
+            (HeaderName::AllowOrigin, Value::Policy("*")) => Some(self.any.clone()),
+            // `evaluate` allowed it only after checking the request's bytes, equal to these, are
+            // visible ASCII: `from_static` cannot panic.
+            (HeaderName::AllowOrigin, Value::Policy(listed)) => {
+                Some(HeaderValue::from_static(listed))
+            }
+            (_, Value::RequestOrigin(_)) => request.get(header::ORIGIN).cloned(),
+            (_, Value::RequestHeaders(_)) => {
+                request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned()
+            }
+            (HeaderName::AllowCredentials | HeaderName::AllowPrivateNetwork, _) => {
+                Some(self.truth.clone())
+            }
+            (HeaderName::AllowMethods, _) => self.allow_methods.clone(),
+            (HeaderName::AllowHeaders, _) => self.allow_headers.clone(),
+            (HeaderName::MaxAge, _) => self.max_age.clone(),
+            (HeaderName::ExposeHeaders, _) => self.expose.clone(),
+            (HeaderName::Vary, _) if decision.is_preflight() => self.vary_preflight.clone(),
+            (HeaderName::Vary, _) => self.vary_actual.clone(),
+        }
     }
 }
 
@@ -62,59 +159,71 @@ fn http_name(name: HeaderName) -> header::HeaderName {
     }
 }
 
-/// The headers a [`Decision`] adds to a response, detached from the request so that they can be
-/// kept while the handler runs. Holds no allocation: policy strings are `'static` and echoed
-/// values are clones of the request's own (reference-counted) header values.
+/// Writes one header: CORS headers replace any the handler set (a browser refuses two
+/// `Access-Control-Allow-Origin`), `Vary` is appended to the handler's.
+fn write(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
+    if name == HeaderName::Vary {
+        headers.append(header::VARY, value);
+    } else {
+        headers.insert(http_name(name), value);
+    }
+}
+
+/// The headers a [`Decision`] on an actual (not preflight) request adds to the handler's response,
+/// detached from the request so that they can be kept while the handler runs. Holds no allocation:
+/// policy values are `'static` and echoed values are clones of the request's own
+/// (reference-counted) header values.
 #[derive(Clone, Debug, Default)]
 pub struct Decoration {
-    headers: [Option<(HeaderName, HeaderValue)>; 8],
+    // An actual response gets at most these four: origin, credentials, exposed headers, `Vary`.
+    headers: [Option<(HeaderName, HeaderValue)>; 4],
 }
 
 impl Decoration {
     /// Detaches `decision`'s headers; `request` is the header map the decision was read from.
-    pub fn new(decision: &Decision<'static, '_>, request: &HeaderMap) -> Self {
+    /// A preflight decision gets an empty decoration: answer it with [`preflight_response`].
+    pub fn new(
+        prepared: &PreparedPolicy,
+        decision: &Decision<'static, '_>,
+        request: &HeaderMap,
+    ) -> Self {
         let mut decoration = Decoration::default();
+        if decision.is_preflight() {
+            return decoration;
+        }
         for (slot, (name, value)) in decoration.headers.iter_mut().zip(decision.headers()) {
-            *slot = header_value(value, request).map(|v| (name, v));
+            *slot = prepared
+                .value(decision, name, value, request)
+                .map(|v| (name, v));
         }
         decoration
     }
 
-    /// Writes the headers into `headers`: CORS headers replace any the handler set (a browser
-    /// refuses two `Access-Control-Allow-Origin`), `Vary` is appended to the handler's.
+    /// Writes the headers into `headers`: CORS headers replace any the handler set, `Vary` is
+    /// appended to the handler's.
     pub fn apply(self, headers: &mut HeaderMap) {
         for (name, value) in self.headers.into_iter().flatten() {
-            if name == HeaderName::Vary {
-                headers.append(header::VARY, value);
-            } else {
-                headers.insert(http_name(name), value);
-            }
+            write(headers, name, value);
         }
-    }
-}
-
-fn header_value(value: Value<'static, '_>, request: &HeaderMap) -> Option<HeaderValue> {
-    match value {
-        // Policies built by the derive or `PolicyBuilder` hold valid values; a hand-assembled one
-        // with a stray control byte loses the header instead of panicking in `from_static`.
-        Value::Policy(s) if s.bytes().all(|b| b == b'\t' || (b' '..0x7f).contains(&b)) => {
-            Some(HeaderValue::from_static(s))
-        }
-        Value::Policy(_) => None,
-        Value::RequestOrigin(_) => request.get(header::ORIGIN).cloned(),
-        Value::RequestHeaders(_) => request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned(),
     }
 }
 
 /// The answer to a preflight: `204 No Content` with the CORS headers when allowed, `403 Forbidden`
 /// with none when refused. `None` when `decision` is not a preflight.
 pub fn preflight_response<B: Default>(
+    prepared: &PreparedPolicy,
     decision: &Decision<'static, '_>,
     request: &HeaderMap,
 ) -> Option<Response<B>> {
     let status = StatusCode::from_u16(decision.preflight_status()?).ok()?;
     let mut response = Response::new(B::default());
     *response.status_mut() = status;
-    Decoration::new(decision, request).apply(response.headers_mut());
+    // One allocation for every header the answer can have.
+    *response.headers_mut() = HeaderMap::with_capacity(8);
+    for (name, value) in decision.headers() {
+        if let Some(value) = prepared.value(decision, name, value, request) {
+            write(response.headers_mut(), name, value);
+        }
+    }
     Some(response)
 }

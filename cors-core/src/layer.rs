@@ -10,7 +10,9 @@ use ::http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::http::{preflight_response, read_request, Decoration};
+use std::sync::Arc;
+
+use crate::http::{preflight_response, read_request, Decoration, PreparedPolicy};
 use crate::{CorsPolicy, Policy, Refusal};
 
 /// A function told why a request got no CORS permission, for logs or metrics.
@@ -40,7 +42,8 @@ pub type OnRefusal = fn(&Refusal<'_>, &::http::request::Parts);
 /// handlers that exist, so a preflight to a route without an `OPTIONS` handler never reaches the
 /// layer and gets axum's `405`: use `.layer` there.
 pub struct CorsLayer<P> {
-    policy: &'static Policy<'static>,
+    // Shared, so that cloning the service per request (as axum does) copies one pointer.
+    prepared: Arc<PreparedPolicy>,
     on_refusal: Option<OnRefusal>,
     _policy: PhantomData<fn() -> P>,
 }
@@ -49,7 +52,7 @@ impl<P: CorsPolicy> CorsLayer<P> {
     /// A layer applying `P`'s policy.
     pub fn new() -> Self {
         CorsLayer {
-            policy: P::policy(),
+            prepared: Arc::new(PreparedPolicy::new(P::policy())),
             on_refusal: None,
             _policy: PhantomData,
         }
@@ -75,7 +78,7 @@ impl CorsLayer<RuntimePolicy> {
     /// ```
     pub fn from_policy(policy: &'static Policy<'static>) -> Self {
         CorsLayer {
-            policy,
+            prepared: Arc::new(PreparedPolicy::new(policy)),
             on_refusal: None,
             _policy: PhantomData,
         }
@@ -99,16 +102,18 @@ impl<P> CorsLayer<P> {
 
 impl<P> Clone for CorsLayer<P> {
     fn clone(&self) -> Self {
-        *self
+        CorsLayer {
+            prepared: Arc::clone(&self.prepared),
+            on_refusal: self.on_refusal,
+            _policy: PhantomData,
+        }
     }
 }
-
-impl<P> Copy for CorsLayer<P> {}
 
 impl<P> fmt::Debug for CorsLayer<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CorsLayer")
-            .field("policy", self.policy)
+            .field("policy", self.prepared.policy())
             .finish_non_exhaustive()
     }
 }
@@ -119,7 +124,7 @@ impl<S, P> Layer<S> for CorsLayer<P> {
     fn layer(&self, inner: S) -> CorsService<S> {
         CorsService {
             inner,
-            policy: self.policy,
+            prepared: Arc::clone(&self.prepared),
             on_refusal: self.on_refusal,
         }
     }
@@ -129,7 +134,7 @@ impl<S, P> Layer<S> for CorsLayer<P> {
 #[derive(Clone)]
 pub struct CorsService<S> {
     inner: S,
-    policy: &'static Policy<'static>,
+    prepared: Arc<PreparedPolicy>,
     on_refusal: Option<OnRefusal>,
 }
 
@@ -156,20 +161,21 @@ where
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let (parts, body) = request.into_parts();
-        let decision = self
-            .policy
+        let prepared = &*self.prepared;
+        let decision = prepared
+            .policy()
             .evaluate(&read_request(&parts.method, &parts.headers));
         if let (Some(report), Some(refusal)) = (self.on_refusal, decision.refusal()) {
             report(&refusal, &parts);
         }
-        if let Some(answer) = preflight_response(&decision, &parts.headers) {
+        if let Some(answer) = preflight_response(prepared, &decision, &parts.headers) {
             return ResponseFuture {
                 state: State::Preflight {
                     answer: Some(answer),
                 },
             };
         }
-        let decoration = Decoration::new(&decision, &parts.headers);
+        let decoration = Decoration::new(prepared, &decision, &parts.headers);
         let future = self.inner.call(Request::from_parts(parts, body));
         ResponseFuture {
             state: State::Inner {

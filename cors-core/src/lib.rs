@@ -44,7 +44,7 @@
 //!
 //! With the `tower` feature, `CorsLayer::<Api>::new()` serves the policy in axum, hyper or tonic;
 //! the `http` feature (default) adapts [`Policy::evaluate`] to the `http` crate's types
-//! ([`http::read_request`], [`http::Decoration`]); without default features the crate is `no_std`
+//! ([`http::read_request`], [`http::PreparedPolicy`], [`http::Decoration`]); without default features the crate is `no_std`
 //! and needs no allocator. [`PolicyBuilder`] (feature `alloc`) builds policies at start-up from
 //! configuration, under the same rules, and `PolicyConfig` (feature `serde`) reads one from any
 //! serde format; `CorsLayer::from_policy` serves it. [`Policy::explain`] tells, in words, how a
