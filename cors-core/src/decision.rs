@@ -147,14 +147,14 @@ impl std::error::Error for Refusal<'_> {}
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decision<'p, 'r> {
     preflight: bool,
-    allow_origin: Option<Value<'p, 'r>>,
-    allow_credentials: bool,
+    pub(crate) allow_origin: Option<Value<'p, 'r>>,
+    pub(crate) allow_credentials: bool,
     allow_methods: Option<&'p str>,
     allow_headers: Option<Value<'p, 'r>>,
     max_age: Option<&'p str>,
     allow_private_network: bool,
-    expose_headers: Option<&'p str>,
-    vary: Option<&'static str>,
+    pub(crate) expose_headers: Option<&'p str>,
+    pub(crate) vary: Option<&'static str>,
     refusal: Option<Refusal<'r>>,
 }
 

@@ -175,8 +175,12 @@ fn write(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
 /// (reference-counted) header values.
 #[derive(Clone, Debug, Default)]
 pub struct Decoration {
-    // An actual response gets at most these four: origin, credentials, exposed headers, `Vary`.
-    headers: [Option<(HeaderName, HeaderValue)>; 4],
+    // An actual response gets at most these four; read straight from the decision's fields, as
+    // this runs on every request.
+    allow_origin: Option<HeaderValue>,
+    allow_credentials: Option<HeaderValue>,
+    expose_headers: Option<HeaderValue>,
+    vary: Option<HeaderValue>,
 }
 
 impl Decoration {
@@ -187,23 +191,36 @@ impl Decoration {
         decision: &Decision<'static, '_>,
         request: &HeaderMap,
     ) -> Self {
-        let mut decoration = Decoration::default();
         if decision.is_preflight() {
-            return decoration;
+            return Decoration::default();
         }
-        for (slot, (name, value)) in decoration.headers.iter_mut().zip(decision.headers()) {
-            *slot = prepared
-                .value(decision, name, value, request)
-                .map(|v| (name, v));
+        let allow_origin = decision
+            .allow_origin
+            .and_then(|value| prepared.value(decision, HeaderName::AllowOrigin, value, request));
+        Decoration {
+            allow_origin,
+            allow_credentials: decision.allow_credentials.then(|| prepared.truth.clone()),
+            expose_headers: decision
+                .expose_headers
+                .and_then(|_| prepared.expose.clone()),
+            vary: decision.vary.and_then(|_| prepared.vary_actual.clone()),
         }
-        decoration
     }
 
     /// Writes the headers into `headers`: CORS headers replace any the handler set, `Vary` is
     /// appended to the handler's.
     pub fn apply(self, headers: &mut HeaderMap) {
-        for (name, value) in self.headers.into_iter().flatten() {
-            write(headers, name, value);
+        if let Some(value) = self.allow_origin {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        }
+        if let Some(value) = self.allow_credentials {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, value);
+        }
+        if let Some(value) = self.expose_headers {
+            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, value);
+        }
+        if let Some(value) = self.vary {
+            headers.append(header::VARY, value);
         }
     }
 }

@@ -159,31 +159,53 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let (parts, body) = request.into_parts();
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let prepared = &*self.prepared;
         let decision = prepared
             .policy()
-            .evaluate(&read_request(&parts.method, &parts.headers));
-        if let (Some(report), Some(refusal)) = (self.on_refusal, decision.refusal()) {
-            report(&refusal, &parts);
+            .evaluate(&read_request(request.method(), request.headers()));
+        let refused = decision.refusal().is_some();
+        let answer = preflight_response(prepared, &decision, request.headers());
+        let decoration = match answer {
+            Some(_) => None,
+            None => Some(Decoration::new(prepared, &decision, request.headers())),
+        };
+        if let (Some(report), true) = (self.on_refusal, refused) {
+            request = report_refusal(report, prepared.policy(), request);
         }
-        if let Some(answer) = preflight_response(prepared, &decision, &parts.headers) {
-            return ResponseFuture {
+        match answer {
+            Some(answer) => ResponseFuture {
                 state: State::Preflight {
                     answer: Some(answer),
                 },
-            };
-        }
-        let decoration = Decoration::new(prepared, &decision, &parts.headers);
-        let future = self.inner.call(Request::from_parts(parts, body));
-        ResponseFuture {
-            state: State::Inner {
-                future,
-                decoration: Some(decoration),
+            },
+            None => ResponseFuture {
+                state: State::Inner {
+                    future: self.inner.call(request),
+                    decoration,
+                },
             },
         }
     }
+}
+
+/// Hands a refusal to the service's hook, with the request's parts. Kept out of the hot path: the
+/// request is split only when a hook is set and the request was refused, and the (cheap, bounded)
+/// evaluation is repeated to borrow the reason from the parts.
+#[cold]
+fn report_refusal<B>(
+    report: OnRefusal,
+    policy: &Policy<'static>,
+    request: Request<B>,
+) -> Request<B> {
+    let (parts, body) = request.into_parts();
+    if let Some(refusal) = policy
+        .evaluate(&read_request(&parts.method, &parts.headers))
+        .refusal()
+    {
+        report(&refusal, &parts);
+    }
+    Request::from_parts(parts, body)
 }
 
 pin_project_lite::pin_project! {
