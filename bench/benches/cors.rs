@@ -1,5 +1,6 @@
 //! Criterion benchmarks: every scenario through the bare handler, this project's `CorsLayer`,
-//! tower-http's, the sketch of suggested changes (`lean`), and actix-cors over a bare actix app,
+//! tower-http's, the sketch of a suggested change (`lean`: preflights answered from a template), and
+//! actix-cors over a bare actix app,
 //! plus `Policy::evaluate` alone; the allocations per request of each are printed before its
 //! group's timings.
 //!

@@ -69,7 +69,8 @@ pub struct Scenario {
     pub ours: CorsService<Bare>,
     /// tower-http's `CorsLayer` over the handler.
     pub tower_http: Cors<Bare>,
-    /// The changes suggested to this project's layer, sketched in [`crate::lean`].
+    /// This project's layer with its preflight answers cloned from templates, sketched in
+    /// [`crate::lean`].
     pub lean: LeanCors<Bare>,
     /// An actix-web app with the same kind of handler, alone.
     pub actix_bare: ActixApp,
