@@ -386,9 +386,7 @@ impl<'p> Policy<'p> {
                 find_refused(value, |name| !name.eq_ignore_ascii_case(b"authorization"))
             }
             HeaderList::Names { names, .. } => find_refused(value, |name| {
-                names
-                    .iter()
-                    .any(|n| n.as_bytes().eq_ignore_ascii_case(name))
+                names.iter().any(|n| is_lower_case_of(n.as_bytes(), name))
             }),
         };
         match refused {
@@ -404,4 +402,14 @@ impl<'p> Policy<'p> {
             })),
         }
     }
+}
+
+/// Whether `name` equals `lower` ignoring ASCII case, where `lower` is already in lower case (as
+/// policy header names are): half the case folding of `eq_ignore_ascii_case`.
+fn is_lower_case_of(lower: &[u8], name: &[u8]) -> bool {
+    lower.len() == name.len()
+        && lower
+            .iter()
+            .zip(name)
+            .all(|(l, n)| *l == n.to_ascii_lowercase())
 }
