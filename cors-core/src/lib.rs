@@ -107,8 +107,10 @@ mod decision;
 mod explain;
 mod matcher;
 mod policy;
+mod refusal;
 mod request;
 mod request_headers;
+mod response;
 
 #[cfg(feature = "http")]
 pub mod http;
@@ -119,12 +121,14 @@ mod layer;
 pub use builder::{BuildError, BuildViolation, PolicyBuilder};
 #[cfg(feature = "serde")]
 pub use config::{ConfigList, PolicyConfig};
-pub use decision::{Decision, HeaderName, Malformed, Refusal, Value};
+pub use decision::Decision;
 pub use explain::Explanation;
 pub use matcher::{OriginPattern, OriginTable, MAX_ORIGIN_LEN};
 pub use policy::{HeaderList, Origins, Policy};
+pub use refusal::{Malformed, Refusal};
 pub use request::{Header, Request};
 pub use request_headers::{MAX_REQUEST_HEADERS, MAX_REQUEST_HEADERS_LEN};
+pub use response::{HeaderName, Value};
 
 #[cfg(feature = "tower")]
 pub use layer::{CorsLayer, CorsService, OnRefusal, ResponseFuture, RuntimePolicy};

@@ -1,0 +1,60 @@
+//! The response headers an evaluation adds, named without the `http` crate.
+
+/// A response header the evaluation may add.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HeaderName {
+    /// `Access-Control-Allow-Origin`.
+    AllowOrigin,
+    /// `Access-Control-Allow-Credentials`.
+    AllowCredentials,
+    /// `Access-Control-Allow-Methods`.
+    AllowMethods,
+    /// `Access-Control-Allow-Headers`.
+    AllowHeaders,
+    /// `Access-Control-Max-Age`.
+    MaxAge,
+    /// `Access-Control-Allow-Private-Network`.
+    AllowPrivateNetwork,
+    /// `Access-Control-Expose-Headers`.
+    ExposeHeaders,
+    /// `Vary`: to be appended to any `Vary` the handler set, never replacing it.
+    Vary,
+}
+
+impl HeaderName {
+    /// The name in lower case, as HTTP/2 and the `http` crate write it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HeaderName::AllowOrigin => "access-control-allow-origin",
+            HeaderName::AllowCredentials => "access-control-allow-credentials",
+            HeaderName::AllowMethods => "access-control-allow-methods",
+            HeaderName::AllowHeaders => "access-control-allow-headers",
+            HeaderName::MaxAge => "access-control-max-age",
+            HeaderName::AllowPrivateNetwork => "access-control-allow-private-network",
+            HeaderName::ExposeHeaders => "access-control-expose-headers",
+            HeaderName::Vary => "vary",
+        }
+    }
+}
+
+/// A response header's value: the policy's own bytes, or the request's echoed back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value<'p, 'r> {
+    /// Bytes owned by the policy (a `&'static str` for derived policies: no copy is needed).
+    Policy(&'p str),
+    /// The request's `Origin`, byte for byte (an origin matched by a pattern, or `null`).
+    RequestOrigin(&'r [u8]),
+    /// The request's `Access-Control-Request-Headers`, byte for byte, after every name in it was
+    /// checked (for `headers = "*"`).
+    RequestHeaders(&'r [u8]),
+}
+
+impl Value<'_, '_> {
+    /// The value's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Value::Policy(s) => s.as_bytes(),
+            Value::RequestOrigin(b) | Value::RequestHeaders(b) => b,
+        }
+    }
+}
