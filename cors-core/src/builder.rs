@@ -214,13 +214,7 @@ impl PolicyBuilder {
             });
         }
         check_policy(&input, &mut |site, violation| {
-            let value = match site {
-                Site::Origin(i) => origins[i],
-                Site::Method(i) => methods.as_ref().map_or("", |m| m[i]),
-                Site::Header(i) => headers[i],
-                Site::Expose(i) => expose[i],
-                _ => "",
-            };
+            let value = input.value_at(site).unwrap_or("");
             errors.push(BuildViolation {
                 site,
                 value: value.to_owned(),
@@ -383,7 +377,12 @@ impl fmt::Display for BuildViolation {
         if !self.value.is_empty() {
             write!(f, " `{}`", self.value)?;
         }
-        write!(f, ": {} ({})", self.violation, self.violation.fix())
+        write!(
+            f,
+            ": {} ({})",
+            self.violation,
+            self.violation.fix_for(&self.value)
+        )
     }
 }
 

@@ -88,7 +88,14 @@ pub(crate) fn validate(attr: &Attr, errors: &mut Errors) -> Policy {
             };
             found.push((
                 site,
-                error_at(attr, site, with_help(message, violation.fix())),
+                error_at(
+                    attr,
+                    site,
+                    with_help(
+                        message,
+                        violation.fix_for(input.value_at(site).unwrap_or("")),
+                    ),
+                ),
             ));
         }
     });

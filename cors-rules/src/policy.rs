@@ -36,6 +36,23 @@ pub struct PolicyInput<'a> {
     pub allow_public_suffix_wildcards: bool,
 }
 
+impl<'a> PolicyInput<'a> {
+    /// The entry at `site`, as written, if the site is one entry of a list.
+    pub fn value_at(&self, site: Site) -> Option<&'a str> {
+        let item = |list: List<'a>, i: usize| match list {
+            List::Items(items) => items.get(i).copied(),
+            List::Any => None,
+        };
+        match site {
+            Site::Origin(i) => item(self.origins, i),
+            Site::Method(i) => self.methods.and_then(|m| m.get(i).copied()),
+            Site::Header(i) => item(self.headers, i),
+            Site::Expose(i) => item(self.expose, i),
+            _ => None,
+        }
+    }
+}
+
 impl Default for PolicyInput<'_> {
     fn default() -> Self {
         PolicyInput {

@@ -325,6 +325,15 @@ impl AsciiName {
     }
 }
 
+/// The ASCII (punycode) form of a host, for suggesting what to write instead of an
+/// internationalized one; `None` if it cannot be converted.
+pub(crate) fn ascii_host(host: &str) -> Option<alloc::string::String> {
+    let name = to_ascii(host.as_bytes())?;
+    core::str::from_utf8(name.as_bytes())
+        .ok()
+        .map(alloc::string::String::from)
+}
+
 /// Converts a domain name or rule to its ASCII form: ASCII letters lower-cased, and each label
 /// with other characters replaced by `xn--` and its punycode (RFC 3492). A leading `!`, which
 /// marks an exception rule, is kept apart from the first label. Returns `None` when the result

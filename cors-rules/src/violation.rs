@@ -266,3 +266,46 @@ impl fmt::Display for Fix {
         }
     }
 }
+
+#[cfg(feature = "alloc")]
+impl Violation {
+    /// [`Violation::fix`], made concrete for the offending `value` where a rule can say exactly
+    /// what to write: the punycode form of an internationalized host.
+    ///
+    /// ```
+    /// use cors_rules::{check_origin, Violation};
+    ///
+    /// let violation = check_origin("https://bücher.example").unwrap_err();
+    /// assert_eq!(violation, Violation::NonAsciiHost);
+    /// assert_eq!(
+    ///     violation.fix_for("https://bücher.example"),
+    ///     "write the host in its punycode form: `https://xn--bcher-kva.example`"
+    /// );
+    /// ```
+    pub fn fix_for(&self, value: &str) -> alloc::string::String {
+        use alloc::string::ToString;
+        let concrete = match self {
+            Violation::NonAsciiHost => ascii_origin(value)
+                .map(|origin| alloc::format!("write the host in its punycode form: `{origin}`")),
+            _ => None,
+        };
+        concrete.unwrap_or_else(|| self.fix().to_string())
+    }
+}
+
+/// `origin` with its host in punycode, if it has the shape `scheme://host[:port]`.
+#[cfg(feature = "alloc")]
+fn ascii_origin(origin: &str) -> Option<alloc::string::String> {
+    let (scheme, authority) = origin.split_once("://")?;
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit() || b == b'*') => {
+            (host, Some(port))
+        }
+        _ => (authority, None),
+    };
+    let host = crate::psl::ascii_host(host)?;
+    Some(match port {
+        Some(port) => alloc::format!("{}://{host}:{port}", scheme.to_ascii_lowercase()),
+        None => alloc::format!("{}://{host}", scheme.to_ascii_lowercase()),
+    })
+}

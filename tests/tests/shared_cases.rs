@@ -114,7 +114,7 @@ fn builder_lines(case: &Case) -> Option<Vec<String>> {
             render(
                 &token(v, &case.attribute),
                 &v.violation.to_string(),
-                &v.violation.fix().to_string(),
+                &v.violation.fix_for(&v.value),
             )
         })
         .collect();
