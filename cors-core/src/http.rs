@@ -75,6 +75,12 @@ pub struct PreparedPolicy {
     expose: Option<HeaderValue>,
     vary_actual: Option<HeaderValue>,
     vary_preflight: Option<HeaderValue>,
+    /// The headers of allowed preflight answers without and with `Access-Control-Allow-Headers`,
+    /// with a placeholder origin: an answer clones one (two allocations, no hashing) and writes
+    /// the origin in place.
+    allowed_preflight: [HeaderMap; 2],
+    /// The headers of a refused preflight answer: `Vary` only.
+    refused_preflight: HeaderMap,
 }
 
 /// A header value for a policy string, or `None` if it is not one: policies built by the derive or
@@ -96,7 +102,7 @@ fn list_value(list: &HeaderList<'static>) -> Option<HeaderValue> {
 impl PreparedPolicy {
     /// Checks and builds `policy`'s header values.
     pub fn new(policy: &'static Policy<'static>) -> Self {
-        PreparedPolicy {
+        let mut prepared = PreparedPolicy {
             policy,
             any: HeaderValue::from_static("*"),
             truth: HeaderValue::from_static("true"),
@@ -106,7 +112,89 @@ impl PreparedPolicy {
             expose: list_value(&policy.expose),
             vary_actual: policy.vary(false).and_then(static_value),
             vary_preflight: policy.vary(true).and_then(static_value),
+            allowed_preflight: [HeaderMap::new(), HeaderMap::new()],
+            refused_preflight: HeaderMap::new(),
+        };
+        prepared.allowed_preflight =
+            [false, true].map(|with_headers| prepared.template(with_headers));
+        if let Some(vary) = &prepared.vary_preflight {
+            prepared.refused_preflight = HeaderMap::with_capacity(1);
+            prepared
+                .refused_preflight
+                .insert(header::VARY, vary.clone());
         }
+        prepared
+    }
+
+    /// An allowed preflight answer's headers, in the order [`Decision::headers`] gives them, with
+    /// `*` standing for the origin (and for an echoed request-header list).
+    fn template(&self, with_headers: bool) -> HeaderMap {
+        let entries = [
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, Some(self.any.clone())),
+            (
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                self.policy.credentials.then(|| self.truth.clone()),
+            ),
+            (
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                self.allow_methods.clone(),
+            ),
+            (
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                self.allow_headers.clone().filter(|_| with_headers),
+            ),
+            (header::ACCESS_CONTROL_MAX_AGE, self.max_age.clone()),
+            (header::VARY, self.vary_preflight.clone()),
+        ];
+        let mut headers = HeaderMap::with_capacity(entries.len());
+        for (name, value) in entries {
+            if let Some(value) = value {
+                headers.insert(name, value);
+            }
+        }
+        headers
+    }
+
+    /// The headers of the answer to a preflight.
+    fn preflight_headers(
+        &self,
+        decision: &Decision<'static, '_>,
+        request: &HeaderMap,
+    ) -> HeaderMap {
+        if decision.refusal().is_some() {
+            return self.refused_preflight.clone();
+        }
+        let origin = decision
+            .allow_origin
+            .and_then(|value| self.value(decision, HeaderName::AllowOrigin, value, request));
+        // Private Network Access answers are rare: built header by header.
+        if let (false, Some(origin)) = (decision.allow_private_network, origin) {
+            let mut headers =
+                self.allowed_preflight[usize::from(decision.allow_headers.is_some())].clone();
+            if let Some(slot) = headers.get_mut(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+                *slot = origin;
+            }
+            if let Some(Value::RequestHeaders(_)) = decision.allow_headers {
+                let echoed = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+                match (
+                    headers.get_mut(header::ACCESS_CONTROL_ALLOW_HEADERS),
+                    echoed,
+                ) {
+                    (Some(slot), Some(echoed)) => *slot = echoed,
+                    _ => {
+                        headers.remove(header::ACCESS_CONTROL_ALLOW_HEADERS);
+                    }
+                }
+            }
+            return headers;
+        }
+        let mut headers = HeaderMap::with_capacity(decision.headers().count());
+        for (name, value) in decision.headers() {
+            if let Some(value) = self.value(decision, name, value, request) {
+                write(&mut headers, name, value);
+            }
+        }
+        headers
     }
 
     /// The policy.
@@ -235,13 +323,6 @@ pub fn preflight_response<B: Default>(
     let status = StatusCode::from_u16(decision.preflight_status()?).ok()?;
     let mut response = Response::new(B::default());
     *response.status_mut() = status;
-    // Sized to this answer's headers: one allocation, small enough for the allocator's fast path
-    // (a map for eight is over 1 KiB).
-    *response.headers_mut() = HeaderMap::with_capacity(decision.headers().count());
-    for (name, value) in decision.headers() {
-        if let Some(value) = prepared.value(decision, name, value, request) {
-            write(response.headers_mut(), name, value);
-        }
-    }
+    *response.headers_mut() = prepared.preflight_headers(decision, request);
     Some(response)
 }

@@ -221,3 +221,93 @@ fn refusals_are_reported() {
         .is_ready());
     assert_eq!(REPORTED.load(Ordering::SeqCst), 1);
 }
+
+/// Any origin, any header, Private Network Access: the preflight answers that echo the request.
+struct Open;
+
+impl CorsPolicy for Open {
+    fn policy() -> &'static Policy<'static> {
+        static POLICY: std::sync::OnceLock<&'static Policy<'static>> = std::sync::OnceLock::new();
+        POLICY.get_or_init(|| {
+            PolicyBuilder::new()
+                .allow_any_origin()
+                .allow_any_header()
+                .allow_private_network()
+                .max_age(60)
+                .build()
+                .unwrap()
+        })
+    }
+}
+
+fn send_open(request: Request<String>) -> Response<String> {
+    let mut service = CorsLayer::<Open>::new().layer(Handler::default());
+    let mut future = pin!(service.call(request));
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(Ok(response)) => response,
+        Poll::Ready(Err(never)) => match never {},
+        Poll::Pending => panic!("the inner service is always ready"),
+    }
+}
+
+#[test]
+fn preflight_answers_echo_what_the_policy_leaves_open() {
+    let origin = ("origin", "https://anyone.example");
+    let asked = ("access-control-request-method", "GET");
+    // Echoed header list, from the prepared answer.
+    let response = send_open(request(
+        Method::OPTIONS,
+        &[
+            origin,
+            asked,
+            ("access-control-request-headers", "x-a, x-b"),
+        ],
+    ));
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let headers = response.headers();
+    assert_eq!(values(headers, "access-control-allow-origin"), ["*"]);
+    assert_eq!(
+        values(headers, "access-control-allow-headers"),
+        ["x-a, x-b"]
+    );
+    assert_eq!(
+        values(headers, "access-control-allow-methods"),
+        ["GET, HEAD, POST"]
+    );
+    assert_eq!(values(headers, "access-control-max-age"), ["60"]);
+    assert!(headers.get("access-control-allow-credentials").is_none());
+    assert!(headers
+        .get("access-control-allow-private-network")
+        .is_none());
+    // Nothing asked: no Allow-Headers.
+    let response = send_open(request(Method::OPTIONS, &[origin, asked]));
+    assert!(response
+        .headers()
+        .get("access-control-allow-headers")
+        .is_none());
+    assert_eq!(
+        values(response.headers(), "access-control-allow-origin"),
+        ["*"]
+    );
+    // A Private Network Access preflight, answered header by header.
+    let response = send_open(request(
+        Method::OPTIONS,
+        &[
+            origin,
+            asked,
+            ("access-control-request-headers", "x-a"),
+            ("access-control-request-private-network", "true"),
+        ],
+    ));
+    let headers = response.headers();
+    assert_eq!(
+        values(headers, "access-control-allow-private-network"),
+        ["true"]
+    );
+    assert_eq!(values(headers, "access-control-allow-headers"), ["x-a"]);
+    assert_eq!(values(headers, "access-control-allow-origin"), ["*"]);
+    assert_eq!(headers.get_all("vary").iter().count(), 1);
+}
