@@ -149,3 +149,8 @@ pub trait CorsPolicy {
     /// The policy.
     fn policy() -> &'static Policy<'static>;
 }
+
+/// The README's Rust examples, compiled as doctests so that they stay true.
+#[cfg(all(doctest, feature = "tower"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
