@@ -36,6 +36,7 @@ use crate::{HeaderList, OriginPattern, OriginTable, Origins, Policy};
 /// );
 /// ```
 #[derive(Clone, Debug, Default)]
+#[must_use = "a PolicyBuilder does nothing until `build` is called"]
 pub struct PolicyBuilder {
     origins: Option<Entries>,
     methods: Option<Vec<String>>,

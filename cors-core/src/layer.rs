@@ -94,6 +94,7 @@ impl<P: CorsPolicy> Default for CorsLayer<P> {
 impl<P> CorsLayer<P> {
     /// Calls `f` with the reason of every refusal (the request's origin, method or headers are not
     /// allowed, or are malformed). Costs nothing when unset.
+    #[must_use]
     pub fn on_refusal(mut self, f: OnRefusal) -> Self {
         self.on_refusal = Some(f);
         self
