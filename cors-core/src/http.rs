@@ -213,7 +213,10 @@ impl PreparedPolicy {
         match (name, value) {
             (HeaderName::AllowOrigin, Value::Policy("*")) => Some(self.any.clone()),
             // `evaluate` allowed it only after checking the request's bytes, equal to these, are
-            // visible ASCII: `from_static` cannot panic.
+            // visible ASCII: `from_static` cannot panic. Its check costs ~280 instructions, but
+            // cloning the request's own value instead would allocate whenever that value is not
+            // already shared (one built with `parse` or `from_str`, say), and a listed origin
+            // should never cost an allocation.
             (HeaderName::AllowOrigin, Value::Policy(listed)) => {
                 Some(HeaderValue::from_static(listed))
             }
