@@ -246,11 +246,10 @@ fn leak_header_list(list: List<'_>) -> HeaderList<'static> {
     match list {
         List::Any => HeaderList::Any,
         List::Items(names) => {
-            let names: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
-            let rendered = leak_str(&names.join(", "));
+            let (names, rendered) = cors_rules::render_header_names(names);
             HeaderList::Names {
                 names: leak_strs(names),
-                rendered,
+                rendered: leak_str(&rendered),
             }
         }
     }
@@ -303,14 +302,9 @@ fn leak_policy(input: &PolicyInput<'_>, private_network: bool) -> &'static Polic
             }
         }
     };
-    let methods: Vec<String> = match input.methods {
-        Some(methods) => methods.iter().map(|m| m.to_string()).collect(),
-        None => ["GET", "HEAD", "POST"]
-            .iter()
-            .map(|m| m.to_string())
-            .collect(),
-    };
-    let allow_methods = leak_str(&methods.join(", "));
+    let methods = input.methods.unwrap_or(&cors_rules::DEFAULT_METHODS);
+    let allow_methods = leak_str(&cors_rules::render_list(methods));
+    let methods: Vec<String> = methods.iter().map(|m| m.to_string()).collect();
     let max_age = input.max_age.map(|s| leak_str(&s.to_string()));
     leak(Policy::__from_parts(
         origins,

@@ -2,8 +2,9 @@ use crate::matcher::Allowed;
 use crate::policy::{HeaderList, Policy};
 use crate::refusal::{Malformed, Refusal};
 use crate::request::{Header, Request};
-use crate::request_headers::{find_refused, is_tchar, ListError};
+use crate::request_headers::{find_refused, ListError};
 use crate::response::{HeaderName, Value};
+use cors_rules::is_tchar;
 
 /// What to do with a request: answer a preflight now, or run the handler and add headers to its
 /// response. Returned by [`Policy::evaluate`]; holds no allocation.

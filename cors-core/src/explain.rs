@@ -6,7 +6,8 @@ use crate::decision::Decision;
 use crate::matcher::MAX_ORIGIN_LEN;
 use crate::policy::{HeaderList, Origins, Policy};
 use crate::request::{Header, Request};
-use crate::request_headers::{find_refused, is_tchar, ListError};
+use crate::request_headers::{find_refused, ListError};
+use cors_rules::is_tchar;
 
 /// Why a [`Policy`] answers a [`Request`] as it does, one check per line; see [`Policy::explain`].
 ///

@@ -138,16 +138,18 @@ impl<'a> OriginPattern<'a> {
         else {
             return false;
         };
-        let Some((host, port)) = split_host_port(rest) else {
+        let Some((host_end, port_start)) = cors_rules::split_host_port(rest) else {
             return false;
         };
+        let (host, port) = rest.split_at(host_end);
+        // `port` is `:digits` when `port_start` is set.
+        let port = port_start.and(port.get(1..));
         let port_ok = match (self.port, port) {
             (PortMatch::Default, None) | (PortMatch::Any, None) => true,
             (PortMatch::Exact(want), Some(got)) => want.as_bytes() == got,
             // Browsers omit the default port, so `:80` on http was never sent by one.
-            (PortMatch::Any, Some(got)) => {
-                is_canonical_port(got) && Some(got) != default_port(self.scheme)
-            }
+            (PortMatch::Any, Some(got)) => canonical_port(got)
+                .is_some_and(|port| Some(port) != cors_rules::default_port(self.scheme)),
             _ => false,
         };
         port_ok && self.host_matches(host)
@@ -188,39 +190,14 @@ fn is_label(label: &[u8]) -> bool {
             .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// The port a browser leaves out of an origin of this scheme.
-fn default_port(scheme: &str) -> Option<&'static [u8]> {
-    match scheme {
-        "http" | "ws" => Some(b"80"),
-        "https" | "wss" => Some(b"443"),
-        "ftp" => Some(b"21"),
-        _ => None,
-    }
-}
-
-/// 1 to 65535 in decimal without leading zeros.
-fn is_canonical_port(port: &[u8]) -> bool {
+/// 1 to 65535 in decimal without leading zeros, as its value.
+fn canonical_port(port: &[u8]) -> Option<u16> {
     let digits =
         (1..=5).contains(&port.len()) && port.iter().all(u8::is_ascii_digit) && port[0] != b'0';
-    digits && port.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')) <= 65_535
-}
-
-/// Splits `host[:port]`, keeping an IPv6 address in its brackets.
-fn split_host_port(authority: &[u8]) -> Option<(&[u8], Option<&[u8]>)> {
-    let host_end = if authority.first() == Some(&b'[') {
-        authority.iter().position(|&b| b == b']')? + 1
-    } else {
-        authority
-            .iter()
-            .rposition(|&b| b == b':')
-            .unwrap_or(authority.len())
-    };
-    let (host, rest) = authority.split_at(host_end);
-    match rest {
-        [] => Some((host, None)),
-        [b':', port @ ..] => Some((host, Some(port))),
-        _ => None,
+    if !digits {
+        return None;
     }
+    u16::try_from(port.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'))).ok()
 }
 
 /// How an allowed origin is answered.

@@ -2,13 +2,13 @@
 //! and the exact origins in a hash table built here, at compile time.
 
 use crate::validate::{Names, Policy};
-use cors_rules::{build_table, check_origin, HostPattern, OriginSpec, PortPattern};
+use cors_rules::{
+    build_table, check_origin, render_header_names, render_list, HostPattern, OriginSpec,
+    PortPattern, DEFAULT_METHODS,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use syn::DeriveInput;
-
-/// The methods allowed when `methods` is not given: the CORS-safelisted ones.
-const DEFAULT_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
 
 pub(crate) fn derive(input: &DeriveInput, policy: &Policy) -> TokenStream {
     let origins = origins(&policy.origins);
@@ -16,7 +16,7 @@ pub(crate) fn derive(input: &DeriveInput, policy: &Policy) -> TokenStream {
         Some(methods) => methods.iter().map(String::as_str).collect(),
         None => DEFAULT_METHODS.to_vec(),
     };
-    let allow_methods = methods.join(", ");
+    let allow_methods = render_list(&methods);
     let headers = header_list(&policy.headers);
     let expose = header_list(&policy.expose);
     let credentials = policy.credentials;
@@ -141,8 +141,8 @@ fn header_list(names: &Names) -> TokenStream {
         Names::Any => quote!(::cors_core::HeaderList::Any),
         Names::List(names) if names.is_empty() => quote!(::cors_core::HeaderList::NONE),
         Names::List(names) => {
-            let names: Vec<String> = names.iter().map(|name| name.to_ascii_lowercase()).collect();
-            let rendered = names.join(", ");
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let (names, rendered) = render_header_names(&names);
             quote!(::cors_core::HeaderList::Names { names: &[#(#names),*], rendered: #rendered })
         }
     }

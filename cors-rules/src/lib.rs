@@ -26,14 +26,15 @@ pub use hash::origin_hash;
 #[cfg(feature = "alloc")]
 pub use hash::{build_table, OriginTableData};
 pub use origin::{
-    check_origin, is_potentially_trustworthy, HostPattern, OriginSpec, PortPattern, MAX_ORIGIN_LEN,
+    check_origin, default_port, is_potentially_trustworthy, split_host_port, HostPattern,
+    OriginSpec, PortPattern, MAX_ORIGIN_LEN,
 };
 #[cfg(feature = "alloc")]
-pub use policy::{check_policy, List, PolicyInput, Site};
+pub use policy::{check_policy, render_header_names, render_list, List, PolicyInput, Site};
 #[cfg(feature = "alloc")]
 pub use psl::is_public_suffix;
 pub use token::{
-    check_exposed_header, check_max_age, check_method, check_request_header, is_token,
-    MAX_AGE_LIMIT, STANDARD_METHODS,
+    check_exposed_header, check_max_age, check_method, check_request_header, is_tchar, is_token,
+    DEFAULT_METHODS, MAX_AGE_LIMIT, STANDARD_METHODS,
 };
 pub use violation::{Fix, Violation};

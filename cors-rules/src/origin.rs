@@ -105,7 +105,7 @@ pub fn check_origin(origin: &str) -> Result<OriginSpec<'_>, Violation> {
     if authority.contains('@') {
         return Err(Violation::Userinfo);
     }
-    let (host, port) = split_host_port(authority).ok_or(Violation::InvalidIpv6)?;
+    let (host, port) = split_authority(authority).ok_or(Violation::InvalidIpv6)?;
     let port = check_port(scheme, port)?;
     let host = check_host(host)?;
     match (host, port) {
@@ -145,26 +145,39 @@ fn check_no_path(rest: &str) -> Result<&str, Violation> {
     }
 }
 
-/// Splits `host[:port]`, keeping an IPv6 address in its brackets. `None` for a broken bracket.
-pub(crate) fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
-    if authority.starts_with('[') {
-        let end = authority.find(']')? + 1;
-        let (host, rest) = authority.split_at(end);
-        return match rest {
-            "" => Some((host, None)),
-            _ => Some((host, Some(rest.strip_prefix(':')?))),
-        };
+/// Where `host[:port]` splits: the host's length and, if a port follows, where it starts. An IPv6
+/// host keeps its brackets. `None` for a broken bracket. Shared by the rules and the runtime
+/// matcher, so that both read an authority the same way.
+pub fn split_host_port(authority: &[u8]) -> Option<(usize, Option<usize>)> {
+    let host_end = if authority.first() == Some(&b'[') {
+        authority.iter().position(|&b| b == b']')? + 1
+    } else {
+        authority
+            .iter()
+            .rposition(|&b| b == b':')
+            .unwrap_or(authority.len())
+    };
+    match authority.get(host_end..)? {
+        [] => Some((host_end, None)),
+        [b':', ..] => Some((host_end, Some(host_end + 1))),
+        _ => None,
     }
-    Some(match authority.rsplit_once(':') {
-        Some((host, port)) => (host, Some(port)),
-        None => (authority, None),
-    })
+}
+
+/// [`split_host_port`] over a `str`: the split points are ASCII, so both halves stay `str`s.
+fn split_authority(authority: &str) -> Option<(&str, Option<&str>)> {
+    let (host_end, port_start) = split_host_port(authority.as_bytes())?;
+    let host = authority.get(..host_end)?;
+    match port_start {
+        Some(start) => Some((host, Some(authority.get(start..)?))),
+        None => Some((host, None)),
+    }
 }
 
 /// Splits a serialized origin into scheme, host and port, without checking them.
 fn split_origin(origin: &str) -> Option<(&str, &str, Option<&str>)> {
     let (scheme, authority) = origin.split_once("://")?;
-    let (host, port) = split_host_port(authority)?;
+    let (host, port) = split_authority(authority)?;
     Some((scheme, host, port))
 }
 
@@ -207,8 +220,9 @@ fn check_port<'a>(scheme: &str, port: Option<&'a str>) -> Result<PortPattern<'a>
     }
 }
 
-/// The default port of a special scheme (URL standard), which serialization omits.
-fn default_port(scheme: &str) -> Option<u16> {
+/// The default port of a special scheme (URL standard), which serialization omits: browsers
+/// never send it, so neither the rules nor the matcher accept it written out.
+pub fn default_port(scheme: &str) -> Option<u16> {
     match scheme {
         "http" | "ws" => Some(80),
         "https" | "wss" => Some(443),

@@ -3,6 +3,8 @@ use crate::{
     is_public_suffix, HostPattern, OriginSpec, Violation,
 };
 use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// A list in a policy that may also be `"*"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +97,26 @@ pub enum Site {
     Credentials,
     /// `max_age`.
     MaxAge,
+}
+
+/// How a list of methods or header names is sent as one header value.
+pub fn render_list<S: AsRef<str>>(items: &[S]) -> String {
+    let mut rendered = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            rendered.push_str(", ");
+        }
+        rendered.push_str(item.as_ref());
+    }
+    rendered
+}
+
+/// Header names as a policy keeps them (lower case, compared once-folded against requests) and the
+/// header value that lists them.
+pub fn render_header_names(names: &[&str]) -> (Vec<String>, String) {
+    let names: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    let rendered = render_list(&names);
+    (names, rendered)
 }
 
 /// Applies every rule to `policy` and reports each violation with where it is, in the order of the
