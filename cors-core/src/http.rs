@@ -27,7 +27,7 @@
 use ::http::header::{self, HeaderMap, HeaderValue};
 use ::http::{Method, Response, StatusCode};
 
-use crate::{Decision, Header, HeaderList, HeaderName, Policy, Request, Value};
+use crate::{Decision, Header, HeaderList, Policy, Request, Value};
 
 const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: header::HeaderName =
     header::HeaderName::from_static("access-control-request-private-network");
@@ -69,16 +69,13 @@ pub struct PreparedPolicy {
     policy: &'static Policy<'static>,
     any: HeaderValue,
     truth: HeaderValue,
-    allow_methods: Option<HeaderValue>,
-    allow_headers: Option<HeaderValue>,
-    max_age: Option<HeaderValue>,
     expose: Option<HeaderValue>,
     vary_actual: Option<HeaderValue>,
-    vary_preflight: Option<HeaderValue>,
-    /// The headers of allowed preflight answers without and with `Access-Control-Allow-Headers`,
-    /// with a placeholder origin: an answer clones one (two allocations, no hashing) and writes
-    /// the origin in place.
-    allowed_preflight: [HeaderMap; 2],
+    /// The headers of allowed preflight answers, one per [`PreparedPolicy::shape`] (with or
+    /// without `Access-Control-Allow-Headers`, with or without `-Allow-Private-Network`), with a
+    /// placeholder origin: an answer clones one (two allocations, no hashing) and writes the
+    /// origin in place.
+    allowed_preflight: [HeaderMap; 4],
     /// The headers of a refused preflight answer: `Vary` only.
     refused_preflight: HeaderMap,
 }
@@ -102,57 +99,51 @@ fn list_value(list: &HeaderList<'static>) -> Option<HeaderValue> {
 impl PreparedPolicy {
     /// Checks and builds `policy`'s header values.
     pub fn new(policy: &'static Policy<'static>) -> Self {
-        let mut prepared = PreparedPolicy {
-            policy,
-            any: HeaderValue::from_static("*"),
-            truth: HeaderValue::from_static("true"),
-            allow_methods: static_value(policy.allow_methods),
-            allow_headers: list_value(&policy.headers),
-            max_age: policy.max_age.and_then(static_value),
-            expose: list_value(&policy.expose),
-            vary_actual: policy.vary(false).and_then(static_value),
-            vary_preflight: policy.vary(true).and_then(static_value),
-            allowed_preflight: [HeaderMap::new(), HeaderMap::new()],
-            refused_preflight: HeaderMap::new(),
-        };
-        prepared.allowed_preflight =
-            [false, true].map(|with_headers| prepared.template(with_headers));
-        if let Some(vary) = &prepared.vary_preflight {
-            prepared.refused_preflight = HeaderMap::with_capacity(1);
-            prepared
-                .refused_preflight
-                .insert(header::VARY, vary.clone());
-        }
-        prepared
-    }
-
-    /// An allowed preflight answer's headers, in the order [`Decision::headers`] gives them, with
-    /// `*` standing for the origin (and for an echoed request-header list).
-    fn template(&self, with_headers: bool) -> HeaderMap {
-        let entries = [
-            (header::ACCESS_CONTROL_ALLOW_ORIGIN, Some(self.any.clone())),
+        let any = HeaderValue::from_static("*");
+        let truth = HeaderValue::from_static("true");
+        let vary_preflight = policy.vary(true).and_then(static_value);
+        // Every header an allowed preflight answer can carry, in the order `Decision::headers`
+        // gives them; `*` stands for the origin (and for an echoed request-header list).
+        let allowed = [
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, Some(any.clone())),
             (
                 header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                self.policy.credentials.then(|| self.truth.clone()),
+                policy.credentials.then(|| truth.clone()),
             ),
             (
                 header::ACCESS_CONTROL_ALLOW_METHODS,
-                self.allow_methods.clone(),
+                static_value(policy.allow_methods),
             ),
             (
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
-                self.allow_headers.clone().filter(|_| with_headers),
+                list_value(&policy.headers),
             ),
-            (header::ACCESS_CONTROL_MAX_AGE, self.max_age.clone()),
-            (header::VARY, self.vary_preflight.clone()),
+            (
+                header::ACCESS_CONTROL_MAX_AGE,
+                policy.max_age.and_then(static_value),
+            ),
+            (ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, Some(truth.clone())),
+            (header::VARY, vary_preflight.clone()),
         ];
-        let mut headers = HeaderMap::with_capacity(entries.len());
-        for (name, value) in entries {
-            if let Some(value) = value {
-                headers.insert(name, value);
-            }
+        let mut refused_preflight = HeaderMap::new();
+        if let Some(vary) = vary_preflight {
+            refused_preflight.insert(header::VARY, vary);
         }
-        headers
+        PreparedPolicy {
+            policy,
+            expose: list_value(&policy.expose),
+            vary_actual: policy.vary(false).and_then(static_value),
+            allowed_preflight: [0, 1, 2, 3].map(|shape| template(&allowed, shape)),
+            refused_preflight,
+            any,
+            truth,
+        }
+    }
+
+    /// Which template answers an allowed preflight.
+    fn shape(decision: &Decision<'static, '_>) -> usize {
+        usize::from(decision.allow_headers.is_some())
+            | usize::from(decision.allow_private_network) << 1
     }
 
     /// The headers of the answer to a preflight.
@@ -164,35 +155,14 @@ impl PreparedPolicy {
         if decision.refusal().is_some() {
             return self.refused_preflight.clone();
         }
+        let mut headers = self.allowed_preflight[Self::shape(decision)].clone();
         let origin = decision
             .allow_origin
-            .and_then(|value| self.value(decision, HeaderName::AllowOrigin, value, request));
-        // Private Network Access answers are rare: built header by header.
-        if let (false, Some(origin)) = (decision.allow_private_network, origin) {
-            let mut headers =
-                self.allowed_preflight[usize::from(decision.allow_headers.is_some())].clone();
-            if let Some(slot) = headers.get_mut(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
-                *slot = origin;
-            }
-            if let Some(Value::RequestHeaders(_)) = decision.allow_headers {
-                let echoed = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
-                match (
-                    headers.get_mut(header::ACCESS_CONTROL_ALLOW_HEADERS),
-                    echoed,
-                ) {
-                    (Some(slot), Some(echoed)) => *slot = echoed,
-                    _ => {
-                        headers.remove(header::ACCESS_CONTROL_ALLOW_HEADERS);
-                    }
-                }
-            }
-            return headers;
-        }
-        let mut headers = HeaderMap::with_capacity(decision.headers().count());
-        for (name, value) in decision.headers() {
-            if let Some(value) = self.value(decision, name, value, request) {
-                write(&mut headers, name, value);
-            }
+            .and_then(|value| self.origin_value(value, request));
+        fill(&mut headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        if let Some(Value::RequestHeaders(_)) = decision.allow_headers {
+            let echoed = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+            fill(&mut headers, header::ACCESS_CONTROL_ALLOW_HEADERS, echoed);
         }
         headers
     }
@@ -202,61 +172,52 @@ impl PreparedPolicy {
         self.policy
     }
 
-    /// The value of one header of `decision`; `request` is the header map it was read from.
-    fn value(
-        &self,
-        decision: &Decision<'static, '_>,
-        name: HeaderName,
-        value: Value<'static, '_>,
-        request: &HeaderMap,
-    ) -> Option<HeaderValue> {
-        match (name, value) {
-            (HeaderName::AllowOrigin, Value::Policy("*")) => Some(self.any.clone()),
+    /// The `Access-Control-Allow-Origin` value for an allowed origin; `request` is the header map
+    /// the decision was read from.
+    fn origin_value(&self, value: Value<'static, '_>, request: &HeaderMap) -> Option<HeaderValue> {
+        match value {
+            Value::Policy("*") => Some(self.any.clone()),
             // `evaluate` allowed it only after checking the request's bytes, equal to these, are
             // visible ASCII: `from_static` cannot panic. Its check costs ~280 instructions, but
             // cloning the request's own value instead would allocate whenever that value is not
             // already shared (one built with `parse` or `from_str`, say), and a listed origin
             // should never cost an allocation.
-            (HeaderName::AllowOrigin, Value::Policy(listed)) => {
-                Some(HeaderValue::from_static(listed))
-            }
-            (_, Value::RequestOrigin(_)) => request.get(header::ORIGIN).cloned(),
-            (_, Value::RequestHeaders(_)) => {
-                request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned()
-            }
-            (HeaderName::AllowCredentials | HeaderName::AllowPrivateNetwork, _) => {
-                Some(self.truth.clone())
-            }
-            (HeaderName::AllowMethods, _) => self.allow_methods.clone(),
-            (HeaderName::AllowHeaders, _) => self.allow_headers.clone(),
-            (HeaderName::MaxAge, _) => self.max_age.clone(),
-            (HeaderName::ExposeHeaders, _) => self.expose.clone(),
-            (HeaderName::Vary, _) if decision.is_preflight() => self.vary_preflight.clone(),
-            (HeaderName::Vary, _) => self.vary_actual.clone(),
+            Value::Policy(listed) => Some(HeaderValue::from_static(listed)),
+            Value::RequestOrigin(_) => request.get(header::ORIGIN).cloned(),
+            Value::RequestHeaders(_) => None,
         }
     }
 }
 
-fn http_name(name: HeaderName) -> header::HeaderName {
-    match name {
-        HeaderName::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderName::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-        HeaderName::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderName::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderName::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
-        HeaderName::AllowPrivateNetwork => ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
-        HeaderName::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderName::Vary => header::VARY,
+/// The headers of an allowed preflight answer of one [`PreparedPolicy::shape`]: every header the
+/// policy gives, less `Access-Control-Allow-Headers` and `-Allow-Private-Network` when the shape
+/// has none.
+fn template(allowed: &[(header::HeaderName, Option<HeaderValue>)], shape: usize) -> HeaderMap {
+    let (with_headers, with_private_network) = (shape & 1 != 0, shape & 2 != 0);
+    let mut headers = HeaderMap::with_capacity(allowed.len());
+    for (name, value) in allowed {
+        let wanted = if *name == header::ACCESS_CONTROL_ALLOW_HEADERS {
+            with_headers
+        } else if *name == ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK {
+            with_private_network
+        } else {
+            true
+        };
+        if let (true, Some(value)) = (wanted, value) {
+            headers.insert(name.clone(), value.clone());
+        }
     }
+    headers
 }
 
-/// Writes one header: CORS headers replace any the handler set (a browser refuses two
-/// `Access-Control-Allow-Origin`), `Vary` is appended to the handler's.
-fn write(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
-    if name == HeaderName::Vary {
-        headers.append(header::VARY, value);
-    } else {
-        headers.insert(http_name(name), value);
+/// Writes `value` over a template's placeholder, or drops the header when there is no value, so
+/// that a placeholder is never sent.
+fn fill(headers: &mut HeaderMap, name: header::HeaderName, value: Option<HeaderValue>) {
+    match (headers.get_mut(&name), value) {
+        (Some(slot), Some(value)) => *slot = value,
+        _ => {
+            headers.remove(name);
+        }
     }
 }
 
@@ -287,7 +248,7 @@ impl Decoration {
         }
         let allow_origin = decision
             .allow_origin
-            .and_then(|value| prepared.value(decision, HeaderName::AllowOrigin, value, request));
+            .and_then(|value| prepared.origin_value(value, request));
         Decoration {
             allow_origin,
             allow_credentials: decision.allow_credentials.then(|| prepared.truth.clone()),
