@@ -172,7 +172,7 @@ impl<S> LeanCors<S> {
         LeanCors {
             policy,
             templates: Templates::new(),
-            inner: CorsLayer::from_policy(policy).layer(inner),
+            inner: CorsLayer::from_policy(policy.clone()).layer(inner),
         }
     }
 }

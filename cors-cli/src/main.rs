@@ -59,7 +59,7 @@ fn run(check: &Check) -> u8 {
 }
 
 /// Reads, deserializes and builds the policy; every violation is one line of the error.
-fn load(check: &Check) -> Result<&'static Policy<'static>, String> {
+fn load(check: &Check) -> Result<Policy<'static>, String> {
     let text = std::fs::read_to_string(&check.policy).map_err(|e| e.to_string())?;
     let config: PolicyConfig = toml::from_str(&text).map_err(|e| e.to_string())?;
     config.build().map_err(|error| {

@@ -1,17 +1,18 @@
 //! Policies known only at start-up, checked by the same rules as `#[derive(Cors)]`.
 
 use alloc::borrow::ToOwned;
-use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
 use cors_rules::{
-    check_origin, check_policy, HostPattern, List, OriginSpec, PolicyInput, PortPattern, Site,
-    Violation,
+    check_policy, CheckedOrigins, CheckedPolicy, HeaderNames, List, Pattern, PolicyInput,
+    PortPattern, Site, Violation,
 };
 
-use crate::{HeaderList, OriginPattern, OriginTable, Origins, Policy};
+use crate::origins::{OriginPattern, OriginTable, Origins, PortMatch};
+use crate::storage::{Table, Text};
+use crate::{HeaderList, Policy};
 
 /// Builds a [`Policy`] at run time, from configuration, with every rule `#[derive(Cors)]` applies.
 ///
@@ -185,9 +186,10 @@ impl PolicyBuilder {
 
     /// Checks every rule and returns the policy, or every violation at once.
     ///
-    /// The policy is leaked to get the `'static` lifetime that lets it be served without any
-    /// per-request cost, like a derived one: build policies once at start-up, not per request.
-    pub fn build(self) -> Result<&'static Policy<'static>, BuildError> {
+    /// The policy owns its tables and frees them when dropped: build one per configuration, not
+    /// per request (building costs about as much as the policy's size; serving it costs what a
+    /// derived one does).
+    pub fn build(self) -> Result<Policy<'static>, BuildError> {
         let origins = Entries::refs(&self.origins);
         let methods: Option<Vec<&str>> = self
             .methods
@@ -202,6 +204,7 @@ impl PolicyBuilder {
             expose: Entries::as_list(&self.expose, &expose),
             credentials: self.credentials,
             max_age: self.max_age,
+            private_network: self.private_network,
             allow_null_origin: self.allow_null_origin,
             allow_insecure_origins: self.allow_insecure_origins,
             allow_public_suffix_wildcards: self.allow_public_suffix_wildcards,
@@ -214,7 +217,7 @@ impl PolicyBuilder {
                 violation: Violation::EmptyOrigins,
             });
         }
-        check_policy(&input, &mut |site, violation| {
+        let checked = check_policy(&input, &mut |site, violation| {
             let value = input.value_at(site).unwrap_or("");
             errors.push(BuildViolation {
                 site,
@@ -222,100 +225,79 @@ impl PolicyBuilder {
                 violation,
             });
         });
-        if !errors.is_empty() {
-            return Err(BuildError { violations: errors });
-        }
-        Ok(leak_policy(&input, self.private_network))
-    }
-}
-
-fn leak<T>(value: T) -> &'static T {
-    Box::leak(Box::new(value))
-}
-
-fn leak_str(s: &str) -> &'static str {
-    Box::leak(s.to_owned().into_boxed_str())
-}
-
-fn leak_strs(items: impl IntoIterator<Item = String>) -> &'static [&'static str] {
-    let items: Vec<&'static str> = items.into_iter().map(|s| leak_str(&s)).collect();
-    Box::leak(items.into_boxed_slice())
-}
-
-fn leak_header_list(list: List<'_>) -> HeaderList<'static> {
-    match list {
-        List::Any => HeaderList::Any,
-        List::Items(names) => {
-            let (names, rendered) = cors_rules::render_header_names(names);
-            HeaderList::Names {
-                names: leak_strs(names),
-                rendered: leak_str(&rendered),
-            }
+        match checked {
+            Some(checked) if errors.is_empty() => Ok(owned_policy(&checked)),
+            _ => Err(BuildError { violations: errors }),
         }
     }
 }
 
-/// Assembles a checked policy, the way the derive's expansion does at compile time.
-fn leak_policy(input: &PolicyInput<'_>, private_network: bool) -> &'static Policy<'static> {
-    let origins = match input.origins {
-        List::Any => Origins::Any,
-        List::Items(items) => {
-            let mut exact = Vec::new();
-            let mut patterns = Vec::new();
-            let mut null = false;
-            for origin in items {
-                match check_origin(origin) {
-                    Ok(OriginSpec::Exact(o)) => exact.push(o.to_owned()),
-                    Ok(OriginSpec::Null) => null = true,
-                    Ok(OriginSpec::Pattern { scheme, host, port }) => {
-                        let scheme = leak_str(scheme);
-                        let pattern = match host {
-                            HostPattern::Subdomains(base) => {
-                                OriginPattern::subdomains(scheme, leak_str(base))
-                            }
-                            HostPattern::Exact(host) => {
-                                OriginPattern::any_port(scheme, leak_str(host))
-                            }
-                        };
-                        patterns.push(match port {
-                            PortPattern::Default => pattern,
-                            PortPattern::Exact(p) => pattern.with_port(leak_str(p)),
-                            PortPattern::Any => pattern.with_any_port(),
-                        });
-                    }
-                    // Refused by `check_policy` already.
-                    Ok(OriginSpec::Any) | Err(_) => {}
-                }
-            }
-            let exact_refs: Vec<&str> = exact.iter().map(String::as_str).collect();
-            let table = cors_rules::build_table(&exact_refs);
-            let exact = OriginTable::__hashed(
-                leak_strs(exact),
-                Box::leak(table.slots.into_boxed_slice()),
+fn text(s: &str) -> Text<'static> {
+    Text::from(s.to_owned())
+}
+
+fn texts<S: AsRef<str>>(items: &[S]) -> Table<'static, Text<'static>> {
+    Table::from(items.iter().map(|s| text(s.as_ref())).collect::<Vec<_>>())
+}
+
+fn header_list(names: &HeaderNames) -> HeaderList<'static> {
+    match names {
+        HeaderNames::Any => HeaderList::Any,
+        HeaderNames::Names(list) => HeaderList::Names {
+            names: texts(list),
+            rendered: text(&names.rendered().unwrap_or_default()),
+        },
+    }
+}
+
+fn pattern(pattern: &Pattern<'_>) -> OriginPattern<'static> {
+    match *pattern {
+        Pattern::Subdomains { scheme, base, port } => OriginPattern::new(
+            text(scheme),
+            text(base),
+            true,
+            match port {
+                PortPattern::Default => PortMatch::Default,
+                PortPattern::Exact(port) => PortMatch::Exact(text(port)),
+                PortPattern::Any => PortMatch::Any,
+            },
+        ),
+        Pattern::AnyPort { scheme, host } => {
+            OriginPattern::new(text(scheme), text(host), false, PortMatch::Any)
+        }
+    }
+}
+
+/// The owned serialization of a checked policy; `#[derive(Cors)]` writes the static one.
+fn owned_policy(checked: &CheckedPolicy<'_>) -> Policy<'static> {
+    let origins = match &checked.origins {
+        CheckedOrigins::Any => Origins::Any,
+        CheckedOrigins::List {
+            exact,
+            table,
+            patterns,
+            null,
+        } => Origins::List {
+            exact: OriginTable::new(
+                texts(exact),
+                Table::from(table.slots.clone()),
                 table.seed,
                 table.max_probes,
-            );
-            Origins::List {
-                exact,
-                patterns: Box::leak(patterns.into_boxed_slice()),
-                null,
-            }
-        }
+            ),
+            patterns: Table::from(patterns.iter().map(pattern).collect::<Vec<_>>()),
+            null: *null,
+        },
     };
-    let methods = input.methods.unwrap_or(&cors_rules::DEFAULT_METHODS);
-    let allow_methods = leak_str(&cors_rules::render_list(methods));
-    let methods: Vec<String> = methods.iter().map(|m| m.to_string()).collect();
-    let max_age = input.max_age.map(|s| leak_str(&s.to_string()));
-    leak(Policy::__from_parts(
+    Policy {
         origins,
-        leak_strs(methods),
-        allow_methods,
-        leak_header_list(input.headers),
-        leak_header_list(input.expose),
-        input.credentials,
-        max_age,
-        private_network,
-    ))
+        methods: texts(&checked.methods),
+        allow_methods: text(&checked.allow_methods()),
+        headers: header_list(&checked.headers),
+        expose: header_list(&checked.expose),
+        credentials: checked.credentials,
+        max_age: checked.max_age.map(|s| text(&s.to_string())),
+        private_network: checked.private_network,
+    }
 }
 
 /// Every rule a [`PolicyBuilder`] broke.

@@ -1,4 +1,4 @@
-use crate::matcher::Allowed;
+use crate::origins::Allowed;
 use crate::policy::{HeaderList, Policy};
 use crate::refusal::{Malformed, Refusal};
 use crate::request::{Header, Request};
@@ -19,6 +19,9 @@ pub struct Decision<'p, 'r> {
     pub(crate) allow_private_network: bool,
     pub(crate) expose_headers: Option<&'p str>,
     pub(crate) vary: Option<&'static str>,
+    /// Where the allowed origin is in the policy's exact table, for adapters that prepared a
+    /// header value per listed origin.
+    pub(crate) listed: Option<usize>,
     refusal: Option<Refusal<'r>>,
 }
 
@@ -46,6 +49,7 @@ impl<'p, 'r> Decision<'p, 'r> {
             allow_private_network: false,
             expose_headers: None,
             vary,
+            listed: None,
             refusal: None,
         }
     }
@@ -111,32 +115,33 @@ impl<'p, 'r> Decision<'p, 'r> {
     }
 }
 
-impl<'p> Policy<'p> {
+impl Policy<'_> {
     /// Decides the CORS answer to a request, following the Fetch standard's CORS protocol.
     ///
     /// Allocates nothing; its cost is bounded by the request's (bounded) header lengths, not by the
     /// size of the policy's origin list.
     ///
     /// ```
-    /// use cors_core::{Header, HeaderName, Request, Value};
-    /// # use cors_core::{Policy, Origins, OriginTable, HeaderList};
-    /// # static POLICY: Policy<'static> = Policy::__from_parts(
-    /// #     Origins::List { exact: OriginTable::linear(&["https://app.example.com"]), patterns: &[], null: false },
-    /// #     &["GET", "PUT"], "GET, PUT", HeaderList::NONE, HeaderList::NONE, false, None, false);
+    /// use cors_core::{Cors, CorsPolicy, Header, HeaderName, Request, Value};
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://app.example.com"], methods = [GET, PUT])]
+    /// struct Api;
+    ///
     /// let request = Request {
     ///     method: b"OPTIONS",
     ///     origin: Header::One(b"https://app.example.com"),
     ///     request_method: Header::One(b"PUT"),
     ///     ..Request::default()
     /// };
-    /// let decision = POLICY.evaluate(&request);
+    /// let decision = Api::policy().evaluate(&request);
     /// assert_eq!(decision.preflight_status(), Some(204));
     /// assert_eq!(
     ///     decision.header(HeaderName::AllowOrigin),
     ///     Some(Value::Policy("https://app.example.com"))
     /// );
     /// ```
-    pub fn evaluate<'r>(&self, request: &Request<'r>) -> Decision<'p, 'r> {
+    pub fn evaluate<'p, 'r>(&'p self, request: &Request<'r>) -> Decision<'p, 'r> {
         let preflight = request.is_preflight();
         let vary = self.vary(preflight);
         let decision = Decision::new(preflight, vary);
@@ -149,7 +154,7 @@ impl<'p> Policy<'p> {
         if !origin.iter().all(|b| b.is_ascii_graphic()) {
             return decision.refuse(Refusal::Malformed(Malformed::Origin));
         }
-        let Some(allowed) = self.match_origin(origin) else {
+        let Some(allowed) = self.origins.match_origin(origin) else {
             return decision.refuse(Refusal::OriginNotAllowed);
         };
         if preflight {
@@ -170,30 +175,33 @@ impl<'p> Policy<'p> {
         }
     }
 
-    fn allow<'r>(
-        &self,
+    fn allow<'p, 'r>(
+        &'p self,
         mut decision: Decision<'p, 'r>,
         origin: &'r [u8],
         allowed: Allowed<'p>,
     ) -> Decision<'p, 'r> {
         decision.allow_origin = Some(match allowed {
             Allowed::Any => Value::Policy("*"),
-            Allowed::Listed(origin) => Value::Policy(origin),
+            Allowed::Listed(origin, index) => {
+                decision.listed = Some(index);
+                Value::Policy(origin)
+            }
             Allowed::Echo => Value::RequestOrigin(origin),
         });
         decision.allow_credentials = self.credentials;
         if !decision.preflight {
-            decision.expose_headers = match self.expose {
+            decision.expose_headers = match &self.expose {
                 HeaderList::Any => Some("*"),
-                HeaderList::Names { rendered, .. } if !self.expose.is_empty() => Some(rendered),
+                HeaderList::Names { rendered, .. } if !self.expose.is_empty() => Some(&**rendered),
                 HeaderList::Names { .. } => None,
             };
         }
         decision
     }
 
-    fn preflight<'r>(
-        &self,
+    fn preflight<'p, 'r>(
+        &'p self,
         decision: Decision<'p, 'r>,
         request: &Request<'r>,
         origin: &'r [u8],
@@ -227,15 +235,15 @@ impl<'p> Policy<'p> {
             Header::One(_) => false,
         };
         let mut decision = self.allow(decision, origin, allowed);
-        decision.allow_methods = Some(self.allow_methods);
+        decision.allow_methods = Some(&self.allow_methods);
         decision.allow_headers = allow_headers;
-        decision.max_age = self.max_age;
+        decision.max_age = self.max_age.as_deref();
         decision.allow_private_network = allow_private_network;
         decision
     }
 
-    fn check_request_headers<'r>(
-        &self,
+    fn check_request_headers<'p, 'r>(
+        &'p self,
         header: Header<'r>,
     ) -> Result<Option<Value<'p, 'r>>, Refusal<'r>> {
         let value = match header {
@@ -243,7 +251,7 @@ impl<'p> Policy<'p> {
             Header::Many => return Err(Refusal::Malformed(Malformed::SeveralRequestHeaders)),
             Header::One(value) => value,
         };
-        let refused = match self.headers {
+        let refused = match &self.headers {
             // Fetch: `*` in `Access-Control-Allow-Headers` never covers `Authorization`; the
             // credential must be listed by name, so echoing it back would grant more than `*`.
             HeaderList::Any => {
@@ -260,7 +268,7 @@ impl<'p> Policy<'p> {
             Err(ListError::Invalid) => Err(Refusal::Malformed(Malformed::RequestHeaders)),
             // Nothing asked (an empty or all-empty list): nothing to allow.
             Ok(None) if value.iter().all(|&b| matches!(b, b',' | b' ' | b'\t')) => Ok(None),
-            Ok(None) => Ok(Some(match self.headers {
+            Ok(None) => Ok(Some(match &self.headers {
                 HeaderList::Any => Value::RequestHeaders(value),
                 HeaderList::Names { rendered, .. } => Value::Policy(rendered),
             })),

@@ -3,8 +3,8 @@
 use core::fmt::{self, Display, Formatter};
 
 use crate::decision::Decision;
-use crate::matcher::MAX_ORIGIN_LEN;
-use crate::policy::{HeaderList, Origins, Policy};
+use crate::origins::{Origins, MAX_ORIGIN_LEN};
+use crate::policy::{HeaderList, Policy};
 use crate::request::{Header, Request};
 use crate::request_headers::{find_refused, ListError};
 use cors_rules::is_tchar;
@@ -157,7 +157,7 @@ impl Explanation<'_, '_> {
                 "\norigin: `{shown}` is malformed: serialized origins are visible ASCII"
             );
         }
-        let (exact, patterns, null) = match self.policy.origins {
+        let (exact, patterns, null) = match &self.policy.origins {
             Origins::Any => {
                 return write!(
                 f,
@@ -176,11 +176,11 @@ impl Explanation<'_, '_> {
                 "\norigin: `{shown}` is not allowed: it is longer than {MAX_ORIGIN_LEN} bytes, which no browser sends"
             );
         }
-        if exact.get(origin).is_some() {
+        if exact.contains(origin) {
             return write!(f, "\norigin: `{shown}` is allowed: it is listed");
         }
         if origin == b"null" {
-            return f.write_str(if null {
+            return f.write_str(if *null {
                 "\norigin: `null` is allowed (`dangerously_allow_null_origin`)"
             } else {
                 "\norigin: `null` is not allowed: sandboxed pages and `file:` documents send it, and so can anyone"
@@ -207,7 +207,7 @@ impl Explanation<'_, '_> {
     }
 
     fn method(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let allowed = self.policy.allow_methods;
+        let allowed = &self.policy.allow_methods;
         let method = match self.request.request_method {
             Header::One(m) if !m.is_empty() && m.iter().all(|&b| is_tchar(b)) => m,
             Header::One(m) => {
@@ -290,14 +290,14 @@ impl Explanation<'_, '_> {
 
     fn header(&self, f: &mut Formatter<'_>, name: &[u8]) -> fmt::Result {
         let shown = Bytes(name);
-        match self.policy.headers {
+        match &self.policy.headers {
             // As `Policy::evaluate`: Fetch's `*` never covers `authorization`.
             HeaderList::Any if name.eq_ignore_ascii_case(b"authorization") => write!(
                 f,
                 "\nheader `{shown}`: not allowed (`*` never covers `authorization`: list it)"
             ),
             HeaderList::Any => write!(f, "\nheader `{shown}`: allowed (any header)"),
-            HeaderList::Names { names: [], .. } => write!(
+            HeaderList::Names { names, .. } if names.is_empty() => write!(
                 f,
                 "\nheader `{shown}`: not allowed (the policy allows no request header)"
             ),

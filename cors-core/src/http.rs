@@ -27,6 +27,11 @@
 use ::http::header::{self, HeaderMap, HeaderValue};
 use ::http::{Method, Response, StatusCode};
 
+use std::boxed::Box;
+use std::vec::Vec;
+
+use crate::origins::Origins;
+use crate::storage::Text;
 use crate::{Decision, Header, HeaderList, Policy, Request, Value};
 
 const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: header::HeaderName =
@@ -63,12 +68,16 @@ fn read_header<'r>(headers: &'r HeaderMap, name: &header::HeaderName) -> Header<
 }
 
 /// A policy with its response header values checked and built once, so that answering a request
-/// only copies them (a `&'static str` header value copies no bytes).
+/// only copies them: a derived policy's values are `&'static str`s and copy no bytes; a built
+/// policy's share one buffer each.
 #[derive(Clone, Debug)]
 pub struct PreparedPolicy {
-    policy: &'static Policy<'static>,
+    policy: Held,
     any: HeaderValue,
     truth: HeaderValue,
+    /// One value per exact origin of the policy, in its table's order, so that echoing a listed
+    /// origin neither validates nor allocates.
+    listed: Box<[HeaderValue]>,
     expose: Option<HeaderValue>,
     vary_actual: Option<HeaderValue>,
     /// The headers of allowed preflight answers, one per [`PreparedPolicy::shape`] (with or
@@ -80,28 +89,63 @@ pub struct PreparedPolicy {
     refused_preflight: HeaderMap,
 }
 
-/// A header value for a policy string, or `None` if it is not one: policies built by the derive or
-/// `PolicyBuilder` hold valid values; a hand-assembled one with a stray control byte loses the
-/// header instead of panicking in `from_static`.
-fn static_value(s: &'static str) -> Option<HeaderValue> {
-    let valid = s.bytes().all(|b| b == b'\t' || (b' '..0x7f).contains(&b));
-    valid.then(|| HeaderValue::from_static(s))
+/// The policy a [`PreparedPolicy`] answers for: a derived one lives in a `static`, a built one is
+/// owned here and freed with it.
+#[derive(Clone, Debug)]
+enum Held {
+    Static(&'static Policy<'static>),
+    Owned(Box<Policy<'static>>),
+}
+
+/// The header value of a policy string, or `None` if it is not one: policies built by the derive
+/// or `PolicyBuilder` hold valid values; should one not, the header is lost instead of a panic.
+fn value(text: &Text<'static>) -> Option<HeaderValue> {
+    let valid = text
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..0x7f).contains(&b));
+    if !valid {
+        return None;
+    }
+    match text {
+        Text::Static(s) => Some(HeaderValue::from_static(s)),
+        Text::Owned(s) => {
+            let value = HeaderValue::from_str(s).ok()?;
+            // The first clone of a value made from a string moves its bytes into a shared
+            // buffer (one allocation); done here, every clone per request is a count increment.
+            drop(value.clone());
+            Some(value)
+        }
+    }
 }
 
 fn list_value(list: &HeaderList<'static>) -> Option<HeaderValue> {
-    match *list {
+    match list {
         HeaderList::Any => Some(HeaderValue::from_static("*")),
-        HeaderList::Names { names: [], .. } => None,
-        HeaderList::Names { rendered, .. } => static_value(rendered),
+        HeaderList::Names { names, .. } if names.is_empty() => None,
+        HeaderList::Names { rendered, .. } => value(rendered),
     }
 }
 
 impl PreparedPolicy {
-    /// Checks and builds `policy`'s header values.
+    /// Checks and builds the header values of a derived policy (or any `static` one).
     pub fn new(policy: &'static Policy<'static>) -> Self {
+        Self::prepare(Held::Static(policy))
+    }
+
+    /// Checks and builds the header values of a built policy, which it keeps and frees when
+    /// dropped.
+    pub fn from_owned(policy: Policy<'static>) -> Self {
+        Self::prepare(Held::Owned(Box::new(policy)))
+    }
+
+    fn prepare(held: Held) -> Self {
+        let policy: &Policy<'static> = match &held {
+            Held::Static(policy) => policy,
+            Held::Owned(policy) => policy,
+        };
         let any = HeaderValue::from_static("*");
         let truth = HeaderValue::from_static("true");
-        let vary_preflight = policy.vary(true).and_then(static_value);
+        let vary_preflight = policy.vary(true).map(HeaderValue::from_static);
         // Every header an allowed preflight answer can carry, in the order `Decision::headers`
         // gives them; `*` stands for the origin (and for an echoed request-header list).
         let allowed = [
@@ -112,7 +156,7 @@ impl PreparedPolicy {
             ),
             (
                 header::ACCESS_CONTROL_ALLOW_METHODS,
-                static_value(policy.allow_methods),
+                value(&policy.allow_methods),
             ),
             (
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
@@ -120,7 +164,7 @@ impl PreparedPolicy {
             ),
             (
                 header::ACCESS_CONTROL_MAX_AGE,
-                policy.max_age.and_then(static_value),
+                policy.max_age.as_ref().and_then(value),
             ),
             (ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, Some(truth.clone())),
             (header::VARY, vary_preflight.clone()),
@@ -129,36 +173,41 @@ impl PreparedPolicy {
         if let Some(vary) = vary_preflight {
             refused_preflight.insert(header::VARY, vary);
         }
+        // A listed origin is checked when listed: `value` never fails for one, and the index of
+        // each value must stay the origin's index.
+        let listed: Vec<HeaderValue> = match &policy.origins {
+            Origins::Any => Vec::new(),
+            Origins::List { exact, .. } => exact
+                .origins()
+                .iter()
+                .map(|origin| value(origin).unwrap_or_else(|| any.clone()))
+                .collect(),
+        };
         PreparedPolicy {
-            policy,
             expose: list_value(&policy.expose),
-            vary_actual: policy.vary(false).and_then(static_value),
+            vary_actual: policy.vary(false).map(HeaderValue::from_static),
             allowed_preflight: [0, 1, 2, 3].map(|shape| template(&allowed, shape)),
             refused_preflight,
+            listed: listed.into_boxed_slice(),
             any,
             truth,
+            policy: held,
         }
     }
 
     /// Which template answers an allowed preflight.
-    fn shape(decision: &Decision<'static, '_>) -> usize {
+    fn shape(decision: &Decision<'_, '_>) -> usize {
         usize::from(decision.allow_headers.is_some())
             | usize::from(decision.allow_private_network) << 1
     }
 
     /// The headers of the answer to a preflight.
-    fn preflight_headers(
-        &self,
-        decision: &Decision<'static, '_>,
-        request: &HeaderMap,
-    ) -> HeaderMap {
+    fn preflight_headers(&self, decision: &Decision<'_, '_>, request: &HeaderMap) -> HeaderMap {
         if decision.refusal().is_some() {
             return self.refused_preflight.clone();
         }
         let mut headers = self.allowed_preflight[Self::shape(decision)].clone();
-        let origin = decision
-            .allow_origin
-            .and_then(|value| self.origin_value(value, request));
+        let origin = self.origin_value(decision, request);
         fill(&mut headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         if let Some(Value::RequestHeaders(_)) = decision.allow_headers {
             let echoed = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
@@ -168,21 +217,23 @@ impl PreparedPolicy {
     }
 
     /// The policy.
-    pub fn policy(&self) -> &'static Policy<'static> {
-        self.policy
+    pub fn policy(&self) -> &Policy<'static> {
+        match &self.policy {
+            Held::Static(policy) => policy,
+            Held::Owned(policy) => policy,
+        }
     }
 
-    /// The `Access-Control-Allow-Origin` value for an allowed origin; `request` is the header map
-    /// the decision was read from.
-    fn origin_value(&self, value: Value<'static, '_>, request: &HeaderMap) -> Option<HeaderValue> {
-        match value {
+    /// The `Access-Control-Allow-Origin` value of an allowed decision; `request` is the header
+    /// map the decision was read from.
+    fn origin_value(
+        &self,
+        decision: &Decision<'_, '_>,
+        request: &HeaderMap,
+    ) -> Option<HeaderValue> {
+        match decision.allow_origin? {
             Value::Policy("*") => Some(self.any.clone()),
-            // `evaluate` allowed it only after checking the request's bytes, equal to these, are
-            // visible ASCII: `from_static` cannot panic. Its check costs ~280 instructions, but
-            // cloning the request's own value instead would allocate whenever that value is not
-            // already shared (one built with `parse` or `from_str`, say), and a listed origin
-            // should never cost an allocation.
-            Value::Policy(listed) => Some(HeaderValue::from_static(listed)),
+            Value::Policy(_) => self.listed.get(decision.listed?).cloned(),
             Value::RequestOrigin(_) => request.get(header::ORIGIN).cloned(),
             Value::RequestHeaders(_) => None,
         }
@@ -240,15 +291,13 @@ impl Decoration {
     /// A preflight decision gets an empty decoration: answer it with [`preflight_response`].
     pub fn new(
         prepared: &PreparedPolicy,
-        decision: &Decision<'static, '_>,
+        decision: &Decision<'_, '_>,
         request: &HeaderMap,
     ) -> Self {
         if decision.is_preflight() {
             return Decoration::default();
         }
-        let allow_origin = decision
-            .allow_origin
-            .and_then(|value| prepared.origin_value(value, request));
+        let allow_origin = prepared.origin_value(decision, request);
         Decoration {
             allow_origin,
             allow_credentials: decision.allow_credentials.then(|| prepared.truth.clone()),
@@ -281,7 +330,7 @@ impl Decoration {
 /// with none when refused. `None` when `decision` is not a preflight.
 pub fn preflight_response<B: Default>(
     prepared: &PreparedPolicy,
-    decision: &Decision<'static, '_>,
+    decision: &Decision<'_, '_>,
     request: &HeaderMap,
 ) -> Option<Response<B>> {
     let status = StatusCode::from_u16(decision.preflight_status()?).ok()?;

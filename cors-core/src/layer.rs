@@ -76,9 +76,9 @@ impl CorsLayer<RuntimePolicy> {
     /// # let _ = layer;
     /// # Ok::<(), cors_core::BuildError>(())
     /// ```
-    pub fn from_policy(policy: &'static Policy<'static>) -> Self {
+    pub fn from_policy(policy: Policy<'static>) -> Self {
         CorsLayer {
-            prepared: Arc::new(PreparedPolicy::new(policy)),
+            prepared: Arc::new(PreparedPolicy::from_owned(policy)),
             on_refusal: None,
             _policy: PhantomData,
         }

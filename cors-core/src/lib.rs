@@ -105,12 +105,13 @@ mod builder;
 mod config;
 mod decision;
 mod explain;
-mod matcher;
+mod origins;
 mod policy;
 mod refusal;
 mod request;
 mod request_headers;
 mod response;
+mod storage;
 
 #[cfg(feature = "http")]
 pub mod http;
@@ -123,12 +124,13 @@ pub use builder::{BuildError, BuildViolation, PolicyBuilder};
 pub use config::{ConfigList, PolicyConfig};
 pub use decision::Decision;
 pub use explain::Explanation;
-pub use matcher::{OriginPattern, OriginTable, MAX_ORIGIN_LEN};
-pub use policy::{HeaderList, Origins, Policy};
+pub use origins::{OriginPattern, OriginTable, Origins, MAX_ORIGIN_LEN};
+pub use policy::{HeaderList, Policy};
 pub use refusal::{Malformed, Refusal};
 pub use request::{Header, Request};
 pub use request_headers::{MAX_REQUEST_HEADERS, MAX_REQUEST_HEADERS_LEN};
 pub use response::{HeaderName, Value};
+pub use storage::{Table, Text};
 
 #[cfg(feature = "tower")]
 pub use layer::{CorsLayer, CorsService, OnRefusal, ResponseFuture, RuntimePolicy};
@@ -148,6 +150,90 @@ pub use cors_macros::Cors;
 pub trait CorsPolicy {
     /// The policy.
     fn policy() -> &'static Policy<'static>;
+}
+
+/// What the code `#[derive(Cors)]` emits names, and nothing else should: a policy's parts,
+/// assembled without checks because the macro checked them already.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::origins::PortMatch;
+    pub use crate::storage::{Table, Text};
+    use crate::{HeaderList, OriginPattern, OriginTable, Origins, Policy};
+
+    /// A policy from its checked parts.
+    #[allow(clippy::too_many_arguments)]
+    pub const fn policy<'a>(
+        origins: Origins<'a>,
+        methods: &'a [Text<'a>],
+        allow_methods: &'a str,
+        headers: HeaderList<'a>,
+        expose: HeaderList<'a>,
+        credentials: bool,
+        max_age: Option<&'a str>,
+        private_network: bool,
+    ) -> Policy<'a> {
+        Policy {
+            origins,
+            methods: Table::Static(methods),
+            allow_methods: Text::Static(allow_methods),
+            headers,
+            expose,
+            credentials,
+            max_age: match max_age {
+                Some(s) => Some(Text::Static(s)),
+                None => None,
+            },
+            private_network,
+        }
+    }
+
+    /// A list of origins from its checked parts; `slots`, `seed` and `max_probes` are the hash
+    /// table `cors_rules::check_policy` built over `exact`.
+    pub const fn origins<'a>(
+        exact: &'a [Text<'a>],
+        slots: &'a [u32],
+        seed: u64,
+        max_probes: u32,
+        patterns: &'a [OriginPattern<'a>],
+        null: bool,
+    ) -> Origins<'a> {
+        Origins::List {
+            exact: OriginTable::new(Table::Static(exact), Table::Static(slots), seed, max_probes),
+            patterns: Table::Static(patterns),
+            null,
+        }
+    }
+
+    /// An origin pattern: `*.host` when `subdomains`.
+    pub const fn pattern<'a>(
+        scheme: &'a str,
+        host: &'a str,
+        subdomains: bool,
+        port: PortMatch<'a>,
+    ) -> OriginPattern<'a> {
+        OriginPattern::new(Text::Static(scheme), Text::Static(host), subdomains, port)
+    }
+
+    /// Header names in lower case and the value that lists them.
+    pub const fn header_names<'a>(names: &'a [Text<'a>], rendered: &'a str) -> HeaderList<'a> {
+        HeaderList::Names {
+            names: Table::Static(names),
+            rendered: Text::Static(rendered),
+        }
+    }
+
+    /// The policy of an invalid `#[derive(Cors)]`, emitted beside its errors so that they are the
+    /// only ones: it allows nothing.
+    pub const NOTHING: Policy<'static> = policy(
+        origins(&[], &[], 0, 0, &[], false),
+        &[],
+        "",
+        HeaderList::NONE,
+        HeaderList::NONE,
+        false,
+        None,
+        false,
+    );
 }
 
 /// The README's Rust examples, compiled as doctests so that they stay true.

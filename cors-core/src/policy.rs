@@ -1,102 +1,68 @@
-use crate::matcher::{OriginPattern, OriginTable};
+use crate::origins::Origins;
+use crate::storage::{Table, Text};
 
 /// A complete CORS policy: which origins may read responses, with which methods and headers.
 ///
-/// A `Policy` is plain data that can live in a `static`: `#[derive(Cors)]` emits one per type with
-/// every list pre-rendered, so that answering a request copies nothing and allocates nothing. Build
-/// one at run time with [`PolicyBuilder`](crate::PolicyBuilder) (feature `alloc`), which applies the
-/// same rules as the macro.
-#[derive(Clone, Copy, Debug)]
+/// `#[derive(Cors)]` emits one per type as a `static`, every list pre-rendered and the exact
+/// origins in a hash table built at compile time, so that answering a request copies nothing and
+/// allocates nothing. [`PolicyBuilder`](crate::PolicyBuilder) (feature `alloc`) builds one at run
+/// time under the same rules; that policy owns its tables and frees them when dropped. Both are
+/// evaluated by the same code.
+#[derive(Clone, Debug)]
 pub struct Policy<'a> {
     pub(crate) origins: Origins<'a>,
-    pub(crate) methods: &'a [&'a str],
-    pub(crate) allow_methods: &'a str,
+    pub(crate) methods: Table<'a, Text<'a>>,
+    pub(crate) allow_methods: Text<'a>,
     pub(crate) headers: HeaderList<'a>,
     pub(crate) expose: HeaderList<'a>,
     pub(crate) credentials: bool,
-    pub(crate) max_age: Option<&'a str>,
+    pub(crate) max_age: Option<Text<'a>>,
     pub(crate) private_network: bool,
 }
 
-/// Which origins a [`Policy`] allows.
-#[derive(Clone, Copy, Debug)]
-pub enum Origins<'a> {
-    /// Every origin, answered with `Access-Control-Allow-Origin: *` (never with credentials).
-    Any,
-    /// Exact origins, patterns, and possibly `null`; the answer echoes the request's origin.
-    List {
-        /// The exact origins.
-        exact: OriginTable<'a>,
-        /// `https://*.example.com` and `http://localhost:*` patterns.
-        patterns: &'a [OriginPattern<'a>],
-        /// Whether the opaque origin `null` is allowed.
-        null: bool,
-    },
-}
-
 /// The request headers a preflight may ask for, or the response headers scripts may read.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum HeaderList<'a> {
     /// Any header (`*`; never with credentials).
     Any,
     /// These names, in lower case, and the same list rendered as one header value.
     Names {
         /// Lower-case names.
-        names: &'a [&'a str],
+        names: Table<'a, Text<'a>>,
         /// `names` joined with `", "`.
-        rendered: &'a str,
+        rendered: Text<'a>,
     },
 }
 
 impl<'a> HeaderList<'a> {
     /// No header at all.
     pub const NONE: HeaderList<'static> = HeaderList::Names {
-        names: &[],
-        rendered: "",
+        names: Table::Static(&[]),
+        rendered: Text::Static(""),
     };
 
     pub(crate) fn is_empty(&self) -> bool {
-        matches!(self, HeaderList::Names { names: [], .. })
+        matches!(self, HeaderList::Names { names, .. } if names.is_empty())
+    }
+
+    /// The names, or `None` for any header.
+    pub fn names(&self) -> Option<&[Text<'a>]> {
+        match self {
+            HeaderList::Any => None,
+            HeaderList::Names { names, .. } => Some(names),
+        }
     }
 }
 
 impl<'a> Policy<'a> {
-    /// Assembles a policy from parts the caller has already validated and rendered.
-    ///
-    /// This is what `#[derive(Cors)]` and [`PolicyBuilder`](crate::PolicyBuilder) call; it does not
-    /// check the rules, so prefer them.
-    #[doc(hidden)]
-    #[allow(clippy::too_many_arguments)]
-    pub const fn __from_parts(
-        origins: Origins<'a>,
-        methods: &'a [&'a str],
-        allow_methods: &'a str,
-        headers: HeaderList<'a>,
-        expose: HeaderList<'a>,
-        credentials: bool,
-        max_age: Option<&'a str>,
-        private_network: bool,
-    ) -> Self {
-        Policy {
-            origins,
-            methods,
-            allow_methods,
-            headers,
-            expose,
-            credentials,
-            max_age,
-            private_network,
-        }
-    }
-
     /// The allowed origins.
     pub fn origins(&self) -> &Origins<'a> {
         &self.origins
     }
 
     /// The allowed methods, exactly as matched against `Access-Control-Request-Method`.
-    pub fn methods(&self) -> &'a [&'a str] {
-        self.methods
+    pub fn methods(&self) -> &[Text<'a>] {
+        &self.methods
     }
 
     /// The request headers a preflight may ask for.
@@ -115,8 +81,8 @@ impl<'a> Policy<'a> {
     }
 
     /// How long, in seconds, a browser may cache a preflight answer, as sent.
-    pub fn max_age(&self) -> Option<&'a str> {
-        self.max_age
+    pub fn max_age(&self) -> Option<&str> {
+        self.max_age.as_deref()
     }
 
     /// Whether Private Network Access preflights are answered.
@@ -128,5 +94,10 @@ impl<'a> Policy<'a> {
     /// `Vary: Origin` for shared caches.
     pub fn varies_on_origin(&self) -> bool {
         !matches!(self.origins, Origins::Any)
+    }
+
+    /// Whether the policy allows `origin` (the `Origin` header's exact bytes).
+    pub fn allows_origin(&self, origin: &[u8]) -> bool {
+        self.origins.match_origin(origin).is_some()
     }
 }

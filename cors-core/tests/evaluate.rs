@@ -1,30 +1,38 @@
 //! Every branch of `Policy::evaluate`, table-driven, on policies built at run time.
 
+use std::sync::OnceLock;
+
 use cors_core::{Header, HeaderName, Malformed, Policy, PolicyBuilder, Refusal, Request, Value};
 
 fn list_policy() -> &'static Policy<'static> {
-    PolicyBuilder::new()
-        .allow_origins([
-            "https://app.example.com",
-            "https://*.example.com",
-            "http://localhost:*",
-        ])
-        .allow_methods(["GET", "POST", "PUT", "PURGE"])
-        .allow_headers(["content-type", "x-api-key"])
-        .expose_headers(["x-request-id", "x-trace"])
-        .allow_credentials()
-        .max_age(600)
-        .build()
-        .unwrap()
+    static POLICY: OnceLock<Policy<'static>> = OnceLock::new();
+    POLICY.get_or_init(|| {
+        PolicyBuilder::new()
+            .allow_origins([
+                "https://app.example.com",
+                "https://*.example.com",
+                "http://localhost:*",
+            ])
+            .allow_methods(["GET", "POST", "PUT", "PURGE"])
+            .allow_headers(["content-type", "x-api-key"])
+            .expose_headers(["x-request-id", "x-trace"])
+            .allow_credentials()
+            .max_age(600)
+            .build()
+            .unwrap()
+    })
 }
 
 fn any_policy() -> &'static Policy<'static> {
-    PolicyBuilder::new()
-        .allow_any_origin()
-        .allow_any_header()
-        .expose_any_header()
-        .build()
-        .unwrap()
+    static POLICY: OnceLock<Policy<'static>> = OnceLock::new();
+    POLICY.get_or_init(|| {
+        PolicyBuilder::new()
+            .allow_any_origin()
+            .allow_any_header()
+            .expose_any_header()
+            .build()
+            .unwrap()
+    })
 }
 
 fn simple<'r>(origin: Header<'r>) -> Request<'r> {
@@ -338,7 +346,7 @@ fn private_network_preflights() {
         ..preflight(b"https://app.example.com", b"GET", None)
     };
     assert_eq!(
-        headers(policy, &asked),
+        headers(&policy, &asked),
         pairs(&[
             ("access-control-allow-origin", "https://app.example.com"),
             ("access-control-allow-methods", "GET, HEAD, POST"),
@@ -366,7 +374,7 @@ fn null_is_allowed_only_when_opted_in() {
         .unwrap();
     let request = simple(Header::One(b"null"));
     assert_eq!(
-        headers(policy, &request),
+        headers(&policy, &request),
         pairs(&[("access-control-allow-origin", "null"), ("vary", "origin")])
     );
     assert!(PolicyBuilder::new()

@@ -17,7 +17,7 @@ struct Api;
 
 impl CorsPolicy for Api {
     fn policy() -> &'static Policy<'static> {
-        static POLICY: std::sync::OnceLock<&'static Policy<'static>> = std::sync::OnceLock::new();
+        static POLICY: std::sync::OnceLock<Policy<'static>> = std::sync::OnceLock::new();
         POLICY.get_or_init(|| {
             PolicyBuilder::new()
                 .allow_origins(["https://app.example.com", "https://*.example.com"])
@@ -227,7 +227,7 @@ struct Open;
 
 impl CorsPolicy for Open {
     fn policy() -> &'static Policy<'static> {
-        static POLICY: std::sync::OnceLock<&'static Policy<'static>> = std::sync::OnceLock::new();
+        static POLICY: std::sync::OnceLock<Policy<'static>> = std::sync::OnceLock::new();
         POLICY.get_or_init(|| {
             PolicyBuilder::new()
                 .allow_any_origin()

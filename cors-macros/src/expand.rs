@@ -1,22 +1,20 @@
-//! [`Policy`] -> `impl ::cors_core::CorsPolicy`, the policy a `static` with every list pre-rendered
-//! and the exact origins in a hash table built here, at compile time.
+//! A checked policy -> `impl ::cors_core::CorsPolicy`: the static serialization of the model
+//! `cors_rules::check_policy` returns (`PolicyBuilder` writes the owned one), every list
+//! pre-rendered and the exact origins in the hash table validation built.
 
-use crate::validate::{Names, Policy};
-use cors_rules::{
-    build_table, check_origin, render_header_names, render_list, HostPattern, OriginSpec,
-    PortPattern, DEFAULT_METHODS,
-};
+use cors_rules::{CheckedOrigins, CheckedPolicy, HeaderNames, Pattern, PortPattern};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use syn::DeriveInput;
 
-pub(crate) fn derive(input: &DeriveInput, policy: &Policy) -> TokenStream {
+pub(crate) fn derive(
+    input: &DeriveInput,
+    policy: &CheckedPolicy,
+    env: Option<String>,
+) -> TokenStream {
     let origins = origins(&policy.origins);
-    let methods: Vec<&str> = match &policy.methods {
-        Some(methods) => methods.iter().map(String::as_str).collect(),
-        None => DEFAULT_METHODS.to_vec(),
-    };
-    let allow_methods = render_list(&methods);
+    let methods = texts(&policy.methods);
+    let allow_methods = policy.allow_methods();
     let headers = header_list(&policy.headers);
     let expose = header_list(&policy.expose);
     let credentials = policy.credentials;
@@ -28,13 +26,13 @@ pub(crate) fn derive(input: &DeriveInput, policy: &Policy) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let private_network = policy.private_network;
-    let tracking = policy.env.as_deref().map(crate::env::tracking);
+    let tracking = env.as_deref().map(crate::env::tracking);
     let mut tokens = impl_policy(
         input,
         quote! {
-            ::cors_core::Policy::__from_parts(
+            ::cors_core::__private::policy(
                 #origins,
-                &[#(#methods),*],
+                #methods,
                 #allow_methods,
                 #headers,
                 #expose,
@@ -51,25 +49,7 @@ pub(crate) fn derive(input: &DeriveInput, policy: &Policy) -> TokenStream {
 /// The impl emitted beside the errors of an invalid policy, so that the user sees those errors and
 /// not also "`CorsPolicy` is not implemented" wherever the type is used. It allows nothing.
 pub(crate) fn fallback(input: &DeriveInput) -> TokenStream {
-    impl_policy(
-        input,
-        quote! {
-            ::cors_core::Policy::__from_parts(
-                ::cors_core::Origins::List {
-                    exact: ::cors_core::OriginTable::EMPTY,
-                    patterns: &[],
-                    null: false,
-                },
-                &[],
-                "",
-                ::cors_core::HeaderList::NONE,
-                ::cors_core::HeaderList::NONE,
-                false,
-                ::core::option::Option::None,
-                false,
-            )
-        },
-    )
+    impl_policy(input, quote!(::cors_core::__private::NOTHING))
 }
 
 /// The policy does not depend on the type's generic parameters, so a `static` inside the generic
@@ -88,62 +68,67 @@ fn impl_policy(input: &DeriveInput, policy: TokenStream) -> TokenStream {
     }
 }
 
-fn origins(origins: &Names) -> TokenStream {
-    let Names::List(origins) = origins else {
+/// `&[Text::Static("a"), ...]`.
+fn texts<S: AsRef<str>>(items: &[S]) -> TokenStream {
+    let items = items.iter().map(AsRef::as_ref);
+    quote!(&[#(::cors_core::__private::Text::Static(#items)),*])
+}
+
+fn origins(origins: &CheckedOrigins) -> TokenStream {
+    let CheckedOrigins::List {
+        exact,
+        table,
+        patterns,
+        null,
+    } = origins
+    else {
         return quote!(::cors_core::Origins::Any);
     };
-    let mut exact = Vec::new();
-    let mut patterns = Vec::new();
-    let mut null = false;
-    for origin in origins {
-        match check_origin(origin) {
-            Ok(OriginSpec::Exact(origin)) => exact.push(origin),
-            Ok(OriginSpec::Pattern { scheme, host, port }) => match (host, port) {
-                (HostPattern::Subdomains(base), port) => {
-                    let pattern = quote!(::cors_core::OriginPattern::subdomains(#scheme, #base));
-                    patterns.push(match port {
-                        PortPattern::Default => pattern,
-                        PortPattern::Exact(port) => quote!(#pattern.with_port(#port)),
-                        PortPattern::Any => quote!(#pattern.with_any_port()),
-                    });
-                }
-                (HostPattern::Exact(host), PortPattern::Any) => {
-                    patterns.push(quote!(::cors_core::OriginPattern::any_port(#scheme, #host)));
-                }
-                // `check_origin` calls these `Exact`; should it ever not, they are still exact.
-                (HostPattern::Exact(_), PortPattern::Default | PortPattern::Exact(_)) => {
-                    exact.push(origin)
-                }
-            },
-            Ok(OriginSpec::Null) => null = true,
-            // Refused by validation: never expanded.
-            Ok(OriginSpec::Any) | Err(_) => {}
+    let exact = texts(exact);
+    let slots = table
+        .slots
+        .iter()
+        .map(|&slot| Literal::u32_unsuffixed(slot));
+    let seed = Literal::u64_suffixed(table.seed);
+    let max_probes = Literal::u32_suffixed(table.max_probes);
+    let count = patterns.len();
+    let patterns = patterns.iter().map(pattern);
+    // A named `static`: a reference to a temporary built by a `const fn` is not extended to
+    // `'static`, as the reference to a literal array is.
+    quote! {
+        {
+            static PATTERNS: [::cors_core::OriginPattern<'static>; #count] = [#(#patterns),*];
+            ::cors_core::__private::origins(
+                #exact, &[#(#slots),*], #seed, #max_probes, &PATTERNS, #null,
+            )
         }
     }
-    let exact = if exact.is_empty() {
-        quote!(::cors_core::OriginTable::EMPTY)
-    } else {
-        let table = build_table(&exact);
-        let slots = table
-            .slots
-            .iter()
-            .map(|&slot| Literal::u32_unsuffixed(slot));
-        let seed = Literal::u64_suffixed(table.seed);
-        let max_probes = Literal::u32_suffixed(table.max_probes);
-        quote!(::cors_core::OriginTable::__hashed(&[#(#exact),*], &[#(#slots),*], #seed, #max_probes))
+}
+
+fn pattern(pattern: &Pattern) -> TokenStream {
+    let (scheme, host, subdomains, port) = match *pattern {
+        Pattern::Subdomains { scheme, base, port } => (scheme, base, true, port),
+        Pattern::AnyPort { scheme, host } => (scheme, host, false, PortPattern::Any),
     };
-    quote!(::cors_core::Origins::List { exact: #exact, patterns: &[#(#patterns),*], null: #null })
+    let port = match port {
+        PortPattern::Default => quote!(::cors_core::__private::PortMatch::Default),
+        PortPattern::Exact(port) => quote! {
+            ::cors_core::__private::PortMatch::Exact(::cors_core::__private::Text::Static(#port))
+        },
+        PortPattern::Any => quote!(::cors_core::__private::PortMatch::Any),
+    };
+    quote!(::cors_core::__private::pattern(#scheme, #host, #subdomains, #port))
 }
 
 /// Header names compare ignoring case; they are stored and sent in lower case.
-fn header_list(names: &Names) -> TokenStream {
+fn header_list(names: &HeaderNames) -> TokenStream {
     match names {
-        Names::Any => quote!(::cors_core::HeaderList::Any),
-        Names::List(names) if names.is_empty() => quote!(::cors_core::HeaderList::NONE),
-        Names::List(names) => {
-            let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            let (names, rendered) = render_header_names(&names);
-            quote!(::cors_core::HeaderList::Names { names: &[#(#names),*], rendered: #rendered })
+        HeaderNames::Any => quote!(::cors_core::HeaderList::Any),
+        HeaderNames::Names(list) if list.is_empty() => quote!(::cors_core::HeaderList::NONE),
+        HeaderNames::Names(list) => {
+            let rendered = names.rendered().unwrap_or_default();
+            let list = texts(list);
+            quote!(::cors_core::__private::header_names(#list, #rendered))
         }
     }
 }

@@ -21,9 +21,16 @@ pub fn derive_cors(input: TokenStream) -> TokenStream {
 fn derive(input: &DeriveInput) -> proc_macro2::TokenStream {
     let mut errors = errors::Errors::default();
     let attr = parse::parse_input(input, &mut errors);
-    let policy = validate::validate(&attr, &mut errors);
-    match errors.finish() {
-        Ok(()) => expand::derive(input, &policy),
+    let written = validate::Written::new(&attr);
+    let refs = written.refs();
+    let checked = validate::validate(&attr, &written, &refs, &mut errors);
+    // `check_policy` refuses a policy only with a reason, which `errors` then holds.
+    let result = errors.finish().and_then(|()| {
+        checked
+            .ok_or_else(|| syn::Error::new(input.ident.span(), "the `#[cors]` policy is invalid"))
+    });
+    match result {
+        Ok(policy) => expand::derive(input, &policy, validate::env_var(&attr)),
         Err(error) => {
             let mut tokens = error.into_compile_error();
             tokens.extend(expand::fallback(input));

@@ -4,27 +4,30 @@
 use crate::env::EnvList;
 use crate::errors::{with_help, Errors};
 use crate::parse::{Attr, Entry, List, Method, StrList};
-use cors_rules::{check_max_age, check_method, check_policy, PolicyInput, Site, STANDARD_METHODS};
+use cors_rules::{check_method, check_policy, CheckedPolicy, PolicyInput, Site, STANDARD_METHODS};
 use proc_macro2::Span;
 
-/// A policy as checked, ready for expansion (meaningful only if no error was reported).
-pub(crate) struct Policy {
+/// The policy's entries as written (origins read from the environment included), owned, for
+/// `cors_rules::check_policy` to borrow.
+pub(crate) struct Written {
     pub origins: Names,
-    /// `None`: the default `GET, HEAD, POST`.
     pub methods: Option<Vec<String>>,
     pub headers: Names,
     pub expose: Names,
-    pub credentials: bool,
-    pub max_age: Option<u32>,
-    pub private_network: bool,
-    /// The variable of `origins = env("NAME")`, which the expansion must make Cargo track.
-    pub env: Option<String>,
 }
 
 /// `"*"` or a list, as written.
 pub(crate) enum Names {
     Any,
     List(Vec<String>),
+}
+
+/// [`Written`] as the string slices `cors_rules::PolicyInput` takes.
+pub(crate) struct Refs<'a> {
+    origins: Vec<&'a str>,
+    methods: Option<Vec<&'a str>>,
+    headers: Vec<&'a str>,
+    expose: Vec<&'a str>,
 }
 
 impl Names {
@@ -43,35 +46,56 @@ impl Names {
     }
 }
 
-/// Applies every rule and reports every violation into `errors`.
-pub(crate) fn validate(attr: &Attr, errors: &mut Errors) -> Policy {
-    let origins = names(&attr.origins);
-    let headers = names(&attr.headers);
-    let expose = names(&attr.expose);
-    let methods = attr
-        .methods
-        .as_ref()
-        .and_then(|entry| entry.value.as_ref())
-        .map(|list| list.items.iter().map(Method::name).collect::<Vec<_>>());
+impl Written {
+    pub(crate) fn new(attr: &Attr) -> Self {
+        Written {
+            origins: names(&attr.origins),
+            methods: attr
+                .methods
+                .as_ref()
+                .and_then(|entry| entry.value.as_ref())
+                .map(|list| list.items.iter().map(Method::name).collect()),
+            headers: names(&attr.headers),
+            expose: names(&attr.expose),
+        }
+    }
 
-    let (origin_refs, header_refs, expose_refs) = (origins.refs(), headers.refs(), expose.refs());
-    let method_refs: Option<Vec<&str>> = methods
-        .as_ref()
-        .map(|m| m.iter().map(String::as_str).collect());
+    pub(crate) fn refs(&self) -> Refs<'_> {
+        Refs {
+            origins: self.origins.refs(),
+            methods: self
+                .methods
+                .as_ref()
+                .map(|m| m.iter().map(String::as_str).collect()),
+            headers: self.headers.refs(),
+            expose: self.expose.refs(),
+        }
+    }
+}
+
+/// Applies every rule and reports every violation into `errors`; the checked policy when there
+/// was none.
+pub(crate) fn validate<'a>(
+    attr: &Attr,
+    written: &Written,
+    refs: &'a Refs<'a>,
+    errors: &mut Errors,
+) -> Option<CheckedPolicy<'a>> {
     let input = PolicyInput {
-        origins: origins.as_rule(&origin_refs),
-        methods: method_refs.as_deref(),
-        headers: headers.as_rule(&header_refs),
-        expose: expose.as_rule(&expose_refs),
+        origins: written.origins.as_rule(&refs.origins),
+        methods: refs.methods.as_deref(),
+        headers: written.headers.as_rule(&refs.headers),
+        expose: written.expose.as_rule(&refs.expose),
         credentials: attr.credentials.is_some(),
         max_age: max_age(attr),
+        private_network: attr.private_network.is_some(),
         allow_null_origin: attr.allow_null_origin.is_some(),
         allow_insecure_origins: attr.allow_insecure_origins.is_some(),
         allow_public_suffix_wildcards: attr.allow_public_suffix_wildcards.is_some(),
     };
 
     let mut found: Vec<(Site, syn::Error)> = Vec::new();
-    check_policy(&input, &mut |site, violation| {
+    let checked = check_policy(&input, &mut |site, violation| {
         // A list with an unreadable entry (already reported) is not judged empty.
         let incomplete = match site {
             Site::Origins => !is_complete(&attr.origins),
@@ -105,19 +129,12 @@ pub(crate) fn validate(attr: &Attr, errors: &mut Errors) -> Policy {
     for (_, error) in found {
         errors.push(error);
     }
+    checked
+}
 
-    Policy {
-        max_age: input
-            .max_age
-            .and_then(|seconds| check_max_age(seconds).ok()),
-        credentials: input.credentials,
-        private_network: attr.private_network.is_some(),
-        env: env_list(attr).map(EnvList::var),
-        origins,
-        methods,
-        headers,
-        expose,
-    }
+/// The variable of `origins = env("NAME")`, which the expansion must make Cargo track.
+pub(crate) fn env_var(attr: &Attr) -> Option<String> {
+    env_list(attr).map(EnvList::var)
 }
 
 /// Identifiers are for the standard methods, so that `methods = [GET, PSOT]` is caught; any other

@@ -26,11 +26,13 @@ pub use hash::origin_hash;
 #[cfg(feature = "alloc")]
 pub use hash::{build_table, OriginTableData};
 pub use origin::{
-    check_origin, default_port, is_potentially_trustworthy, split_host_port, HostPattern,
-    OriginSpec, PortPattern, MAX_ORIGIN_LEN,
+    check_origin, default_port, is_potentially_trustworthy, split_host_port, OriginSpec, Pattern,
+    PortPattern, MAX_ORIGIN_LEN,
 };
 #[cfg(feature = "alloc")]
-pub use policy::{check_policy, render_header_names, render_list, List, PolicyInput, Site};
+pub use policy::{
+    check_policy, CheckedOrigins, CheckedPolicy, HeaderNames, List, PolicyInput, Site,
+};
 #[cfg(feature = "alloc")]
 pub use psl::is_public_suffix;
 pub use token::{

@@ -4,7 +4,9 @@ use crate::Violation;
 /// origin, and the runtime refuses longer `Origin` values before any work.
 pub const MAX_ORIGIN_LEN: usize = 512;
 
-/// An entry of a policy's `origins`, as [`check_origin`] understood it.
+/// An entry of a policy's `origins`, as [`check_origin`] classified it. Each shape is its own
+/// variant, so that no state is open to two readings (an "any port" pattern without `*` cannot be
+/// written down).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OriginSpec<'a> {
     /// `*`: every origin.
@@ -13,27 +15,57 @@ pub enum OriginSpec<'a> {
     Null,
     /// One serialized origin, compared byte for byte.
     Exact(&'a str),
-    /// A pattern with a `*` subdomain, a `*` port, or both.
-    Pattern {
+    /// `https://*.example.com`, `http://localhost:*` or both wildcards at once.
+    Pattern(Pattern<'a>),
+}
+
+/// An origin pattern of a policy, in one of its two shapes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern<'a> {
+    /// `scheme://*.base[:port]`: one or more labels before `base`, with the port as given (`:*`
+    /// for any port).
+    Subdomains {
         /// The scheme, without `://`.
         scheme: &'a str,
-        /// What the host may be.
-        host: HostPattern<'a>,
+        /// The domain the labels precede (`*.example.com` stores `example.com`).
+        base: &'a str,
         /// What the port may be.
         port: PortPattern<'a>,
     },
+    /// `scheme://host:*`: this host on any port, or on none (the scheme's default).
+    AnyPort {
+        /// The scheme, without `://`.
+        scheme: &'a str,
+        /// The host, exactly.
+        host: &'a str,
+    },
 }
 
-/// The host part of an [`OriginSpec::Pattern`].
+impl<'a> Pattern<'a> {
+    /// The scheme, without `://`.
+    pub fn scheme(&self) -> &'a str {
+        match *self {
+            Pattern::Subdomains { scheme, .. } | Pattern::AnyPort { scheme, .. } => scheme,
+        }
+    }
+
+    /// The host, or the base domain of a subdomain pattern.
+    pub fn host(&self) -> &'a str {
+        match *self {
+            Pattern::Subdomains { base, .. } => base,
+            Pattern::AnyPort { host, .. } => host,
+        }
+    }
+}
+
+/// The host part of a checked origin.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HostPattern<'a> {
-    /// Exactly this host.
+enum HostPattern<'a> {
     Exact(&'a str),
-    /// One or more labels followed by `.` and this base domain (`*.example.com` stores `example.com`).
     Subdomains(&'a str),
 }
 
-/// The port part of an [`OriginSpec::Pattern`].
+/// The port part of a [`Pattern::Subdomains`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PortPattern<'a> {
     /// No port: the scheme's default.
@@ -44,7 +76,16 @@ pub enum PortPattern<'a> {
     Any,
 }
 
-impl OriginSpec<'_> {
+impl<'a> OriginSpec<'a> {
+    /// The scheme, for every entry but `*` and `null`.
+    pub fn scheme(&self) -> Option<&'a str> {
+        match *self {
+            OriginSpec::Any | OriginSpec::Null => None,
+            OriginSpec::Exact(origin) => origin.split_once("://").map(|(scheme, _)| scheme),
+            OriginSpec::Pattern(pattern) => Some(pattern.scheme()),
+        }
+    }
+
     /// Whether the origin can be trusted not to be impersonated on the network: `https:`, `wss:`, and
     /// loopback hosts over any scheme, as W3C Secure Contexts defines potentially trustworthy origins.
     pub fn is_potentially_trustworthy(&self) -> bool {
@@ -54,11 +95,8 @@ impl OriginSpec<'_> {
                 Some((scheme, host, _)) => is_potentially_trustworthy(scheme, host),
                 None => false,
             },
-            OriginSpec::Pattern { scheme, host, .. } => {
-                let host = match host {
-                    HostPattern::Exact(h) | HostPattern::Subdomains(h) => h,
-                };
-                is_potentially_trustworthy(scheme, host)
+            OriginSpec::Pattern(pattern) => {
+                is_potentially_trustworthy(pattern.scheme(), pattern.host())
             }
         }
     }
@@ -108,12 +146,17 @@ pub fn check_origin(origin: &str) -> Result<OriginSpec<'_>, Violation> {
     let (host, port) = split_authority(authority).ok_or(Violation::InvalidIpv6)?;
     let port = check_port(scheme, port)?;
     let host = check_host(host)?;
-    match (host, port) {
+    Ok(match (host, port) {
         (HostPattern::Exact(_), PortPattern::Default | PortPattern::Exact(_)) => {
-            Ok(OriginSpec::Exact(origin))
+            OriginSpec::Exact(origin)
         }
-        (host, port) => Ok(OriginSpec::Pattern { scheme, host, port }),
-    }
+        (HostPattern::Exact(host), PortPattern::Any) => {
+            OriginSpec::Pattern(Pattern::AnyPort { scheme, host })
+        }
+        (HostPattern::Subdomains(base), port) => {
+            OriginSpec::Pattern(Pattern::Subdomains { scheme, base, port })
+        }
+    })
 }
 
 fn check_scheme(scheme: &str) -> Result<(), Violation> {
@@ -411,27 +454,25 @@ mod tests {
     fn recognizes_patterns() {
         assert_eq!(
             check_origin("https://*.example.com"),
-            Ok(OriginSpec::Pattern {
+            Ok(OriginSpec::Pattern(Pattern::Subdomains {
                 scheme: "https",
-                host: HostPattern::Subdomains("example.com"),
+                base: "example.com",
                 port: PortPattern::Default
-            })
+            }))
         );
         assert_eq!(
             check_origin("http://localhost:*"),
-            Ok(OriginSpec::Pattern {
+            Ok(OriginSpec::Pattern(Pattern::AnyPort {
                 scheme: "http",
-                host: HostPattern::Exact("localhost"),
-                port: PortPattern::Any
-            })
+                host: "localhost",
+            }))
         );
         assert_eq!(
             check_origin("http://[::1]:*"),
-            Ok(OriginSpec::Pattern {
+            Ok(OriginSpec::Pattern(Pattern::AnyPort {
                 scheme: "http",
-                host: HostPattern::Exact("[::1]"),
-                port: PortPattern::Any
-            })
+                host: "[::1]",
+            }))
         );
         assert_eq!(check_origin("*"), Ok(OriginSpec::Any));
         assert_eq!(check_origin("null"), Ok(OriginSpec::Null));

@@ -1,6 +1,7 @@
 use crate::{
-    check_exposed_header, check_max_age, check_method, check_origin, check_request_header,
-    is_public_suffix, HostPattern, OriginSpec, Violation,
+    build_table, check_exposed_header, check_max_age, check_method, check_origin,
+    check_request_header, is_public_suffix, OriginSpec, OriginTableData, Pattern, Violation,
+    DEFAULT_METHODS,
 };
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -30,6 +31,8 @@ pub struct PolicyInput<'a> {
     pub credentials: bool,
     /// `max_age`, in seconds, as written.
     pub max_age: Option<i64>,
+    /// `private_network`.
+    pub private_network: bool,
     /// `dangerously_allow_null_origin`.
     pub allow_null_origin: bool,
     /// `dangerously_allow_insecure_origins`.
@@ -64,6 +67,7 @@ impl Default for PolicyInput<'_> {
             expose: List::Items(&[]),
             credentials: false,
             max_age: None,
+            private_network: false,
             allow_null_origin: false,
             allow_insecure_origins: false,
             allow_public_suffix_wildcards: false,
@@ -99,8 +103,83 @@ pub enum Site {
     MaxAge,
 }
 
+/// A policy that passed every rule, classified once: what `#[derive(Cors)]` turns into static
+/// tables and `PolicyBuilder` into an owned policy. Neither looks at the entries again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedPolicy<'a> {
+    /// The allowed origins.
+    pub origins: CheckedOrigins<'a>,
+    /// The allowed methods, the default `GET, HEAD, POST` when none were given.
+    pub methods: Vec<&'a str>,
+    /// The request headers a preflight may ask for.
+    pub headers: HeaderNames,
+    /// The response headers scripts may read.
+    pub expose: HeaderNames,
+    /// `credentials`.
+    pub credentials: bool,
+    /// `max_age`, in seconds.
+    pub max_age: Option<u32>,
+    /// `private_network`.
+    pub private_network: bool,
+}
+
+/// The `origins` of a [`CheckedPolicy`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckedOrigins<'a> {
+    /// `"*"`.
+    Any,
+    /// A list, every entry classified.
+    List {
+        /// The exact origins, in the order written.
+        exact: Vec<&'a str>,
+        /// The hash table over `exact`.
+        table: OriginTableData,
+        /// The patterns, in the order written.
+        patterns: Vec<Pattern<'a>>,
+        /// Whether `null` is listed (with its flag).
+        null: bool,
+    },
+}
+
+/// The header names of a [`CheckedPolicy`]: `"*"`, or names in lower case (compared against
+/// requests folded once, and sent as written here).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HeaderNames {
+    /// `"*"`.
+    Any,
+    /// The names, in lower case, in the order written.
+    Names(Vec<String>),
+}
+
+impl HeaderNames {
+    fn checked(list: List<'_>) -> Self {
+        match list {
+            List::Any => HeaderNames::Any,
+            List::Items(names) => {
+                HeaderNames::Names(names.iter().map(|n| n.to_ascii_lowercase()).collect())
+            }
+        }
+    }
+
+    /// The header value that lists the names (`*` for any): `None` for no name at all.
+    pub fn rendered(&self) -> Option<String> {
+        match self {
+            HeaderNames::Any => Some("*".into()),
+            HeaderNames::Names(names) if names.is_empty() => None,
+            HeaderNames::Names(names) => Some(render_list(names)),
+        }
+    }
+}
+
+impl CheckedPolicy<'_> {
+    /// The `Access-Control-Allow-Methods` value.
+    pub fn allow_methods(&self) -> String {
+        render_list(&self.methods)
+    }
+}
+
 /// How a list of methods or header names is sent as one header value.
-pub fn render_list<S: AsRef<str>>(items: &[S]) -> String {
+fn render_list<S: AsRef<str>>(items: &[S]) -> String {
     let mut rendered = String::new();
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -111,23 +190,18 @@ pub fn render_list<S: AsRef<str>>(items: &[S]) -> String {
     rendered
 }
 
-/// Header names as a policy keeps them (lower case, compared once-folded against requests) and the
-/// header value that lists them.
-pub fn render_header_names(names: &[&str]) -> (Vec<String>, String) {
-    let names: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
-    let rendered = render_list(&names);
-    (names, rendered)
-}
-
 /// Applies every rule to `policy` and reports each violation with where it is, in the order of the
-/// policy's keys. Returns whether the policy is valid.
-pub fn check_policy(policy: &PolicyInput<'_>, report: &mut dyn FnMut(Site, Violation)) -> bool {
+/// policy's keys. Returns the checked policy when there was none.
+pub fn check_policy<'a>(
+    policy: &PolicyInput<'a>,
+    report: &mut dyn FnMut(Site, Violation),
+) -> Option<CheckedPolicy<'a>> {
     let mut valid = true;
     let mut report = |site, violation| {
         valid = false;
         report(site, violation);
     };
-    check_origins(policy, &mut report);
+    let origins = check_origins(policy, &mut report);
     if let Some(methods) = policy.methods {
         if methods.is_empty() {
             report(Site::Methods, Violation::EmptyMethods);
@@ -172,22 +246,41 @@ pub fn check_policy(policy: &PolicyInput<'_>, report: &mut dyn FnMut(Site, Viola
             &mut report,
         ),
     }
-    if let Some(Err(v)) = policy.max_age.map(check_max_age) {
-        report(Site::MaxAge, v);
-    }
-    valid
+    let max_age = match policy.max_age.map(check_max_age) {
+        Some(Err(v)) => {
+            report(Site::MaxAge, v);
+            None
+        }
+        Some(Ok(seconds)) => Some(seconds),
+        None => None,
+    };
+    valid.then(|| CheckedPolicy {
+        origins,
+        methods: policy.methods.unwrap_or(&DEFAULT_METHODS).to_vec(),
+        headers: HeaderNames::checked(policy.headers),
+        expose: HeaderNames::checked(policy.expose),
+        credentials: policy.credentials,
+        max_age,
+        private_network: policy.private_network,
+    })
 }
 
-fn check_origins(policy: &PolicyInput<'_>, report: &mut dyn FnMut(Site, Violation)) {
+/// Checks and classifies the origins; what it returns is meaningful only if nothing was reported.
+fn check_origins<'a>(
+    policy: &PolicyInput<'a>,
+    report: &mut dyn FnMut(Site, Violation),
+) -> CheckedOrigins<'a> {
     let origins = match policy.origins {
-        List::Any if policy.credentials => {
-            report(Site::OriginsAny, Violation::CredentialsWithAnyOrigin);
-            report(Site::Credentials, Violation::CredentialsWithAnyOrigin);
-            return;
+        List::Any => {
+            if policy.credentials {
+                report(Site::OriginsAny, Violation::CredentialsWithAnyOrigin);
+                report(Site::Credentials, Violation::CredentialsWithAnyOrigin);
+            }
+            return CheckedOrigins::Any;
         }
-        List::Any => return,
         List::Items(origins) => origins,
     };
+    let (mut exact, mut patterns, mut null) = (Vec::new(), Vec::new(), false);
     if origins.is_empty() {
         report(Site::Origins, Violation::EmptyOrigins);
     }
@@ -205,37 +298,31 @@ fn check_origins(policy: &PolicyInput<'_>, report: &mut dyn FnMut(Site, Violatio
             report(site, Violation::DuplicateOrigin);
             continue;
         }
+        if let OriginSpec::Pattern(Pattern::Subdomains { base, .. }) = spec {
+            if !policy.allow_public_suffix_wildcards && is_public_suffix(base) {
+                report(site, Violation::PublicSuffixWildcard);
+            }
+        }
+        if policy.credentials
+            && !policy.allow_insecure_origins
+            && !spec.is_potentially_trustworthy()
+            && matches!(spec.scheme(), Some("http" | "ws"))
+        {
+            report(site, Violation::InsecureOriginWithCredentials);
+        }
         match spec {
             OriginSpec::Any => report(site, Violation::WildcardInList),
             OriginSpec::Null if !policy.allow_null_origin => report(site, Violation::NullOrigin),
-            OriginSpec::Null => {}
-            OriginSpec::Exact(_) | OriginSpec::Pattern { .. } => {
-                if let OriginSpec::Pattern {
-                    host: HostPattern::Subdomains(base),
-                    ..
-                } = spec
-                {
-                    if !policy.allow_public_suffix_wildcards && is_public_suffix(base) {
-                        report(site, Violation::PublicSuffixWildcard);
-                    }
-                }
-                if policy.credentials
-                    && !policy.allow_insecure_origins
-                    && !spec.is_potentially_trustworthy()
-                    && matches!(scheme_of(spec), "http" | "ws")
-                {
-                    report(site, Violation::InsecureOriginWithCredentials);
-                }
-            }
+            OriginSpec::Null => null = true,
+            OriginSpec::Exact(origin) => exact.push(origin),
+            OriginSpec::Pattern(pattern) => patterns.push(pattern),
         }
     }
-}
-
-fn scheme_of(spec: OriginSpec<'_>) -> &str {
-    match spec {
-        OriginSpec::Exact(origin) => origin.split_once("://").map_or("", |(s, _)| s),
-        OriginSpec::Pattern { scheme, .. } => scheme,
-        OriginSpec::Any | OriginSpec::Null => "",
+    CheckedOrigins::List {
+        table: build_table(&exact),
+        exact,
+        patterns,
+        null,
     }
 }
 
@@ -263,7 +350,7 @@ mod tests {
 
     fn violations(policy: &PolicyInput<'_>) -> Vec<(Site, Violation)> {
         let mut found = Vec::new();
-        let valid = check_policy(policy, &mut |site, v| found.push((site, v)));
+        let valid = check_policy(policy, &mut |site, v| found.push((site, v))).is_some();
         assert_eq!(valid, found.is_empty());
         found
     }
@@ -373,6 +460,65 @@ mod tests {
                 (Site::Methods, Violation::EmptyMethods)
             ]
         );
+    }
+
+    #[test]
+    fn every_origin_is_classified_once() {
+        let policy = PolicyInput {
+            origins: List::Items(&[
+                "https://app.example.com",
+                "https://*.example.com:*",
+                "http://localhost:*",
+                "null",
+            ]),
+            methods: Some(&["PUT"]),
+            headers: List::Items(&["X-Api-Key"]),
+            max_age: Some(600),
+            allow_null_origin: true,
+            ..PolicyInput::default()
+        };
+        let checked = check_policy(&policy, &mut |_, v| panic!("{v}")).unwrap();
+        let CheckedOrigins::List {
+            exact,
+            patterns,
+            null,
+            table,
+        } = &checked.origins
+        else {
+            panic!("a list");
+        };
+        assert_eq!(exact, &["https://app.example.com"]);
+        assert_eq!(table.slots.iter().filter(|&&s| s != 0).count(), 1);
+        assert_eq!(
+            patterns,
+            &[
+                Pattern::Subdomains {
+                    scheme: "https",
+                    base: "example.com",
+                    port: crate::PortPattern::Any
+                },
+                Pattern::AnyPort {
+                    scheme: "http",
+                    host: "localhost"
+                }
+            ]
+        );
+        assert!(null);
+        assert_eq!(checked.methods, ["PUT"]);
+        assert_eq!(checked.allow_methods(), "PUT");
+        assert_eq!(checked.headers.rendered().as_deref(), Some("x-api-key"));
+        assert_eq!(checked.expose.rendered(), None);
+        assert_eq!(checked.max_age, Some(600));
+        let defaults = check_policy(
+            &PolicyInput {
+                origins: List::Any,
+                ..PolicyInput::default()
+            },
+            &mut |_, v| panic!("{v}"),
+        )
+        .unwrap();
+        assert_eq!(defaults.allow_methods(), "GET, HEAD, POST");
+        assert_eq!(defaults.origins, CheckedOrigins::Any);
     }
 
     #[test]

@@ -4,23 +4,17 @@
 #![no_main]
 
 use core::panic::PanicInfo;
-use cors_core::{Header, HeaderList, OriginPattern, OriginTable, Origins, Policy, Request};
+use cors_core::{Cors, CorsPolicy, Header, Request};
 
-static PATTERNS: [OriginPattern<'static>; 1] = [OriginPattern::subdomains("https", "example.com")];
-static POLICY: Policy<'static> = Policy::__from_parts(
-    Origins::List {
-        exact: OriginTable::linear(&["https://app.example.com"]),
-        patterns: &PATTERNS,
-        null: false,
-    },
-    &["GET", "PUT"],
-    "GET, PUT",
-    HeaderList::NONE,
-    HeaderList::NONE,
-    true,
-    Some("600"),
-    false,
-);
+// The derive's static tables need neither `std` nor an allocator.
+#[derive(Cors)]
+#[cors(
+    origins = ["https://app.example.com", "https://*.example.com"],
+    methods = [GET, PUT],
+    credentials,
+    max_age = 600
+)]
+struct Api;
 
 #[no_mangle]
 pub extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
@@ -30,7 +24,7 @@ pub extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
         request_method: Header::One(b"PUT"),
         ..Request::default()
     };
-    let decision = POLICY.evaluate(&request);
+    let decision = Api::policy().evaluate(&request);
     let count = decision.headers().count() as i32;
     if decision.is_allowed() {
         count

@@ -16,7 +16,7 @@ macro_rules! twins {
             struct $name;
         )*
 
-        fn twins() -> Vec<(&'static str, &'static Policy<'static>, &'static Policy<'static>)> {
+        fn twins() -> Vec<(&'static str, &'static Policy<'static>, Policy<'static>)> {
             vec![$((
                 stringify!($name),
                 $name::policy(),

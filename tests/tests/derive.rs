@@ -1,21 +1,28 @@
 //! Run-time checks that a derived policy holds exactly what its attribute says.
 
-use cors_core::{Cors, CorsPolicy, HeaderList, OriginPattern, Origins};
+use cors_core::{Cors, CorsPolicy, HeaderList, Origins};
 
-fn names<'a>(list: &HeaderList<'a>) -> (&'a [&'a str], &'a str) {
-    match *list {
-        HeaderList::Names { names, rendered } => (names, rendered),
+fn names<'a>(list: &'a HeaderList<'_>) -> (Vec<&'a str>, &'a str) {
+    match list {
+        HeaderList::Names { names, rendered } => {
+            (names.iter().map(|n| n.as_str()).collect(), rendered)
+        }
         HeaderList::Any => panic!("expected a list of names, found `*`"),
     }
 }
 
-fn list<'a>(origins: &Origins<'a>) -> (&'a [&'a str], &'a [OriginPattern<'a>], bool) {
-    match *origins {
+/// The exact origins, the patterns as written, and whether `null` is allowed.
+fn list<'a>(origins: &'a Origins<'_>) -> (Vec<&'a str>, Vec<String>, bool) {
+    match origins {
         Origins::List {
             exact,
             patterns,
             null,
-        } => (exact.origins(), patterns, null),
+        } => (
+            exact.origins().iter().map(|o| o.as_str()).collect(),
+            patterns.iter().map(|p| p.to_string()).collect(),
+            *null,
+        ),
         Origins::Any => panic!("expected a list of origins, found `*`"),
     }
 }
@@ -37,26 +44,17 @@ fn every_key_is_carried_over() {
     let policy = Full::policy();
     let (exact, patterns, null) = list(policy.origins());
     assert_eq!(exact, ["https://app.example.com"]);
-    assert_eq!(
-        patterns,
-        [
-            OriginPattern::subdomains("https", "example.com"),
-            OriginPattern::any_port("http", "localhost")
-        ]
-    );
+    assert_eq!(patterns, ["https://*.example.com", "http://localhost:*"]);
     assert!(!null);
     assert_eq!(policy.methods(), ["GET", "POST", "PUT", "PURGE"]);
     // Header names compare ignoring case and are sent in lower case.
     assert_eq!(
         names(policy.allowed_headers()),
-        (
-            &["content-type", "x-api-key"][..],
-            "content-type, x-api-key"
-        )
+        (vec!["content-type", "x-api-key"], "content-type, x-api-key")
     );
     assert_eq!(
         names(policy.exposed_headers()),
-        (&["x-request-id"][..], "x-request-id")
+        (vec!["x-request-id"], "x-request-id")
     );
     assert!(policy.allows_credentials());
     assert_eq!(policy.max_age(), Some("600"));
@@ -100,8 +98,8 @@ struct Defaults;
 fn omitted_keys_take_their_defaults() {
     let policy = Defaults::policy();
     assert_eq!(policy.methods(), ["GET", "HEAD", "POST"]);
-    assert_eq!(names(policy.allowed_headers()), (&[][..], ""));
-    assert_eq!(names(policy.exposed_headers()), (&[][..], ""));
+    assert_eq!(names(policy.allowed_headers()), (vec![], ""));
+    assert_eq!(names(policy.exposed_headers()), (vec![], ""));
     assert!(!policy.allows_credentials());
     assert_eq!(policy.max_age(), None);
     assert!(!policy.allows_private_network());
@@ -133,10 +131,7 @@ fn null_and_port_patterns() {
     assert!(null);
     assert_eq!(
         patterns,
-        [
-            OriginPattern::subdomains("https", "example.com").with_port("8443"),
-            OriginPattern::subdomains("https", "dev.example.com").with_any_port(),
-        ]
+        ["https://*.example.com:8443", "https://*.dev.example.com:*"]
     );
     assert!(policy.allows_origin(b"null"));
     assert!(policy.allows_origin(b"https://a.example.com:8443"));

@@ -13,7 +13,8 @@ struct Api;
 
 fn main() {
     let Origins::List { exact, .. } = Api::policy().origins() else { unreachable!() };
-    println!("{}", exact.origins().join(","));
+    let origins: Vec<&str> = exact.origins().iter().map(|o| o.as_str()).collect();
+    println!("{}", origins.join(","));
 }
 "#;
 

@@ -2,46 +2,44 @@
 
 use std::string::ToString;
 
-use crate::{Header, HeaderList, OriginPattern, OriginTable, Origins, Policy, Request};
+use std::sync::OnceLock;
+
+use crate::{Header, Policy, PolicyBuilder, Request};
 
 /// `origins = ["https://app.example.com", "https://*.example.com", "http://localhost:*"]`,
 /// `methods = [GET, POST, PUT]`, `headers = ["content-type", "x-api-key"]`,
 /// `expose = ["x-request-id"]`, `credentials`, `max_age = 600`.
-static LISTED: Policy<'static> = Policy::__from_parts(
-    Origins::List {
-        exact: OriginTable::linear(&["https://app.example.com"]),
-        patterns: &[
-            OriginPattern::subdomains("https", "example.com"),
-            OriginPattern::any_port("http", "localhost"),
-        ],
-        null: false,
-    },
-    &["GET", "POST", "PUT"],
-    "GET, POST, PUT",
-    HeaderList::Names {
-        names: &["content-type", "x-api-key"],
-        rendered: "content-type, x-api-key",
-    },
-    HeaderList::Names {
-        names: &["x-request-id"],
-        rendered: "x-request-id",
-    },
-    true,
-    Some("600"),
-    false,
-);
+fn listed() -> &'static Policy<'static> {
+    static POLICY: OnceLock<Policy<'static>> = OnceLock::new();
+    POLICY.get_or_init(|| {
+        PolicyBuilder::new()
+            .allow_origins([
+                "https://app.example.com",
+                "https://*.example.com",
+                "http://localhost:*",
+            ])
+            .allow_methods(["GET", "POST", "PUT"])
+            .allow_headers(["content-type", "x-api-key"])
+            .expose_headers(["x-request-id"])
+            .allow_credentials()
+            .max_age(600)
+            .build()
+            .unwrap()
+    })
+}
 
 /// `origins = "*"`, `headers = "*"`, `private_network`.
-static ANY: Policy<'static> = Policy::__from_parts(
-    Origins::Any,
-    &["GET", "HEAD", "POST"],
-    "GET, HEAD, POST",
-    HeaderList::Any,
-    HeaderList::NONE,
-    false,
-    None,
-    true,
-);
+fn any() -> &'static Policy<'static> {
+    static POLICY: OnceLock<Policy<'static>> = OnceLock::new();
+    POLICY.get_or_init(|| {
+        PolicyBuilder::new()
+            .allow_any_origin()
+            .allow_any_header()
+            .allow_private_network()
+            .build()
+            .unwrap()
+    })
+}
 
 fn preflight<'r>(origin: &'r [u8], method: &'r [u8], headers: Option<&'r [u8]>) -> Request<'r> {
     Request {
@@ -73,7 +71,7 @@ fn an_allowed_preflight_through_a_pattern() {
         Some(b"content-type, X-Api-Key"),
     );
     assert_eq!(
-        explain(&LISTED, &request),
+        explain(listed(), &request),
         "\
 request: OPTIONS, origin `https://shop.example.com`, access-control-request-method `PUT`, access-control-request-headers `content-type, X-Api-Key`
 kind: preflight (`OPTIONS` with `origin` and `access-control-request-method`)
@@ -97,7 +95,7 @@ verdict: allowed: the preflight is answered with 204 No Content, without calling
 fn a_refused_method_names_the_case_mismatch_and_every_header_is_judged() {
     let request = preflight(b"http://localhost:5173", b"put", Some(b"x-api-key,cookie"));
     assert_eq!(
-        explain(&LISTED, &request),
+        explain(listed(), &request),
         "\
 request: OPTIONS, origin `http://localhost:5173`, access-control-request-method `put`, access-control-request-headers `x-api-key,cookie`
 kind: preflight (`OPTIONS` with `origin` and `access-control-request-method`)
@@ -116,7 +114,7 @@ verdict: refused (method put not allowed): the preflight is answered with 403 Fo
 fn an_allowed_actual_request_from_a_listed_origin() {
     let request = actual(b"GET", Header::One(b"https://app.example.com"));
     assert_eq!(
-        explain(&LISTED, &request),
+        explain(listed(), &request),
         "\
 request: GET, origin `https://app.example.com`
 kind: actual request, cross-origin (it has an `origin`)
@@ -136,7 +134,7 @@ verdict: allowed: the handler runs and its response gets the headers above"
 fn a_refused_origin_says_why_nothing_matched() {
     let request = actual(b"POST", Header::One(b"https://example.com.evil.com"));
     assert_eq!(
-        explain(&LISTED, &request),
+        explain(listed(), &request),
         "\
 request: POST, origin `https://example.com.evil.com`
 kind: actual request, cross-origin (it has an `origin`)
@@ -149,7 +147,7 @@ verdict: refused (origin not allowed): the handler runs, but without CORS header
     );
     // An origin no browser would send gets the rule it breaks.
     let typo = explain(
-        &LISTED,
+        listed(),
         &actual(b"GET", Header::One(b"https://app.example.com/")),
     );
     assert!(
@@ -162,19 +160,19 @@ verdict: refused (origin not allowed): the handler runs, but without CORS header
 
 #[test]
 fn null_long_and_malformed_origins() {
-    let null = explain(&LISTED, &actual(b"GET", Header::One(b"null")));
+    let null = explain(listed(), &actual(b"GET", Header::One(b"null")));
     assert!(
         null.contains("\norigin: `null` is not allowed: sandboxed pages and `file:` documents send it, and so can anyone\n"),
         "{null}"
     );
     let long = std::format!("https://{}.example.com", "a".repeat(600));
-    let long = explain(&LISTED, &actual(b"GET", Header::One(long.as_bytes())));
+    let long = explain(listed(), &actual(b"GET", Header::One(long.as_bytes())));
     assert!(
         long.contains("is not allowed: it is longer than 512 bytes, which no browser sends\n"),
         "{long}"
     );
     let control = explain(
-        &LISTED,
+        listed(),
         &actual(b"GET", Header::One(b"https://a.example.com\r\nx: y")),
     );
     assert!(
@@ -189,7 +187,7 @@ fn null_long_and_malformed_origins() {
         control.ends_with("verdict: refused (malformed request: `Origin` is not a serialized origin): the handler runs, but without CORS headers the browser hides the response from the script"),
         "{control}"
     );
-    let several = explain(&LISTED, &actual(b"GET", Header::Many));
+    let several = explain(listed(), &actual(b"GET", Header::Many));
     assert_eq!(
         several,
         "\
@@ -204,7 +202,7 @@ verdict: refused (malformed request: several `Origin` headers): the handler runs
 #[test]
 fn not_a_cors_request() {
     assert_eq!(
-        explain(&ANY, &actual(b"GET", Header::Absent)),
+        explain(any(), &actual(b"GET", Header::Absent)),
         "\
 request: GET
 kind: not a CORS request (no `origin`)
@@ -216,7 +214,7 @@ verdict: not a CORS request: the handler answers as usual"
         origin: Header::One(b"https://a.example"),
         ..Request::default()
     };
-    assert!(explain(&ANY, &options).contains(
+    assert!(explain(any(), &options).contains(
         "\nkind: actual request (`OPTIONS` without `access-control-request-method` is not a preflight)\n"
     ));
 }
@@ -230,7 +228,7 @@ fn wildcard_headers_never_cover_authorization() {
     );
     request.request_private_network = Header::One(b"true");
     assert_eq!(
-        explain(&ANY, &request),
+        explain(any(), &request),
         "\
 request: OPTIONS, origin `https://a.example`, access-control-request-method `POST`, access-control-request-headers `x-trace, authorization`, access-control-request-private-network `true`
 kind: preflight (`OPTIONS` with `origin` and `access-control-request-method`)
@@ -249,14 +247,14 @@ verdict: refused (header authorization not allowed): the preflight is answered w
 #[test]
 fn malformed_request_headers_and_private_network() {
     let mut request = preflight(b"https://app.example.com", b"GET", Some(b"a b"));
-    let text = explain(&LISTED, &request);
+    let text = explain(listed(), &request);
     assert!(
         text.contains("\nheaders: malformed: `access-control-request-headers` is not a list of header names\n"),
         "{text}"
     );
     let flood = ",".repeat(100);
     request.request_headers = Header::One(flood.as_bytes());
-    let text = explain(&LISTED, &request);
+    let text = explain(listed(), &request);
     assert!(
         text.contains(
             "\nheaders: malformed: `access-control-request-headers` lists more than 64 names\n"
@@ -265,7 +263,7 @@ fn malformed_request_headers_and_private_network() {
     );
     request.request_headers = Header::One(b" , ");
     request.request_private_network = Header::One(b"true");
-    let text = explain(&LISTED, &request);
+    let text = explain(listed(), &request);
     assert!(text.contains("\nheaders: none asked\n"), "{text}");
     assert!(
         text.contains("\nprivate network: not allowed (the policy has no `private_network`)\n"),
@@ -294,7 +292,7 @@ fn explanations_agree_with_evaluate() {
         Some(b"x-other"),
         Some(b"authorization"),
     ];
-    for policy in [&LISTED, &ANY] {
+    for policy in [&listed(), &any()] {
         for origin in origins {
             for method in methods {
                 for header in headers {

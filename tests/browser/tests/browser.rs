@@ -184,7 +184,7 @@ fn wait_for_report(
 }
 
 /// A policy allowing just `origin`, built once the page's port is known.
-fn exact_policy(origin: &str) -> &'static Policy<'static> {
+fn exact_policy(origin: &str) -> Policy<'static> {
     PolicyBuilder::new()
         .allow_origins([origin])
         .build()

@@ -81,7 +81,7 @@ pub fn fuzz_check(data: &[u8]) {
 pub fn try_fuzz_check(data: &[u8]) -> Result<(), String> {
     let (index, request) = decode_fuzz_input(data);
     let case = &policies::all()[index];
-    check::evaluate_and_check(&case.spec, case.policy, &request)
+    check::evaluate_and_check(&case.spec, &case.policy, &request)
         .map_err(|problem| format!("policy {:?}: {problem}", case.name))
 }
 
@@ -114,12 +114,14 @@ pub fn try_fuzz_check_attribute(data: &[u8]) -> Result<(), String> {
     };
     let mut errors = errors::Errors::default();
     let attr = parse::parse_input(&input, &mut errors);
-    let policy = validate::validate(&attr, &mut errors);
-    if errors.finish().is_err() {
+    let written = validate::Written::new(&attr);
+    let refs = written.refs();
+    let checked = validate::validate(&attr, &written, &refs, &mut errors);
+    let (Ok(()), Some(policy)) = (errors.finish(), checked) else {
         return Ok(());
-    }
-    let _expansion = expand::derive(&input, &policy);
-    builder_of(&attr, &policy)
+    };
+    let _expansion = expand::derive(&input, &policy, None);
+    builder_of(&attr, &written)
         .build()
         .map(|_| ())
         .map_err(|e| format!("the macro accepts `{text}`, PolicyBuilder refuses it: {e}"))
@@ -127,7 +129,7 @@ pub fn try_fuzz_check_attribute(data: &[u8]) -> Result<(), String> {
 
 #[cfg(feature = "attribute")]
 /// The `PolicyBuilder` calls equivalent to a validated attribute.
-fn builder_of(attr: &parse::Attr, policy: &validate::Policy) -> cors_core::PolicyBuilder {
+fn builder_of(attr: &parse::Attr, policy: &validate::Written) -> cors_core::PolicyBuilder {
     use validate::Names;
     let mut builder = cors_core::PolicyBuilder::new();
     builder = match &policy.origins {
@@ -145,13 +147,13 @@ fn builder_of(attr: &parse::Attr, policy: &validate::Policy) -> cors_core::Polic
         Names::Any => builder.expose_any_header(),
         Names::List(expose) => builder.expose_headers(expose),
     };
-    if policy.credentials {
+    if attr.credentials.is_some() {
         builder = builder.allow_credentials();
     }
-    if let Some(seconds) = policy.max_age {
-        builder = builder.max_age(seconds.into());
+    if let Some(seconds) = attr.max_age.as_ref().and_then(|e| e.value.as_ref()) {
+        builder = builder.max_age(seconds.seconds);
     }
-    if policy.private_network {
+    if attr.private_network.is_some() {
         builder = builder.allow_private_network();
     }
     if attr.allow_null_origin.is_some() {

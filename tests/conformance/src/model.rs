@@ -210,7 +210,7 @@ impl Spec {
 
     /// The same policy built by `cors_core::PolicyBuilder`, with the `dangerously_*` flags its
     /// entries need (a `null` entry, `http://` with credentials, a public-suffix wildcard).
-    pub fn build(&self) -> Result<&'static cors_core::Policy<'static>, cors_core::BuildError> {
+    pub fn build(&self) -> Result<cors_core::Policy<'static>, cors_core::BuildError> {
         let mut builder = cors_core::PolicyBuilder::new()
             .allow_methods(&self.methods)
             .dangerously_allow_null_origin()

@@ -15,7 +15,7 @@ pub struct Case {
     /// The policy as written, for the model.
     pub spec: Spec,
     /// The policy as `cors-core` serves it.
-    pub policy: &'static Policy<'static>,
+    pub policy: Policy<'static>,
     /// Whether `vectors/adversarial-origins.txt` is written for it: every vector must be refused.
     pub refuses_vectors: bool,
 }
@@ -162,7 +162,7 @@ fn built(name: &'static str, spec: Spec) -> Case {
     derived(name, spec, policy)
 }
 
-fn derived(name: &'static str, spec: Spec, policy: &'static Policy<'static>) -> Case {
+fn derived(name: &'static str, spec: Spec, policy: Policy<'static>) -> Case {
     let refuses_vectors = match &spec.origins {
         Origins::List(list) => list.iter().all(|o| VECTORS_LIST.contains(&o.as_str())),
         Origins::Any => false,
@@ -204,26 +204,26 @@ pub fn all() -> &'static [Case] {
             derived(
                 "derived exact",
                 Spec::origins(EXACT),
-                DerivedExact::policy(),
+                DerivedExact::policy().clone(),
             ),
             derived(
                 "derived subdomains",
                 Spec::origins(SUBDOMAINS),
-                DerivedSubdomains::policy(),
+                DerivedSubdomains::policy().clone(),
             ),
-            derived("derived both", both, DerivedBoth::policy()),
+            derived("derived both", both, DerivedBoth::policy().clone()),
             derived(
                 "derived ports",
                 Spec::origins(PORTS),
-                DerivedPorts::policy(),
+                DerivedPorts::policy().clone(),
             ),
             derived(
                 "derived vectors list",
                 vectors_list_spec(),
-                DerivedVectorsList::policy(),
+                DerivedVectorsList::policy().clone(),
             ),
-            derived("derived any", derived_any, DerivedAny::policy()),
-            derived("derived list", list_spec(), DerivedList::policy()),
+            derived("derived any", derived_any, DerivedAny::policy().clone()),
+            derived("derived list", list_spec(), DerivedList::policy().clone()),
         ]
     })
 }

@@ -1,7 +1,6 @@
 //! Invariants over generated policies (random valid `PolicyBuilder` configurations) and generated
 //! requests, on `Policy::evaluate` and through `CorsLayer` with a counting inner service.
 
-use std::cell::Cell;
 use std::convert::Infallible;
 use std::future::{ready, Future, Ready};
 use std::pin::pin;
@@ -11,7 +10,7 @@ use std::task::{Context, Poll, Waker};
 
 use cors_conformance::check::{against_model, invariants};
 use cors_conformance::model::{Names, Origins, Spec};
-use cors_core::{CorsLayer, CorsPolicy, Header, Policy, Request};
+use cors_core::{CorsLayer, Header, Policy, Request};
 use http::{HeaderMap, HeaderValue, Method, Response};
 use proptest::prelude::*;
 use tower_service::Service;
@@ -164,26 +163,10 @@ proptest! {
         let policy = spec.build().map_err(|e| TestCaseError::fail(format!("{spec:?}: {e}")))?;
         for request in &requests {
             let decision = policy.evaluate(request);
-            let checked = invariants(policy, request, &decision)
-                .and_then(|()| against_model(&spec, policy, request, &decision));
+            let checked = invariants(&policy, request, &decision)
+                .and_then(|()| against_model(&spec, &policy, request, &decision));
             prop_assert!(checked.is_ok(), "{}", checked.unwrap_err());
         }
-    }
-}
-
-thread_local! {
-    /// The policy `Generated` serves: set before building each layer (the layer reads it once).
-    static CURRENT: Cell<Option<&'static Policy<'static>>> = const { Cell::new(None) };
-}
-
-/// A `CorsPolicy` whose policy is chosen at run time, to put generated policies behind `CorsLayer`.
-struct Generated;
-
-impl CorsPolicy for Generated {
-    fn policy() -> &'static Policy<'static> {
-        CURRENT
-            .with(Cell::get)
-            .expect("a policy is set before the layer is built")
     }
 }
 
@@ -270,9 +253,8 @@ proptest! {
         requests in proptest::collection::vec(request(), 1..16),
     ) {
         let policy = spec.build().map_err(|e| TestCaseError::fail(format!("{spec:?}: {e}")))?;
-        CURRENT.with(|c| c.set(Some(policy)));
         let calls = Arc::new(AtomicUsize::new(0));
-        let mut service = tower_layer_apply(Counting(calls.clone()));
+        let mut service = tower_layer_apply(policy.clone(), Counting(calls.clone()));
         for request in &requests {
             let Some(http) = http_request(request) else { continue };
             let preflight = policy.evaluate(request).is_preflight();
@@ -308,7 +290,7 @@ proptest! {
 }
 
 /// The layer around `inner`, for the policy in `CURRENT`.
-fn tower_layer_apply(inner: Counting) -> cors_core::CorsService<Counting> {
+fn tower_layer_apply(policy: Policy<'static>, inner: Counting) -> cors_core::CorsService<Counting> {
     use tower_layer::Layer;
-    CorsLayer::<Generated>::new().layer(inner)
+    CorsLayer::from_policy(policy).layer(inner)
 }

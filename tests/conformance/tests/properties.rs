@@ -227,7 +227,7 @@ proptest! {
             request_headers: Header::from_option(headers.map(str::as_bytes)),
             request_private_network: Header::from_option(private_network.map(str::as_bytes)),
         };
-        let result = evaluate_and_check(&case.spec, case.policy, &request);
+        let result = evaluate_and_check(&case.spec, &case.policy, &request);
         prop_assert!(result.is_ok(), "{}", result.unwrap_err());
     }
 }
@@ -251,7 +251,7 @@ proptest! {
             origin.extend(padding);
         }
         let request = Request { method: b"GET", origin: Header::One(&origin), ..Request::default() };
-        let result = evaluate_and_check(&case.spec, case.policy, &request);
+        let result = evaluate_and_check(&case.spec, &case.policy, &request);
         prop_assert!(result.is_ok(), "{}", result.unwrap_err());
     }
 }

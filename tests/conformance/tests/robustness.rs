@@ -4,6 +4,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::sync::OnceLock;
 
 use cors_core::http::read_request;
 use cors_core::{Decision, Header, HeaderName, Malformed, Policy, PolicyBuilder, Refusal, Request};
@@ -41,7 +42,7 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 /// Evaluates `request` and asserts that doing so allocated nothing.
-fn evaluate<'p, 'r>(policy: &Policy<'p>, request: &Request<'r>) -> Decision<'p, 'r> {
+fn evaluate<'p, 'r>(policy: &'p Policy<'_>, request: &Request<'r>) -> Decision<'p, 'r> {
     let before = ALLOCATIONS.with(Cell::get);
     let decision = policy.evaluate(request);
     let allocated = ALLOCATIONS.with(Cell::get) - before;
@@ -50,6 +51,11 @@ fn evaluate<'p, 'r>(policy: &Policy<'p>, request: &Request<'r>) -> Decision<'p, 
 }
 
 fn policy() -> &'static Policy<'static> {
+    static POLICY: OnceLock<Policy<'static>> = OnceLock::new();
+    POLICY.get_or_init(built_policy)
+}
+
+fn built_policy() -> Policy<'static> {
     let origins: Vec<String> = (0..500)
         .map(|i| format!("https://site{i}.example.net"))
         .collect();
@@ -69,12 +75,15 @@ fn policy() -> &'static Policy<'static> {
 }
 
 fn any_origin() -> &'static Policy<'static> {
-    PolicyBuilder::new()
-        .allow_any_origin()
-        .allow_any_header()
-        .allow_methods(["GET", "PUT"])
-        .build()
-        .expect("a valid policy")
+    static POLICY: OnceLock<Policy<'static>> = OnceLock::new();
+    POLICY.get_or_init(|| {
+        PolicyBuilder::new()
+            .allow_any_origin()
+            .allow_any_header()
+            .allow_methods(["GET", "PUT"])
+            .build()
+            .expect("a valid policy")
+    })
 }
 
 const KIB64: usize = 64 * 1024;

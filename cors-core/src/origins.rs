@@ -2,42 +2,43 @@
 //! lookup hashes the origin once and visits a bounded number of slots whatever the list's length;
 //! patterns are a prefix, a strictly checked middle and a suffix.
 
-use crate::policy::{Origins, Policy};
+use crate::storage::{Table, Text};
 
 /// Origins longer than this are refused before any matching: no browser sends one (a host is at
 /// most 253 bytes), and a bound keeps a hostile value cheap. Policies cannot list longer ones.
 pub const MAX_ORIGIN_LEN: usize = cors_rules::MAX_ORIGIN_LEN;
 
+/// Which origins a [`Policy`](crate::Policy) allows.
+#[derive(Clone, Debug)]
+pub enum Origins<'a> {
+    /// Every origin, answered with `Access-Control-Allow-Origin: *` (never with credentials).
+    Any,
+    /// Exact origins, patterns, and possibly `null`; the answer echoes the request's origin.
+    List {
+        /// The exact origins.
+        exact: OriginTable<'a>,
+        /// `https://*.example.com` and `http://localhost:*` patterns.
+        patterns: Table<'a, OriginPattern<'a>>,
+        /// Whether the opaque origin `null` is allowed.
+        null: bool,
+    },
+}
+
 /// A set of exact serialized origins.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct OriginTable<'a> {
-    origins: &'a [&'a str],
-    /// Empty for a linear table; otherwise a power of two, `0` empty, `i + 1` the origin at `i`.
-    slots: &'a [u32],
+    origins: Table<'a, Text<'a>>,
+    /// A power of two, `0` empty, `i + 1` the origin at `i`.
+    slots: Table<'a, u32>,
     seed: u64,
     max_probes: u32,
 }
 
 impl<'a> OriginTable<'a> {
-    /// No origin.
-    pub const EMPTY: OriginTable<'static> = OriginTable::linear(&[]);
-
-    /// A table scanned from start to end: for a handful of origins written by hand in a `const`.
-    /// `#[derive(Cors)]` and `PolicyBuilder` build hashed tables.
-    pub const fn linear(origins: &'a [&'a str]) -> Self {
-        OriginTable {
-            origins,
-            slots: &[],
-            seed: 0,
-            max_probes: 0,
-        }
-    }
-
-    /// A hashed table, as built by `cors_rules::build_table`.
-    #[doc(hidden)]
-    pub const fn __hashed(
-        origins: &'a [&'a str],
-        slots: &'a [u32],
+    /// A hashed table, as `cors_rules::check_policy` built it.
+    pub(crate) const fn new(
+        origins: Table<'a, Text<'a>>,
+        slots: Table<'a, u32>,
         seed: u64,
         max_probes: u32,
     ) -> Self {
@@ -49,84 +50,77 @@ impl<'a> OriginTable<'a> {
         }
     }
 
-    /// The origins in the table.
-    pub fn origins(&self) -> &'a [&'a str] {
-        self.origins
+    /// The origins in the table, in the policy's order.
+    pub fn origins(&self) -> &[Text<'a>] {
+        &self.origins
     }
 
-    /// The table's own copy of `origin`, if it holds it.
-    pub fn get(&self, origin: &[u8]) -> Option<&'a str> {
-        if self.slots.is_empty() {
-            return self
-                .origins
-                .iter()
-                .copied()
-                .find(|o| o.as_bytes() == origin);
+    /// The index of `origin` in [`OriginTable::origins`], if the table holds it.
+    #[inline]
+    pub(crate) fn find(&self, origin: &[u8]) -> Option<usize> {
+        let slots = &*self.slots;
+        if slots.is_empty() {
+            return None;
         }
-        let mask = self.slots.len() - 1;
+        let origins = &*self.origins;
+        let mask = slots.len() - 1;
         let mut slot = cors_rules::origin_hash(self.seed, origin) as usize & mask;
         for _ in 0..self.max_probes {
-            let entry = *self.slots.get(slot)?;
+            let entry = *slots.get(slot)?;
             if entry == 0 {
                 return None;
             }
-            let candidate = *self.origins.get(entry as usize - 1)?;
-            if candidate.as_bytes() == origin {
-                return Some(candidate);
+            let index = entry as usize - 1;
+            if origins.get(index)?.as_bytes() == origin {
+                return Some(index);
             }
             slot = (slot + 1) & mask;
         }
         None
     }
+
+    /// Whether the table holds `origin`.
+    pub fn contains(&self, origin: &[u8]) -> bool {
+        self.find(origin).is_some()
+    }
 }
 
 /// An origin pattern: `https://*.example.com`, `http://localhost:*`, or both wildcards at once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Displays as written in the policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OriginPattern<'a> {
-    scheme: &'a str,
-    host: &'a str,
+    scheme: Text<'a>,
+    host: Text<'a>,
     subdomains: bool,
     port: PortMatch<'a>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum PortMatch<'a> {
+/// What the port of an [`OriginPattern`] may be.
+#[doc(hidden)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortMatch<'a> {
+    /// None: the scheme's default.
     Default,
-    Exact(&'a str),
+    /// Exactly this port.
+    Exact(Text<'a>),
+    /// Any port, or none.
     Any,
 }
 
 impl<'a> OriginPattern<'a> {
-    /// `scheme://*.base[:port]`: one or more labels before `base`.
-    pub const fn subdomains(scheme: &'a str, base: &'a str) -> Self {
-        OriginPattern {
-            scheme,
-            host: base,
-            subdomains: true,
-            port: PortMatch::Default,
-        }
-    }
-
-    /// `scheme://host:*`: any port, or the scheme's default.
-    pub const fn any_port(scheme: &'a str, host: &'a str) -> Self {
+    /// A pattern classified by `cors_rules::check_origin`: `subdomains` for `*.host`.
+    pub(crate) const fn new(
+        scheme: Text<'a>,
+        host: Text<'a>,
+        subdomains: bool,
+        port: PortMatch<'a>,
+    ) -> Self {
         OriginPattern {
             scheme,
             host,
-            subdomains: false,
-            port: PortMatch::Any,
+            subdomains,
+            port,
         }
-    }
-
-    /// The same pattern with any port, as in `https://*.example.com:*`.
-    pub const fn with_any_port(mut self) -> Self {
-        self.port = PortMatch::Any;
-        self
-    }
-
-    /// The same pattern with this exact port, as in `https://*.example.com:8443`.
-    pub const fn with_port(mut self, port: &'a str) -> Self {
-        self.port = PortMatch::Exact(port);
-        self
     }
 
     /// Whether `origin` matches: the scheme exactly, the host exactly or as strict subdomain labels
@@ -144,12 +138,12 @@ impl<'a> OriginPattern<'a> {
         let (host, port) = rest.split_at(host_end);
         // `port` is `:digits` when `port_start` is set.
         let port = port_start.and(port.get(1..));
-        let port_ok = match (self.port, port) {
+        let port_ok = match (&self.port, port) {
             (PortMatch::Default, None) | (PortMatch::Any, None) => true,
             (PortMatch::Exact(want), Some(got)) => want.as_bytes() == got,
             // Browsers omit the default port, so `:80` on http was never sent by one.
             (PortMatch::Any, Some(got)) => canonical_port(got)
-                .is_some_and(|port| Some(port) != cors_rules::default_port(self.scheme)),
+                .is_some_and(|port| Some(port) != cors_rules::default_port(&self.scheme)),
             _ => false,
         };
         port_ok && self.host_matches(host)
@@ -174,7 +168,7 @@ impl core::fmt::Display for OriginPattern<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let wildcard = if self.subdomains { "*." } else { "" };
         write!(f, "{}://{wildcard}{}", self.scheme, self.host)?;
-        match self.port {
+        match &self.port {
             PortMatch::Default => Ok(()),
             PortMatch::Exact(port) => write!(f, ":{port}"),
             PortMatch::Any => f.write_str(":*"),
@@ -205,20 +199,17 @@ fn canonical_port(port: &[u8]) -> Option<u16> {
 pub(crate) enum Allowed<'p> {
     /// `Access-Control-Allow-Origin: *`.
     Any,
-    /// The policy's own copy of the origin.
-    Listed(&'p str),
+    /// The policy's own copy of the origin, at this index of its exact table.
+    Listed(&'p str, usize),
     /// The request's origin, matched by a pattern or `null`.
     Echo,
 }
 
-impl<'p> Policy<'p> {
-    /// Whether the policy allows `origin` (the `Origin` header's exact bytes).
-    pub fn allows_origin(&self, origin: &[u8]) -> bool {
-        self.match_origin(origin).is_some()
-    }
-
-    pub(crate) fn match_origin(&self, origin: &[u8]) -> Option<Allowed<'p>> {
-        match self.origins {
+impl<'p> Origins<'p> {
+    /// How `origin` (the `Origin` header's exact bytes) is allowed, if it is.
+    #[inline]
+    pub(crate) fn match_origin(&'p self, origin: &[u8]) -> Option<Allowed<'p>> {
+        match self {
             Origins::Any => Some(Allowed::Any),
             Origins::List {
                 exact,
@@ -227,8 +218,8 @@ impl<'p> Policy<'p> {
             } => {
                 if origin.len() > MAX_ORIGIN_LEN {
                     None
-                } else if let Some(listed) = exact.get(origin) {
-                    Some(Allowed::Listed(listed))
+                } else if let Some(index) = exact.find(origin) {
+                    Some(Allowed::Listed(&exact.origins[index], index))
                 } else if origin == b"null" {
                     null.then_some(Allowed::Echo)
                 } else {
@@ -245,10 +236,27 @@ impl<'p> Policy<'p> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::__private::pattern;
+
+    fn subdomains(scheme: &'static str, base: &'static str) -> OriginPattern<'static> {
+        pattern(scheme, base, true, PortMatch::Default)
+    }
+
+    fn any_port(scheme: &'static str, host: &'static str) -> OriginPattern<'static> {
+        pattern(scheme, host, false, PortMatch::Any)
+    }
+
+    fn subdomains_on(
+        scheme: &'static str,
+        base: &'static str,
+        port: &'static str,
+    ) -> OriginPattern<'static> {
+        pattern(scheme, base, true, PortMatch::Exact(Text::Static(port)))
+    }
 
     #[test]
     fn subdomain_patterns_are_strict() {
-        let p = OriginPattern::subdomains("https", "example.com");
+        let p = subdomains("https", "example.com");
         for ok in [
             "https://a.example.com",
             "https://a.b-c.example.com",
@@ -280,7 +288,7 @@ mod tests {
 
     #[test]
     fn port_patterns_are_strict() {
-        let p = OriginPattern::any_port("http", "localhost");
+        let p = any_port("http", "localhost");
         for ok in [
             "http://localhost",
             "http://localhost:1",
@@ -304,11 +312,11 @@ mod tests {
         ] {
             assert!(!p.matches(bad.as_bytes()), "{bad}");
         }
-        let v6 = OriginPattern::any_port("http", "[::1]");
+        let v6 = any_port("http", "[::1]");
         assert!(v6.matches(b"http://[::1]:8080"));
         assert!(v6.matches(b"http://[::1]"));
         assert!(!v6.matches(b"http://[::1]8080"));
-        let both = OriginPattern::subdomains("https", "example.com").with_port("8443");
+        let both = subdomains_on("https", "example.com", "8443");
         assert!(both.matches(b"https://a.example.com:8443"));
         assert!(!both.matches(b"https://a.example.com"));
     }
@@ -317,37 +325,43 @@ mod tests {
     fn patterns_display_as_written() {
         use std::string::ToString;
         assert_eq!(
-            OriginPattern::subdomains("https", "example.com").to_string(),
+            subdomains("https", "example.com").to_string(),
             "https://*.example.com"
         );
         assert_eq!(
-            OriginPattern::any_port("http", "localhost").to_string(),
+            any_port("http", "localhost").to_string(),
             "http://localhost:*"
         );
-        let both = OriginPattern::subdomains("https", "example.com").with_port("8443");
+        let both = subdomains_on("https", "example.com", "8443");
         assert_eq!(both.to_string(), "https://*.example.com:8443");
     }
 
     #[test]
-    fn linear_and_hashed_tables_agree() {
+    fn the_table_finds_exactly_its_origins() {
         let origins = [
             "https://a.example",
             "https://b.example",
             "http://localhost:3000",
         ];
         let data = cors_rules::build_table(&origins);
-        let hashed = OriginTable::__hashed(&origins, &data.slots, data.seed, data.max_probes);
-        let linear = OriginTable::linear(&origins);
-        for probe in origins
-            .iter()
-            .chain(&["https://c.example", "", "https://a.example.", "null"])
-        {
-            assert_eq!(
-                hashed.get(probe.as_bytes()),
-                linear.get(probe.as_bytes()),
-                "{probe}"
-            );
+        let texts = origins.map(Text::Static);
+        let table = OriginTable::new(
+            Table::Static(&texts),
+            Table::Static(&data.slots),
+            data.seed,
+            data.max_probes,
+        );
+        for (index, origin) in origins.iter().enumerate() {
+            assert_eq!(table.find(origin.as_bytes()), Some(index), "{origin}");
         }
-        assert_eq!(hashed.get(b"https://b.example"), Some("https://b.example"));
+        for probe in [
+            "https://c.example",
+            "",
+            "https://a.example.",
+            "null",
+            "https://a.exampl",
+        ] {
+            assert_eq!(table.find(probe.as_bytes()), None, "{probe}");
+        }
     }
 }
