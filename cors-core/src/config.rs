@@ -87,9 +87,6 @@ pub enum ConfigList {
 
 impl PolicyConfig {
     /// Checks every rule through [`PolicyBuilder`] and returns the policy, or every violation.
-    ///
-    /// Like [`PolicyBuilder::build`], the policy is leaked to be served at no per-request cost:
-    /// build it once at start-up.
     pub fn build(self) -> Result<Policy<'static>, BuildError> {
         self.builder().build()
     }

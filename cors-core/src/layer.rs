@@ -42,17 +42,33 @@ pub type OnRefusal = fn(&Refusal<'_>, &::http::request::Parts);
 /// handlers that exist, so a preflight to a route without an `OPTIONS` handler never reaches the
 /// layer and gets axum's `405`: use `.layer` there.
 pub struct CorsLayer<P> {
-    // Shared, so that cloning the service per request (as axum does) copies one pointer.
-    prepared: Arc<PreparedPolicy>,
+    source: Source,
     on_refusal: Option<OnRefusal>,
     _policy: PhantomData<fn() -> P>,
+}
+
+/// Where a layer's service finds the policy for each request.
+#[derive(Clone)]
+enum Source {
+    /// One policy for the layer's life: shared, so that cloning the service per request (as axum
+    /// does) copies one pointer.
+    Fixed(Arc<PreparedPolicy>),
+    /// Whatever policy is in force when the request arrives.
+    #[cfg(feature = "live")]
+    Live(crate::LivePolicy),
 }
 
 impl<P: CorsPolicy> CorsLayer<P> {
     /// A layer applying `P`'s policy.
     pub fn new() -> Self {
+        Self::with_source(Source::Fixed(Arc::new(PreparedPolicy::new(P::policy()))))
+    }
+}
+
+impl<P> CorsLayer<P> {
+    fn with_source(source: Source) -> Self {
         CorsLayer {
-            prepared: Arc::new(PreparedPolicy::new(P::policy())),
+            source,
             on_refusal: None,
             _policy: PhantomData,
         }
@@ -77,11 +93,33 @@ impl CorsLayer<RuntimePolicy> {
     /// # Ok::<(), cors_core::BuildError>(())
     /// ```
     pub fn from_policy(policy: Policy<'static>) -> Self {
-        CorsLayer {
-            prepared: Arc::new(PreparedPolicy::from_owned(policy)),
-            on_refusal: None,
-            _policy: PhantomData,
-        }
+        Self::with_source(Source::Fixed(Arc::new(PreparedPolicy::from_owned(policy))))
+    }
+}
+
+/// The type parameter of a [`CorsLayer`] serving a [`LivePolicy`](crate::LivePolicy) (see
+/// [`CorsLayer::live`]).
+#[cfg(feature = "live")]
+#[derive(Debug)]
+pub enum Live {}
+
+#[cfg(feature = "live")]
+impl CorsLayer<Live> {
+    /// A layer applying whatever policy `live` holds when each request arrives: a request is
+    /// answered by one policy from start to end, even if `live` is replaced meanwhile.
+    ///
+    /// ```
+    /// use cors_core::{CorsLayer, LivePolicy, PolicyBuilder};
+    ///
+    /// let live = LivePolicy::new(PolicyBuilder::new().allow_origins(["https://a.example"]).build()?);
+    /// let layer = CorsLayer::live(&live);
+    /// // Later, from a configuration watcher or an admin endpoint:
+    /// live.reload(PolicyBuilder::new().allow_origins(["https://a.example", "https://b.example"]))?;
+    /// # let _ = layer;
+    /// # Ok::<(), cors_core::BuildError>(())
+    /// ```
+    pub fn live(live: &crate::LivePolicy) -> Self {
+        Self::with_source(Source::Live(live.clone()))
     }
 }
 
@@ -104,7 +142,7 @@ impl<P> CorsLayer<P> {
 impl<P> Clone for CorsLayer<P> {
     fn clone(&self) -> Self {
         CorsLayer {
-            prepared: Arc::clone(&self.prepared),
+            source: self.source.clone(),
             on_refusal: self.on_refusal,
             _policy: PhantomData,
         }
@@ -113,9 +151,13 @@ impl<P> Clone for CorsLayer<P> {
 
 impl<P> fmt::Debug for CorsLayer<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CorsLayer")
-            .field("policy", self.prepared.policy())
-            .finish_non_exhaustive()
+        let mut debug = f.debug_struct("CorsLayer");
+        match &self.source {
+            Source::Fixed(prepared) => debug.field("policy", prepared.policy()),
+            #[cfg(feature = "live")]
+            Source::Live(live) => debug.field("live", live),
+        };
+        debug.finish_non_exhaustive()
     }
 }
 
@@ -125,7 +167,7 @@ impl<S, P> Layer<S> for CorsLayer<P> {
     fn layer(&self, inner: S) -> CorsService<S> {
         CorsService {
             inner,
-            prepared: Arc::clone(&self.prepared),
+            source: self.source.clone(),
             on_refusal: self.on_refusal,
         }
     }
@@ -135,7 +177,7 @@ impl<S, P> Layer<S> for CorsLayer<P> {
 #[derive(Clone)]
 pub struct CorsService<S> {
     inner: S,
-    prepared: Arc<PreparedPolicy>,
+    source: Source,
     on_refusal: Option<OnRefusal>,
 }
 
@@ -160,8 +202,32 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        let prepared = &*self.prepared;
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let (inner, on_refusal) = (&mut self.inner, self.on_refusal);
+        match &self.source {
+            Source::Fixed(prepared) => call(inner, prepared, on_refusal, request),
+            #[cfg(feature = "live")]
+            Source::Live(live) => {
+                // One load per request: the whole answer comes from this policy.
+                let current = live.current();
+                call(inner, &current, on_refusal, request)
+            }
+        }
+    }
+}
+
+/// Answers a preflight from `prepared`, or calls `inner` with the decoration of its response.
+fn call<S, ReqBody, ResBody>(
+    inner: &mut S,
+    prepared: &PreparedPolicy,
+    on_refusal: Option<OnRefusal>,
+    mut request: Request<ReqBody>,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    {
         let decision = prepared
             .policy()
             .evaluate(&read_request(request.method(), request.headers()));
@@ -171,7 +237,7 @@ where
             Some(_) => None,
             None => Some(Decoration::new(prepared, &decision, request.headers())),
         };
-        if let (Some(report), true) = (self.on_refusal, refused) {
+        if let (Some(report), true) = (on_refusal, refused) {
             request = report_refusal(report, prepared.policy(), request);
         }
         match answer {
@@ -182,7 +248,7 @@ where
             },
             None => ResponseFuture {
                 state: State::Inner {
-                    future: self.inner.call(request),
+                    future: inner.call(request),
                     decoration,
                 },
             },

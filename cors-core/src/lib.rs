@@ -117,6 +117,8 @@ mod storage;
 pub mod http;
 #[cfg(feature = "tower")]
 mod layer;
+#[cfg(feature = "live")]
+mod live;
 
 #[cfg(feature = "alloc")]
 pub use builder::{BuildError, BuildViolation, PolicyBuilder};
@@ -132,8 +134,12 @@ pub use request_headers::{MAX_REQUEST_HEADERS, MAX_REQUEST_HEADERS_LEN};
 pub use response::{HeaderName, Value};
 pub use storage::{Table, Text};
 
+#[cfg(all(feature = "tower", feature = "live"))]
+pub use layer::Live;
 #[cfg(feature = "tower")]
 pub use layer::{CorsLayer, CorsService, OnRefusal, ResponseFuture, RuntimePolicy};
+#[cfg(feature = "live")]
+pub use live::{Current, LivePolicy};
 
 /// The rules every policy must satisfy, as plain functions: the same ones `#[derive(Cors)]` applies
 /// at compile time.
