@@ -161,7 +161,8 @@ fn a_file_that_is_not_a_policy_exits_2() {
     let (status, _, stderr) = check("unknown-key.toml", &[]);
     assert_eq!(status, 2);
     assert!(
-        stderr.contains("unknown field `allowed_origins`, expected one of `origins`, "),
+        stderr.contains("unknown key `allowed_origins`, expected one of `origins`, ")
+            && stderr.contains("(did you mean `origins`?)"),
         "{stderr}"
     );
     let (status, _, stderr) = check("not-a-list.toml", &[]);

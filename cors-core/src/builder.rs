@@ -6,8 +6,8 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use cors_rules::{
-    check_policy, CheckedOrigins, CheckedPolicy, HeaderNames, List, Pattern, PolicyInput,
-    PortPattern, Site, Violation,
+    check_policy, CheckedOrigins, CheckedPolicy, Flag, Flags, HeaderNames, List, Pattern,
+    PolicyInput, PortPattern, Site, Violation,
 };
 
 use crate::origins::{OriginPattern, OriginTable, Origins, PortMatch};
@@ -43,12 +43,8 @@ pub struct PolicyBuilder {
     methods: Option<Vec<String>>,
     headers: Option<Entries>,
     expose: Option<Entries>,
-    credentials: bool,
     max_age: Option<i64>,
-    private_network: bool,
-    allow_null_origin: bool,
-    allow_insecure_origins: bool,
-    allow_public_suffix_wildcards: bool,
+    flags: Flags,
 }
 
 fn strings<I, S>(items: I) -> Vec<String>
@@ -150,7 +146,14 @@ impl PolicyBuilder {
 
     /// `credentials`.
     pub fn allow_credentials(mut self) -> Self {
-        self.credentials = true;
+        self.flags.insert(Flag::Credentials);
+        self
+    }
+
+    /// Sets a flag by its key (`credentials`, `private_network`, a `dangerously_*` opt-in): what
+    /// configuration readers call, where the key is data.
+    pub fn flag(mut self, flag: Flag) -> Self {
+        self.flags.insert(flag);
         self
     }
 
@@ -162,25 +165,25 @@ impl PolicyBuilder {
 
     /// `private_network`.
     pub fn allow_private_network(mut self) -> Self {
-        self.private_network = true;
+        self.flags.insert(Flag::PrivateNetwork);
         self
     }
 
     /// `dangerously_allow_null_origin`.
     pub fn dangerously_allow_null_origin(mut self) -> Self {
-        self.allow_null_origin = true;
+        self.flags.insert(Flag::AllowNullOrigin);
         self
     }
 
     /// `dangerously_allow_insecure_origins`.
     pub fn dangerously_allow_insecure_origins(mut self) -> Self {
-        self.allow_insecure_origins = true;
+        self.flags.insert(Flag::AllowInsecureOrigins);
         self
     }
 
     /// `dangerously_allow_public_suffix_wildcards`.
     pub fn dangerously_allow_public_suffix_wildcards(mut self) -> Self {
-        self.allow_public_suffix_wildcards = true;
+        self.flags.insert(Flag::AllowPublicSuffixWildcards);
         self
     }
 
@@ -202,12 +205,8 @@ impl PolicyBuilder {
             methods: methods.as_deref(),
             headers: Entries::as_list(&self.headers, &headers),
             expose: Entries::as_list(&self.expose, &expose),
-            credentials: self.credentials,
             max_age: self.max_age,
-            private_network: self.private_network,
-            allow_null_origin: self.allow_null_origin,
-            allow_insecure_origins: self.allow_insecure_origins,
-            allow_public_suffix_wildcards: self.allow_public_suffix_wildcards,
+            flags: self.flags,
         };
         let mut errors = Vec::new();
         if self.origins.is_none() {

@@ -4,7 +4,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use cors_rules::{Flags, KeyKind, KEYS};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::{BuildError, Policy, PolicyBuilder};
@@ -41,39 +42,75 @@ use crate::{BuildError, Policy, PolicyBuilder};
 /// ));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PolicyConfig {
     /// `origins`: `"*"` or a list of origins and patterns.
     pub origins: ConfigList,
     /// `methods`; absent means `GET`, `HEAD` and `POST`.
-    #[serde(default)]
     pub methods: Option<Vec<String>>,
     /// `headers`: `"*"` or the request headers a preflight may ask for.
-    #[serde(default)]
     pub headers: Option<ConfigList>,
     /// `expose`: `"*"` or the response headers scripts may read.
-    #[serde(default)]
     pub expose: Option<ConfigList>,
-    /// `credentials`.
-    #[serde(default)]
-    pub credentials: bool,
     /// `max_age`, in seconds.
-    #[serde(default)]
     pub max_age: Option<i64>,
-    /// `private_network`.
-    #[serde(default)]
-    pub private_network: bool,
-    /// `dangerously_allow_null_origin`.
-    #[serde(default)]
-    pub dangerously_allow_null_origin: bool,
-    /// `dangerously_allow_insecure_origins`.
-    #[serde(default)]
-    pub dangerously_allow_insecure_origins: bool,
-    /// `dangerously_allow_public_suffix_wildcards`.
-    #[serde(default)]
-    pub dangerously_allow_public_suffix_wildcards: bool,
+    /// The flags set to `true` (`credentials`, `private_network`, the `dangerously_*` opt-ins).
+    pub flags: Flags,
+}
+
+/// Read key by key through the key table, so that every key of `#[cors(...)]` is a key here and
+/// nothing else is.
+impl<'de> Deserialize<'de> for PolicyConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(PolicyConfigVisitor)
+    }
+}
+
+struct PolicyConfigVisitor;
+
+impl<'de> Visitor<'de> for PolicyConfigVisitor {
+    type Value = PolicyConfig;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a CORS policy: a map with the keys of `#[cors(...)]`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PolicyConfig, A::Error> {
+        let (mut origins, mut methods, mut headers, mut expose, mut max_age) =
+            (None, None, None, None, None);
+        let mut flags = Flags::NONE;
+        let mut seen = Vec::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let Some(key) = cors_rules::key(&name) else {
+                return Err(de::Error::custom(cors_rules::unknown_key(&name)));
+            };
+            if seen.contains(&key.name) {
+                return Err(de::Error::duplicate_field(key.name));
+            }
+            seen.push(key.name);
+            match key.kind {
+                KeyKind::Origins => origins = Some(map.next_value::<ConfigList>()?),
+                KeyKind::Methods => methods = Some(map.next_value::<Vec<String>>()?),
+                KeyKind::Headers if key.name == "expose" => expose = Some(map.next_value()?),
+                KeyKind::Headers => headers = Some(map.next_value()?),
+                KeyKind::Seconds => max_age = Some(map.next_value::<i64>()?),
+                KeyKind::Flag(flag) => {
+                    if map.next_value::<bool>()? {
+                        flags.insert(flag);
+                    }
+                }
+            }
+        }
+        Ok(PolicyConfig {
+            origins: origins.ok_or_else(|| de::Error::missing_field("origins"))?,
+            methods,
+            headers,
+            expose,
+            max_age,
+            flags,
+        })
+    }
 }
 
 /// `"*"` or a list of strings, as a configuration file writes `origins`, `headers` or `expose`.
@@ -114,20 +151,12 @@ impl PolicyConfig {
         if let Some(seconds) = self.max_age {
             builder = builder.max_age(seconds);
         }
-        if self.credentials {
-            builder = builder.allow_credentials();
-        }
-        if self.private_network {
-            builder = builder.allow_private_network();
-        }
-        if self.dangerously_allow_null_origin {
-            builder = builder.dangerously_allow_null_origin();
-        }
-        if self.dangerously_allow_insecure_origins {
-            builder = builder.dangerously_allow_insecure_origins();
-        }
-        if self.dangerously_allow_public_suffix_wildcards {
-            builder = builder.dangerously_allow_public_suffix_wildcards();
+        for key in KEYS {
+            if let KeyKind::Flag(flag) = key.kind {
+                if self.flags.contains(flag) {
+                    builder = builder.flag(flag);
+                }
+            }
         }
         builder
     }
@@ -238,7 +267,8 @@ mod tests {
     fn mistakes_in_the_file_are_deserialization_errors() {
         let unknown = parse(r#"{"origins": "*", "allow_origins": []}"#).unwrap_err();
         assert!(
-            unknown.starts_with("unknown field `allow_origins`"),
+            unknown.starts_with("unknown key `allow_origins`, expected one of `origins`, ")
+                && unknown.contains("(did you mean `origins`?)"),
             "{unknown}"
         );
         let missing = parse(r#"{"methods": ["GET"]}"#).unwrap_err();

@@ -52,14 +52,17 @@
 //!
 //! # Keys of `#[cors(...)]`
 //!
+//! The same keys, with the same meaning, are [`PolicyBuilder`]'s methods and [`PolicyConfig`]'s
+//! fields (in any serde format); the table is [`rules::KEYS`].
+//!
 //! | key | value | default | meaning |
 //! |---|---|---|---|
-//! | `origins` | `["https://a.example", "https://*.example.com", "http://localhost:*"]`, `"*"`, or `env("APP_CORS_ORIGINS")` (a comma-separated list read and checked while compiling) | required | origins allowed to read responses: exact serialized origins, `*` as the whole leftmost host label (one or more labels) or as the whole port, or any origin |
+//! | `origins` | `["https://app.example.com"]` | required | origins allowed to read responses: exact serialized origins, `*` as the whole leftmost host label (one or more labels) or as the whole port, `"*"` for any origin, or `env("NAME")`: a comma-separated list read and checked while compiling |
 //! | `methods` | `[GET, POST, "PURGE"]` | `GET, HEAD, POST` | methods a preflight may ask for; identifiers for standard methods, strings for others; case-sensitive |
-//! | `headers` | `["content-type"]` or `"*"` | none | request headers a preflight may ask for; case-insensitive; `"*"` never covers `authorization`, which must be listed |
-//! | `expose` | `["x-request-id"]` or `"*"` | none | response headers scripts may read |
+//! | `headers` | `["content-type"]` | none | request headers a preflight may ask for; case-insensitive; `"*"` never covers `authorization`, which must be listed |
+//! | `expose` | `["x-request-id"]` | none | response headers scripts may read |
 //! | `credentials` | flag | off | requests with cookies or HTTP authentication may read responses |
-//! | `max_age` | `0..=86400` | absent (browsers use 5 s) | seconds a browser may cache a preflight answer |
+//! | `max_age` | `600` | absent (browsers use 5 s) | seconds a browser may cache a preflight answer, `0..=86400` |
 //! | `private_network` | flag | off | answer Private Network Access preflights |
 //! | `dangerously_allow_null_origin` | flag | off | permit `"null"` in `origins` |
 //! | `dangerously_allow_insecure_origins` | flag | off | permit `http://` non-loopback origins with `credentials` |
@@ -240,6 +243,53 @@ pub mod __private {
         None,
         false,
     );
+}
+
+#[cfg(test)]
+mod key_table {
+    use std::string::String;
+    use std::vec::Vec;
+
+    use cors_rules::{KeyKind, KEYS};
+
+    /// The documentation's row for each key of the key table.
+    fn rows() -> Vec<String> {
+        KEYS.iter()
+            .map(|key| {
+                let value = match key.kind {
+                    KeyKind::Flag(_) => String::from("flag"),
+                    _ => std::format!("`{}`", key.example),
+                };
+                std::format!(
+                    "//! | `{}` | {value} | {} | {} |",
+                    key.name,
+                    key.default,
+                    key.meaning
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_keys_are_the_key_table() {
+        let docs = include_str!("lib.rs");
+        let section = docs
+            .split("//! # Keys of `#[cors(...)]`")
+            .nth(1)
+            .and_then(|rest| rest.split("//! # ").next())
+            .unwrap_or_default();
+        let documented: Vec<&str> = section
+            .lines()
+            .filter(|line| line.starts_with("//! | `"))
+            .collect();
+        let expected = rows();
+        assert_eq!(
+            documented,
+            expected,
+            "expected rows:\n{}",
+            expected.join("\n")
+        );
+    }
 }
 
 /// The README's Rust examples, compiled as doctests so that they stay true.

@@ -6,23 +6,10 @@
 
 use crate::env::EnvList;
 use crate::errors::{with_help, Errors};
+use cors_rules::{Flag, Flags, Key, KeyKind};
 use proc_macro2::{Delimiter, Group, Ident, Punct, Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Lit, LitStr, Meta};
-
-/// Every key of `#[cors(...)]`.
-pub(crate) const KEYS: [&str; 10] = [
-    "origins",
-    "methods",
-    "headers",
-    "expose",
-    "credentials",
-    "max_age",
-    "private_network",
-    "dangerously_allow_null_origin",
-    "dangerously_allow_insecure_origins",
-    "dangerously_allow_public_suffix_wildcards",
-];
 
 /// The contents of `#[cors(...)]`. A key whose value could not be read is present with `value: None`,
 /// so that it is neither reported missing nor checked further.
@@ -33,12 +20,10 @@ pub(crate) struct Attr {
     pub methods: Option<Entry<List<Method>>>,
     pub headers: Option<Entry<StrList>>,
     pub expose: Option<Entry<StrList>>,
-    pub credentials: Option<Ident>,
     pub max_age: Option<Entry<MaxAge>>,
-    pub private_network: Option<Ident>,
-    pub allow_null_origin: Option<Ident>,
-    pub allow_insecure_origins: Option<Ident>,
-    pub allow_public_suffix_wildcards: Option<Ident>,
+    /// Every flag given (`credentials`, `private_network`, the `dangerously_*` opt-ins), with its
+    /// identifier.
+    pub flags: Vec<(Flag, Ident)>,
 }
 
 /// `key = value`.
@@ -103,13 +88,24 @@ impl Attr {
             methods: None,
             headers: None,
             expose: None,
-            credentials: None,
             max_age: None,
-            private_network: None,
-            allow_null_origin: None,
-            allow_insecure_origins: None,
-            allow_public_suffix_wildcards: None,
+            flags: Vec::new(),
         }
+    }
+
+    /// The identifier of `flag`, if it was given.
+    pub(crate) fn flag(&self, flag: Flag) -> Option<&Ident> {
+        self.flags
+            .iter()
+            .find(|(f, _)| *f == flag)
+            .map(|(_, ident)| ident)
+    }
+
+    /// The flags given, as `cors_rules` takes them.
+    pub(crate) fn flag_set(&self) -> Flags {
+        self.flags
+            .iter()
+            .fold(Flags::NONE, |flags, (flag, _)| flags.with(*flag))
     }
 }
 
@@ -254,15 +250,15 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
         name.push_str(&unraw(next));
         len += 2;
     }
-    let Some(known) = KEYS.iter().copied().find(|k| *k == name) else {
-        errors.spanned(stream(&tokens[..len]), unknown_key(&name));
-        return suggest(&name);
+    let Some(known) = cors_rules::key(&name) else {
+        errors.spanned(stream(&tokens[..len]), cors_rules::unknown_key(&name));
+        return cors_rules::suggest_key(&name);
     };
     if is_set(attr, known) {
         errors.at(
             key.span(),
             with_help(
-                format!("duplicate key `{known}`"),
+                format!("duplicate key `{}`", known.name),
                 "remove one of them: each key is given once",
             ),
         );
@@ -273,52 +269,27 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
         [TokenTree::Punct(eq), value @ ..] if eq.as_char() == '=' => Some((eq, value)),
         [other, ..] => {
             let expected = if is_flag(known) { "`,`" } else { "`=`" };
-            errors.at(other.span(), format!("expected {expected} after `{known}`"));
+            errors.at(
+                other.span(),
+                format!("expected {expected} after `{}`", known.name),
+            );
             set_malformed(attr, key, known);
             return None;
         }
     };
     let value = value.map(|(eq, value)| (eq, missing_comma(known, value, errors)));
     let key = key.clone();
-    match (known, value) {
-        ("origins" | "headers" | "expose" | "methods" | "max_age", None) => {
-            errors.at(
-                key.span(),
-                with_help(
-                    format!("`{known}` needs a value"),
-                    format!("write `{}`", example(known)),
-                ),
-            );
-            set_malformed(attr, &key, known);
-        }
-        ("origins", Some((eq, value))) => {
-            let value = parse_str_list(known, eq, value, errors);
-            attr.origins = Some(Entry { key, value });
-        }
-        ("headers", Some((eq, value))) => {
-            let value = parse_str_list(known, eq, value, errors);
-            attr.headers = Some(Entry { key, value });
-        }
-        ("expose", Some((eq, value))) => {
-            let value = parse_str_list(known, eq, value, errors);
-            attr.expose = Some(Entry { key, value });
-        }
-        ("methods", Some((eq, value))) => {
-            let value = parse_methods(eq, value, errors);
-            attr.methods = Some(Entry { key, value });
-        }
-        ("max_age", Some((eq, value))) => {
-            let value = parse_max_age(eq, value, errors);
-            attr.max_age = Some(Entry { key, value });
-        }
-        (flag, Some((eq, value))) => {
+    let name = known.name;
+    match (known.kind, value) {
+        (KeyKind::Flag(flag), None) => set_flag(attr, key, flag),
+        (KeyKind::Flag(flag), Some((eq, value))) => {
             let mut tokens: TokenStream = std::iter::once(TokenTree::Punct(eq.clone())).collect();
             tokens.extend(stream(value));
             errors.spanned(
                 tokens,
                 with_help(
-                    format!("`{flag}` is a flag and takes no value"),
-                    format!("write `{flag}` alone to turn it on, or remove it to leave it off"),
+                    format!("`{name}` is a flag and takes no value"),
+                    format!("write `{name}` alone to turn it on, or remove it to leave it off"),
                 ),
             );
             // `credentials = false` most likely meant "off": do not judge the policy as if it were on.
@@ -326,14 +297,48 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
                 set_flag(attr, key, flag);
             }
         }
-        (flag, None) => set_flag(attr, key, flag),
+        (_, None) => {
+            errors.at(
+                key.span(),
+                with_help(
+                    format!("`{name}` needs a value"),
+                    format!("write `{name} = {}`", known.example),
+                ),
+            );
+            set_malformed(attr, &key, known);
+        }
+        (KeyKind::Origins, Some((eq, value))) => {
+            let value = parse_str_list(name, eq, value, errors);
+            attr.origins = Some(Entry { key, value });
+        }
+        (KeyKind::Headers, Some((eq, value))) => {
+            let value = parse_str_list(name, eq, value, errors);
+            *header_slot(attr, name) = Some(Entry { key, value });
+        }
+        (KeyKind::Methods, Some((eq, value))) => {
+            let value = parse_methods(eq, value, errors);
+            attr.methods = Some(Entry { key, value });
+        }
+        (KeyKind::Seconds, Some((eq, value))) => {
+            let value = parse_max_age(eq, value, errors);
+            attr.max_age = Some(Entry { key, value });
+        }
     }
     None
 }
 
+/// `headers` or `expose`: the two keys of kind [`KeyKind::Headers`].
+fn header_slot<'a>(attr: &'a mut Attr, name: &str) -> &'a mut Option<Entry<StrList>> {
+    if name == "expose" {
+        &mut attr.expose
+    } else {
+        &mut attr.headers
+    }
+}
+
 /// A complete value followed by more tokens is most likely a missing `,` before the next key:
 /// reports that, and returns the value alone.
-fn missing_comma<'a>(key: &str, value: &'a [TokenTree], errors: &mut Errors) -> &'a [TokenTree] {
+fn missing_comma<'a>(key: &Key, value: &'a [TokenTree], errors: &mut Errors) -> &'a [TokenTree] {
     let len = match value {
         [TokenTree::Punct(minus), TokenTree::Literal(_), ..] if minus.as_char() == '-' => 2,
         [TokenTree::Literal(_) | TokenTree::Group(_), ..] => 1,
@@ -345,68 +350,69 @@ fn missing_comma<'a>(key: &str, value: &'a [TokenTree], errors: &mut Errors) -> 
     errors.at(
         value[len].span(),
         with_help(
-            format!("expected `,` after the value of `{key}`"),
+            format!("expected `,` after the value of `{}`", key.name),
             "separate the keys with `,`",
         ),
     );
     &value[..len]
 }
 
-fn is_flag(key: &str) -> bool {
-    !matches!(
-        key,
-        "origins" | "methods" | "headers" | "expose" | "max_age"
-    )
+fn is_flag(key: &Key) -> bool {
+    matches!(key.kind, KeyKind::Flag(_))
 }
 
-fn is_set(attr: &Attr, key: &str) -> bool {
-    match key {
-        "origins" => attr.origins.is_some(),
-        "methods" => attr.methods.is_some(),
-        "headers" => attr.headers.is_some(),
-        "expose" => attr.expose.is_some(),
-        "max_age" => attr.max_age.is_some(),
-        "credentials" => attr.credentials.is_some(),
-        "private_network" => attr.private_network.is_some(),
-        "dangerously_allow_null_origin" => attr.allow_null_origin.is_some(),
-        "dangerously_allow_insecure_origins" => attr.allow_insecure_origins.is_some(),
-        "dangerously_allow_public_suffix_wildcards" => attr.allow_public_suffix_wildcards.is_some(),
-        _ => false,
+fn is_set(attr: &Attr, key: &Key) -> bool {
+    match key.kind {
+        KeyKind::Origins => attr.origins.is_some(),
+        KeyKind::Methods => attr.methods.is_some(),
+        KeyKind::Headers if key.name == "expose" => attr.expose.is_some(),
+        KeyKind::Headers => attr.headers.is_some(),
+        KeyKind::Seconds => attr.max_age.is_some(),
+        KeyKind::Flag(flag) => attr.flag(flag).is_some(),
     }
 }
 
-fn set_flag(attr: &mut Attr, key: Ident, flag: &str) {
-    let slot = match flag {
-        "credentials" => &mut attr.credentials,
-        "private_network" => &mut attr.private_network,
-        "dangerously_allow_null_origin" => &mut attr.allow_null_origin,
-        "dangerously_allow_insecure_origins" => &mut attr.allow_insecure_origins,
-        "dangerously_allow_public_suffix_wildcards" => &mut attr.allow_public_suffix_wildcards,
-        _ => return,
-    };
-    *slot = Some(key);
+fn set_flag(attr: &mut Attr, key: Ident, flag: Flag) {
+    attr.flags.push((flag, key));
 }
 
 /// Marks `key` as given but unreadable (already reported).
-fn set_malformed(attr: &mut Attr, key: &Ident, known: &str) {
-    let key = key.clone();
-    match known {
-        "origins" => attr.origins = Some(Entry { key, value: None }),
-        "headers" => attr.headers = Some(Entry { key, value: None }),
-        "expose" => attr.expose = Some(Entry { key, value: None }),
-        "methods" => attr.methods = Some(Entry { key, value: None }),
-        "max_age" => attr.max_age = Some(Entry { key, value: None }),
-        flag => set_flag(attr, key, flag),
+fn set_malformed(attr: &mut Attr, ident: &Ident, key: &Key) {
+    let ident = ident.clone();
+    match key.kind {
+        KeyKind::Origins => {
+            attr.origins = Some(Entry {
+                key: ident,
+                value: None,
+            })
+        }
+        KeyKind::Headers => {
+            *header_slot(attr, key.name) = Some(Entry {
+                key: ident,
+                value: None,
+            })
+        }
+        KeyKind::Methods => {
+            attr.methods = Some(Entry {
+                key: ident,
+                value: None,
+            })
+        }
+        KeyKind::Seconds => {
+            attr.max_age = Some(Entry {
+                key: ident,
+                value: None,
+            })
+        }
+        KeyKind::Flag(flag) => set_flag(attr, ident, flag),
     }
 }
 
-fn example(key: &str) -> &'static str {
-    match key {
-        "origins" => "origins = [\"https://app.example.com\"]",
-        "methods" => "methods = [GET, POST, \"PURGE\"]",
-        "headers" => "headers = [\"content-type\"]",
-        "expose" => "expose = [\"x-request-id\"]",
-        _ => "max_age = 600",
+/// `key = example`, from the key table.
+fn example(name: &str) -> String {
+    match cors_rules::key(name) {
+        Some(key) => format!("{name} = {}", key.example),
+        None => name.to_owned(),
     }
 }
 
@@ -636,56 +642,6 @@ fn max_age_error() -> String {
         "`max_age` is a whole number of seconds",
         "write an integer without suffix, as in `max_age = 600`",
     )
-}
-
-fn unknown_key(name: &str) -> String {
-    let expected: Vec<String> = KEYS.iter().map(|k| format!("`{k}`")).collect();
-    let mut message = format!(
-        "unknown key `{name}`, expected one of {}",
-        expected.join(", ")
-    );
-    if let Some(key) = suggest(name) {
-        message.push_str(&format!(" (did you mean `{key}`?)"));
-    }
-    message
-}
-
-/// The key `name` is most likely a typo of, if any is close enough. Also undoes the spellings of
-/// other CORS libraries (`allow_origins`, `expose_headers`, `max-age`).
-fn suggest(name: &str) -> Option<&'static str> {
-    let name = name.to_ascii_lowercase().replace('-', "_");
-    let stripped = name
-        .strip_prefix("allowed_")
-        .or_else(|| name.strip_prefix("allow_"))
-        .or_else(|| name.strip_prefix("supports_"))
-        .unwrap_or(&name);
-    let stripped = stripped
-        .strip_suffix("_headers")
-        .filter(|s| s.starts_with("expose"))
-        .unwrap_or(stripped);
-    KEYS.iter()
-        .map(|key| (distance(&name, key).min(distance(stripped, key)), *key))
-        .filter(|(d, key)| *d <= (key.len() / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, key)| key)
-}
-
-/// Levenshtein distance over bytes.
-fn distance(a: &str, b: &str) -> usize {
-    let b = b.as_bytes();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.bytes().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 /// The token trees of `tokens`, with the invisible groups of `macro_rules!` fragments opened.

@@ -4,7 +4,9 @@
 use crate::env::EnvList;
 use crate::errors::{with_help, Errors};
 use crate::parse::{Attr, Entry, List, Method, StrList};
-use cors_rules::{check_method, check_policy, CheckedPolicy, PolicyInput, Site, STANDARD_METHODS};
+use cors_rules::{
+    check_method, check_policy, CheckedPolicy, Flag, PolicyInput, Site, STANDARD_METHODS,
+};
 use proc_macro2::Span;
 
 /// The policy's entries as written (origins read from the environment included), owned, for
@@ -86,12 +88,8 @@ pub(crate) fn validate<'a>(
         methods: refs.methods.as_deref(),
         headers: written.headers.as_rule(&refs.headers),
         expose: written.expose.as_rule(&refs.expose),
-        credentials: attr.credentials.is_some(),
         max_age: max_age(attr),
-        private_network: attr.private_network.is_some(),
-        allow_null_origin: attr.allow_null_origin.is_some(),
-        allow_insecure_origins: attr.allow_insecure_origins.is_some(),
-        allow_public_suffix_wildcards: attr.allow_public_suffix_wildcards.is_some(),
+        flags: attr.flag_set(),
     };
 
     let mut found: Vec<(Site, syn::Error)> = Vec::new();
@@ -223,7 +221,7 @@ fn error_at(attr: &Attr, site: Site, message: String) -> syn::Error {
         Site::Header(i) => item_span(&attr.headers, i),
         Site::ExposeAny => any_span(&attr.expose),
         Site::Expose(i) => item_span(&attr.expose, i),
-        Site::Credentials => attr.credentials.as_ref().map(|c| c.span()),
+        Site::Credentials => attr.flag(Flag::Credentials).map(|c| c.span()),
         Site::MaxAge => match attr.max_age.as_ref().and_then(|e| e.value.as_ref()) {
             Some(max_age) => return syn::Error::new_spanned(&max_age.tokens, message),
             None => None,

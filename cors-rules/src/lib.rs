@@ -14,6 +14,7 @@
 extern crate alloc;
 
 mod hash;
+mod keys;
 mod origin;
 #[cfg(feature = "alloc")]
 mod policy;
@@ -25,6 +26,9 @@ mod violation;
 pub use hash::origin_hash;
 #[cfg(feature = "alloc")]
 pub use hash::{build_table, OriginTableData};
+pub use keys::{key, Flag, Flags, Key, KeyKind, KEYS};
+#[cfg(feature = "alloc")]
+pub use keys::{suggest_key, unknown_key};
 pub use origin::{
     check_origin, default_port, is_potentially_trustworthy, split_host_port, OriginSpec, Pattern,
     PortPattern, MAX_ORIGIN_LEN,

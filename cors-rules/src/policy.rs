@@ -1,7 +1,7 @@
 use crate::{
     build_table, check_exposed_header, check_max_age, check_method, check_origin,
-    check_request_header, is_public_suffix, OriginSpec, OriginTableData, Pattern, Violation,
-    DEFAULT_METHODS,
+    check_request_header, is_public_suffix, Flag, Flags, OriginSpec, OriginTableData, Pattern,
+    Violation, DEFAULT_METHODS,
 };
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -27,21 +27,17 @@ pub struct PolicyInput<'a> {
     pub headers: List<'a>,
     /// `expose`: the response headers scripts may read.
     pub expose: List<'a>,
-    /// `credentials`.
-    pub credentials: bool,
     /// `max_age`, in seconds, as written.
     pub max_age: Option<i64>,
-    /// `private_network`.
-    pub private_network: bool,
-    /// `dangerously_allow_null_origin`.
-    pub allow_null_origin: bool,
-    /// `dangerously_allow_insecure_origins`.
-    pub allow_insecure_origins: bool,
-    /// `dangerously_allow_public_suffix_wildcards`.
-    pub allow_public_suffix_wildcards: bool,
+    /// The flags given (`credentials`, `private_network`, the `dangerously_*` opt-ins).
+    pub flags: Flags,
 }
 
 impl<'a> PolicyInput<'a> {
+    fn has(&self, flag: Flag) -> bool {
+        self.flags.contains(flag)
+    }
+
     /// The entry at `site`, as written, if the site is one entry of a list.
     pub fn value_at(&self, site: Site) -> Option<&'a str> {
         let item = |list: List<'a>, i: usize| match list {
@@ -65,12 +61,8 @@ impl Default for PolicyInput<'_> {
             methods: None,
             headers: List::Items(&[]),
             expose: List::Items(&[]),
-            credentials: false,
             max_age: None,
-            private_network: false,
-            allow_null_origin: false,
-            allow_insecure_origins: false,
-            allow_public_suffix_wildcards: false,
+            flags: Flags::NONE,
         }
     }
 }
@@ -216,7 +208,7 @@ pub fn check_policy<'a>(
         }
     }
     match policy.headers {
-        List::Any if policy.credentials => {
+        List::Any if policy.has(Flag::Credentials) => {
             report(Site::HeadersAny, Violation::CredentialsWithAnyHeader);
             report(Site::Credentials, Violation::CredentialsWithAnyHeader);
         }
@@ -230,7 +222,7 @@ pub fn check_policy<'a>(
         ),
     }
     match policy.expose {
-        List::Any if policy.credentials => {
+        List::Any if policy.has(Flag::Credentials) => {
             report(Site::ExposeAny, Violation::CredentialsWithAnyExposedHeader);
             report(
                 Site::Credentials,
@@ -259,9 +251,9 @@ pub fn check_policy<'a>(
         methods: policy.methods.unwrap_or(&DEFAULT_METHODS).to_vec(),
         headers: HeaderNames::checked(policy.headers),
         expose: HeaderNames::checked(policy.expose),
-        credentials: policy.credentials,
+        credentials: policy.has(Flag::Credentials),
         max_age,
-        private_network: policy.private_network,
+        private_network: policy.has(Flag::PrivateNetwork),
     })
 }
 
@@ -272,7 +264,7 @@ fn check_origins<'a>(
 ) -> CheckedOrigins<'a> {
     let origins = match policy.origins {
         List::Any => {
-            if policy.credentials {
+            if policy.has(Flag::Credentials) {
                 report(Site::OriginsAny, Violation::CredentialsWithAnyOrigin);
                 report(Site::Credentials, Violation::CredentialsWithAnyOrigin);
             }
@@ -299,12 +291,12 @@ fn check_origins<'a>(
             continue;
         }
         if let OriginSpec::Pattern(Pattern::Subdomains { base, .. }) = spec {
-            if !policy.allow_public_suffix_wildcards && is_public_suffix(base) {
+            if !policy.has(Flag::AllowPublicSuffixWildcards) && is_public_suffix(base) {
                 report(site, Violation::PublicSuffixWildcard);
             }
         }
-        if policy.credentials
-            && !policy.allow_insecure_origins
+        if policy.has(Flag::Credentials)
+            && !policy.has(Flag::AllowInsecureOrigins)
             && !spec.is_potentially_trustworthy()
             && matches!(spec.scheme(), Some("http" | "ws"))
         {
@@ -312,7 +304,9 @@ fn check_origins<'a>(
         }
         match spec {
             OriginSpec::Any => report(site, Violation::WildcardInList),
-            OriginSpec::Null if !policy.allow_null_origin => report(site, Violation::NullOrigin),
+            OriginSpec::Null if !policy.has(Flag::AllowNullOrigin) => {
+                report(site, Violation::NullOrigin)
+            }
             OriginSpec::Null => null = true,
             OriginSpec::Exact(origin) => exact.push(origin),
             OriginSpec::Pattern(pattern) => patterns.push(pattern),
@@ -366,9 +360,8 @@ mod tests {
             methods: Some(&["GET", "POST", "PURGE"]),
             headers: List::Items(&["content-type", "x-api-key"]),
             expose: List::Items(&["x-request-id"]),
-            credentials: true,
             max_age: Some(600),
-            ..PolicyInput::default()
+            flags: Flags::NONE.with(Flag::Credentials),
         };
         assert_eq!(violations(&policy), []);
     }
@@ -388,9 +381,8 @@ mod tests {
             methods: Some(&["get", "TRACE", "PUT", "PUT"]),
             headers: List::Items(&["cookie", "X-A", "x-a"]),
             expose: List::Items(&["set-cookie"]),
-            credentials: true,
             max_age: Some(-5),
-            ..PolicyInput::default()
+            flags: Flags::NONE.with(Flag::Credentials),
         };
         use Site::*;
         use Violation::*;
@@ -420,7 +412,7 @@ mod tests {
             origins: List::Any,
             headers: List::Any,
             expose: List::Any,
-            credentials: true,
+            flags: Flags::NONE.with(Flag::Credentials),
             ..PolicyInput::default()
         };
         use Site::*;
@@ -442,10 +434,11 @@ mod tests {
     fn dangerous_flags_allow_what_they_name() {
         let policy = PolicyInput {
             origins: List::Items(&["null", "http://intranet.example", "https://*.github.io"]),
-            credentials: true,
-            allow_null_origin: true,
-            allow_insecure_origins: true,
-            allow_public_suffix_wildcards: true,
+            flags: Flags::NONE
+                .with(Flag::Credentials)
+                .with(Flag::AllowNullOrigin)
+                .with(Flag::AllowInsecureOrigins)
+                .with(Flag::AllowPublicSuffixWildcards),
             ..PolicyInput::default()
         };
         assert_eq!(violations(&policy), []);
@@ -474,7 +467,7 @@ mod tests {
             methods: Some(&["PUT"]),
             headers: List::Items(&["X-Api-Key"]),
             max_age: Some(600),
-            allow_null_origin: true,
+            flags: Flags::NONE.with(Flag::AllowNullOrigin),
             ..PolicyInput::default()
         };
         let checked = check_policy(&policy, &mut |_, v| panic!("{v}")).unwrap();

@@ -147,23 +147,11 @@ fn builder_of(attr: &parse::Attr, policy: &validate::Written) -> cors_core::Poli
         Names::Any => builder.expose_any_header(),
         Names::List(expose) => builder.expose_headers(expose),
     };
-    if attr.credentials.is_some() {
-        builder = builder.allow_credentials();
-    }
     if let Some(seconds) = attr.max_age.as_ref().and_then(|e| e.value.as_ref()) {
         builder = builder.max_age(seconds.seconds);
     }
-    if attr.private_network.is_some() {
-        builder = builder.allow_private_network();
-    }
-    if attr.allow_null_origin.is_some() {
-        builder = builder.dangerously_allow_null_origin();
-    }
-    if attr.allow_insecure_origins.is_some() {
-        builder = builder.dangerously_allow_insecure_origins();
-    }
-    if attr.allow_public_suffix_wildcards.is_some() {
-        builder = builder.dangerously_allow_public_suffix_wildcards();
+    for (flag, _) in &attr.flags {
+        builder = builder.flag(*flag);
     }
     builder
 }
