@@ -351,21 +351,31 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // Only the group this harness started, by its id: politely first, so that Xvfb removes
-        // its lock file, then for good.
+        // Only the group this harness started, by its id: politely first, and until every
+        // member is gone (Xvfb removes its lock file, the browser stops writing to the profile),
+        // then for good.
         let group = format!("-{}", self.child.id());
         let signal = |name: &str| {
-            let _ = Command::new("kill")
+            Command::new("kill")
                 .args([name, "--", &group])
                 .stderr(Stdio::null())
-                .status();
+                .status()
+                .is_ok_and(|s| s.success())
         };
         signal("-TERM");
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while self.exited().is_none() && Instant::now() < deadline {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            // Reaps the leader as soon as it exits; the group lives on while any member does.
+            let _ = self.exited();
+            if !signal("-0") {
+                break;
+            }
+            if Instant::now() > deadline {
+                signal("-KILL");
+                break;
+            }
             thread::sleep(Duration::from_millis(50));
         }
-        signal("-KILL");
         let _ = self.child.wait();
         let _ = fs::remove_dir_all(&self.profile);
     }

@@ -724,7 +724,7 @@ fn max_age_lets_the_browser_skip_the_second_preflight(s: &Suite) {
     }
     assert_eq!(s.counts("OPTIONS", "/max-age/600"), (1, 0));
     assert_eq!(s.counts("GET", "/max-age/600"), (2, 2));
-    // `max_age = 0` disables the cache (without it Chromium would cache for 5 s).
+    // `max_age = 0` disables the cache (without `Access-Control-Max-Age` Fetch caches for 5 s).
     assert_eq!(s.counts("OPTIONS", "/max-age/0"), (2, 0));
     assert_eq!(s.counts("GET", "/max-age/0"), (2, 2));
 }
