@@ -246,8 +246,9 @@ impl Engine {
                 let mut c = Command::new(XVFB_RUN);
                 // `-a`: the first free display number, so that a desktop's display is left
                 // alone. MiniBrowser keeps its data under the XDG directories, all fresh here.
-                // Its default cookie policy is `no-third-party`; `always` matches the other
-                // engines' set-up (see `CHROMIUM_PREFERENCES`).
+                // Its default cookie policy, `no-third-party`, stores no cookie set by a
+                // cross-site response; `always` matches the other engines' set-up (see
+                // `CHROMIUM_PREFERENCES`).
                 c.arg("-a")
                     .arg(binary)
                     .arg("--cookies-policy=always")

@@ -847,9 +847,10 @@ browser suite (`tests/browser/tests/browser.rs`, page `tests/browser/tests/page.
 after a first-party visit to the API set a `SameSite=None` session cookie (`Secure` too, except \
 in WebKit: see the differences). Each engine runs with a fresh profile that allows third-party \
 cookies (Chromium `cookie_controls_mode` 0, Firefox `network.cookie.cookieBehavior` 0, WebKit \
-`--cookies-policy=always`), so that `credentials` is what decides; with their shipped defaults \
-(headless Chromium and MiniBrowser block third-party cookies, Firefox partitions them) the \
-cookie would not travel cross-site at all. The suite's assertions, not this file, are the \
+`--cookies-policy=always`), so that `credentials` is what decides. With their shipped defaults \
+(seen by running them without these settings), headless Chromium and Firefox send the cookie \
+cross-site not at all, whatever the CORS answer; MiniBrowser's `no-third-party` still sends a \
+cookie set first-party, but stores none set by a cross-site response. The suite's assertions, not this file, are the \
 proof: each engine's tests check these same observations.";
 
 const MATRIX_FINDINGS: &str = "- **`*` with credentials is refused** by all three (the \
