@@ -1,15 +1,17 @@
-//! End-to-end tests in real headless Chromium: the harness that the suite in `tests/browser.rs`
-//! drives.
+//! End-to-end tests in real browsers, Chromium, Firefox and WebKit: the harness that the suite in
+//! `tests/browser.rs` drives.
 //!
-//! The suite serves a page from one origin and an API from another, opens the page in headless
-//! Chromium, lets the page's JavaScript run every scenario with `fetch`, and collects both sides:
-//! what the script could read ([`report`]) and what reached the server ([`log`]). A raw HTTP client
-//! ([`wire`]) checks response headers byte for byte where the browser cannot show them.
+//! The suite serves a page from one origin and an API from another, opens the page in each
+//! engine ([`engine`]), lets the page's JavaScript run every scenario with `fetch`, and collects
+//! both sides: what the script could read ([`report`]) and what reached the server ([`log`]). A
+//! raw HTTP client ([`wire`]) checks response headers byte for byte where no browser can show
+//! them, and [`matrix`] renders what every engine did side by side.
 
 #![warn(missing_docs)]
 
-pub mod chromium;
+pub mod engine;
 pub mod log;
+pub mod matrix;
 pub mod report;
 pub mod serve;
 pub mod wire;

@@ -18,6 +18,8 @@ pub struct Seen {
     pub origin: Option<String>,
     /// The `Cookie` header, if any.
     pub cookie: Option<String>,
+    /// The `Authorization` header, if any.
+    pub authorization: Option<String>,
     /// `Access-Control-Request-Method`, on preflights.
     pub request_method: Option<String>,
     /// `Access-Control-Request-Headers`, on preflights.
@@ -61,6 +63,7 @@ impl RequestLog {
             path: path.to_owned(),
             origin: header(headers, "origin"),
             cookie: header(headers, "cookie"),
+            authorization: header(headers, "authorization"),
             request_method: header(headers, "access-control-request-method"),
             request_headers: header(headers, "access-control-request-headers"),
         });
