@@ -109,6 +109,7 @@ fn request<'r>(spec: &'r RequestSpec, headers: &'r str) -> Request<'r> {
         } else {
             Header::Absent
         },
+        ..Request::default()
     }
 }
 

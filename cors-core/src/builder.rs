@@ -44,6 +44,7 @@ pub struct PolicyBuilder {
     headers: Option<Entries>,
     expose: Option<Entries>,
     max_age: Option<i64>,
+    write_origins: Vec<String>,
     flags: Flags,
 }
 
@@ -150,6 +151,27 @@ impl PolicyBuilder {
         self
     }
 
+    /// `write_origins = [...]`: origins trusted to send cross-origin writes (a form `POST`, say)
+    /// without being allowed to read responses, such as an identity provider posting a SAML
+    /// response. Checked by the same rules as [`PolicyBuilder::allow_origins`].
+    pub fn trust_origins_for_writes<I: IntoIterator<Item = S>, S: AsRef<str>>(
+        mut self,
+        origins: I,
+    ) -> Self {
+        self.write_origins.extend(strings(origins));
+        self
+    }
+
+    /// `dangerously_allow_cross_origin_writes`: let unsafe requests (`POST`, `PUT`, ...) that a
+    /// browser marks as cross-origin reach the handler from any origin, as CORS alone does. A
+    /// page on any site can then make the user's browser submit a form here with the user's
+    /// cookies (a forged request): use it only for endpoints that must accept such writes and
+    /// authenticate them otherwise (a signed SAML response, a payment provider's signature).
+    pub fn dangerously_allow_cross_origin_writes(mut self) -> Self {
+        self.flags.insert(Flag::AllowCrossOriginWrites);
+        self
+    }
+
     /// Sets a flag by its key (`credentials`, `private_network`, a `dangerously_*` opt-in): what
     /// configuration readers call, where the key is data.
     pub fn flag(mut self, flag: Flag) -> Self {
@@ -200,12 +222,14 @@ impl PolicyBuilder {
             .map(|m| m.iter().map(String::as_str).collect());
         let headers = Entries::refs(&self.headers);
         let expose = Entries::refs(&self.expose);
+        let write_origins: Vec<&str> = self.write_origins.iter().map(String::as_str).collect();
         let input = PolicyInput {
             origins: Entries::as_list(&self.origins, &origins),
             methods: methods.as_deref(),
             headers: Entries::as_list(&self.headers, &headers),
             expose: Entries::as_list(&self.expose, &expose),
             max_age: self.max_age,
+            write_origins: List::Items(&write_origins),
             flags: self.flags,
         };
         let mut errors = Vec::new();
@@ -267,9 +291,8 @@ fn pattern(pattern: &Pattern<'_>) -> OriginPattern<'static> {
     }
 }
 
-/// The owned serialization of a checked policy; `#[derive(Cors)]` writes the static one.
-fn owned_policy(checked: &CheckedPolicy<'_>) -> Policy<'static> {
-    let origins = match &checked.origins {
+fn origins(origins: &CheckedOrigins<'_>) -> Origins<'static> {
+    match origins {
         CheckedOrigins::Any => Origins::Any,
         CheckedOrigins::List {
             exact,
@@ -286,9 +309,13 @@ fn owned_policy(checked: &CheckedPolicy<'_>) -> Policy<'static> {
             patterns: Table::from(patterns.iter().map(pattern).collect::<Vec<_>>()),
             null: *null,
         },
-    };
+    }
+}
+
+/// The owned serialization of a checked policy; `#[derive(Cors)]` writes the static one.
+fn owned_policy(checked: &CheckedPolicy<'_>) -> Policy<'static> {
     Policy {
-        origins,
+        origins: origins(&checked.origins),
         methods: texts(&checked.methods),
         allow_methods: text(&checked.allow_methods()),
         headers: header_list(&checked.headers),
@@ -296,6 +323,8 @@ fn owned_policy(checked: &CheckedPolicy<'_>) -> Policy<'static> {
         credentials: checked.credentials,
         max_age: checked.max_age.map(|s| text(&s.to_string())),
         private_network: checked.private_network,
+        write_origins: origins(&checked.write_origins),
+        cross_origin_writes: checked.cross_origin_writes,
     }
 }
 
@@ -348,6 +377,8 @@ impl fmt::Display for BuildViolation {
             Site::ExposeAny => f.write_str("expose")?,
             Site::Credentials => f.write_str("credentials")?,
             Site::MaxAge => f.write_str("max_age")?,
+            Site::WriteOrigin(i) => write!(f, "write_origins[{i}]")?,
+            Site::WriteOriginsAny => f.write_str("write_origins")?,
             _ => f.write_str("policy")?,
         }
         if !self.value.is_empty() {

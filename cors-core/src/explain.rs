@@ -86,6 +86,12 @@ impl Display for Explanation<'_, '_> {
         let request = &self.request;
         self.request_line(f)?;
         let Header::One(origin) = request.origin else {
+            if request.origin == Header::Absent && self.decision.is_blocked() {
+                f.write_str("\nkind: actual request, marked cross-origin by `sec-fetch-site`, without `origin`")?;
+                self.write(f)?;
+                self.response_headers(f)?;
+                return self.verdict(f);
+            }
             if request.origin == Header::Absent {
                 f.write_str("\nkind: not a CORS request (no `origin`)")?;
                 self.response_headers(f)?;
@@ -112,6 +118,7 @@ impl Display for Explanation<'_, '_> {
                 "\nmethod: `{}` is not checked on an actual request (a preflight checks it when one is needed)",
                 Bytes(request.method)
             )?;
+            self.write(f)?;
         }
         f.write_str(if self.policy.credentials {
             "\ncredentials: allowed (`access-control-allow-credentials: true`)"
@@ -137,6 +144,8 @@ impl Explanation<'_, '_> {
                 "access-control-request-private-network",
                 self.request.request_private_network,
             ),
+            ("sec-fetch-site", self.request.sec_fetch_site),
+            ("host", self.request.host),
         ];
         for (name, value) in headers {
             match value {
@@ -346,8 +355,46 @@ impl Explanation<'_, '_> {
         Ok(())
     }
 
+    /// For an unsafe method, whether the decision blocked it as a forged cross-origin write.
+    fn write(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let request = &self.request;
+        if request.is_safe_method() {
+            return Ok(());
+        }
+        let method = Bytes(request.method);
+        if self.decision.is_blocked() {
+            write!(
+                f,
+                "\nwrite: `{method}` can change state, the browser marks it cross-origin ("
+            )?;
+            match request.sec_fetch_site {
+                Header::One(site) => write!(f, "`sec-fetch-site: {}`", Bytes(site))?,
+                Header::Many => f.write_str("several `sec-fetch-site` headers")?,
+                Header::Absent => f.write_str("an `origin` that is not the request's host")?,
+            }
+            f.write_str(
+                "), and the policy neither allows nor trusts its origin for writes: a page on another site may have forged it",
+            )
+        } else if self.policy.cross_origin_writes {
+            write!(
+                f,
+                "\nwrite: `{method}` can change state; cross-origin writes are let through (`dangerously_allow_cross_origin_writes`)"
+            )
+        } else {
+            write!(
+                f,
+                "\nwrite: `{method}` can change state, and is not a forged cross-origin write (same origin, typed by the user, from a trusted origin, or not from a browser)"
+            )
+        }
+    }
+
     fn verdict(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let decision = &self.decision;
+        if decision.is_blocked() {
+            return f.write_str(
+                "\nverdict: refused (cross-origin write from an unlisted origin): answered with 403 Forbidden before the handler runs",
+            );
+        }
         match (decision.is_preflight(), decision.refusal()) {
             (true, None) => f.write_str(
                 "\nverdict: allowed: the preflight is answered with 204 No Content, without calling the handler",

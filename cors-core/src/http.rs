@@ -25,7 +25,7 @@
 //! ```
 
 use ::http::header::{self, HeaderMap, HeaderValue};
-use ::http::{Method, Response, StatusCode};
+use ::http::{Method, Response, StatusCode, Uri};
 
 use std::boxed::Box;
 use std::vec::Vec;
@@ -36,13 +36,31 @@ use crate::{Decision, Header, HeaderList, Policy, Request, Value};
 
 const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: header::HeaderName =
     header::HeaderName::from_static("access-control-request-private-network");
+const SEC_FETCH_SITE: header::HeaderName = header::HeaderName::from_static("sec-fetch-site");
 const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: header::HeaderName =
     header::HeaderName::from_static("access-control-allow-private-network");
 
-/// Reads the parts of a request that decide its CORS answer, borrowing from `headers`.
+/// Reads the parts of a request that decide its CORS answer, borrowing from it.
+pub fn read<B>(request: &::http::Request<B>) -> Request<'_> {
+    read_parts(request.method(), request.uri(), request.headers())
+}
+
+/// [`read`] from a request's method, URI and headers (the URI's authority is the host of an
+/// HTTP/2 request, which has no `Host` header).
 ///
 /// The `Access-Control-Request-*` headers only matter to a preflight, so they are looked up only
-/// for `OPTIONS`.
+/// for `OPTIONS`; `Sec-Fetch-Site` and the host only for unsafe methods.
+pub fn read_parts<'r>(method: &'r Method, uri: &'r Uri, headers: &'r HeaderMap) -> Request<'r> {
+    let mut request = read_request(method, headers);
+    if !request.is_safe_method() {
+        if let Some(authority) = uri.authority() {
+            request.host = Header::One(authority.as_str().as_bytes());
+        }
+    }
+    request
+}
+
+/// [`read`] from a request's method and headers alone: the host is the `Host` header's.
 pub fn read_request<'r>(method: &'r Method, headers: &'r HeaderMap) -> Request<'r> {
     let mut request = Request {
         method: method.as_str().as_bytes(),
@@ -54,6 +72,9 @@ pub fn read_request<'r>(method: &'r Method, headers: &'r HeaderMap) -> Request<'
         request.request_headers = read_header(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS);
         request.request_private_network =
             read_header(headers, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK);
+    } else if !request.is_safe_method() {
+        request.sec_fetch_site = read_header(headers, &SEC_FETCH_SITE);
+        request.host = read_header(headers, &header::HOST);
     }
     request
 }
@@ -87,6 +108,8 @@ pub struct PreparedPolicy {
     allowed_preflight: [HeaderMap; 4],
     /// The headers of a refused preflight answer: `Vary` only.
     refused_preflight: HeaderMap,
+    /// The headers of the `403` to a blocked cross-origin write: `Vary` only.
+    blocked: HeaderMap,
 }
 
 /// The policy a [`PreparedPolicy`] answers for: a derived one lives in a `static`, a built one is
@@ -173,6 +196,11 @@ impl PreparedPolicy {
         if let Some(vary) = vary_preflight {
             refused_preflight.insert(header::VARY, vary);
         }
+        let vary_actual = policy.vary(false).map(HeaderValue::from_static);
+        let mut blocked = HeaderMap::new();
+        if let Some(vary) = vary_actual.clone() {
+            blocked.insert(header::VARY, vary);
+        }
         // A listed origin is checked when listed: `value` never fails for one, and the index of
         // each value must stay the origin's index.
         let listed: Vec<HeaderValue> = match &policy.origins {
@@ -185,9 +213,10 @@ impl PreparedPolicy {
         };
         PreparedPolicy {
             expose: list_value(&policy.expose),
-            vary_actual: policy.vary(false).map(HeaderValue::from_static),
+            vary_actual,
             allowed_preflight: [0, 1, 2, 3].map(|shape| template(&allowed, shape)),
             refused_preflight,
+            blocked,
             listed: listed.into_boxed_slice(),
             any,
             truth,
@@ -201,8 +230,11 @@ impl PreparedPolicy {
             | usize::from(decision.allow_private_network) << 1
     }
 
-    /// The headers of the answer to a preflight.
-    fn preflight_headers(&self, decision: &Decision<'_, '_>, request: &HeaderMap) -> HeaderMap {
+    /// The headers of the answer to a preflight or a blocked write.
+    fn answer_headers(&self, decision: &Decision<'_, '_>, request: &HeaderMap) -> HeaderMap {
+        if decision.is_blocked() {
+            return self.blocked.clone();
+        }
         if decision.refusal().is_some() {
             return self.refused_preflight.clone();
         }
@@ -288,13 +320,13 @@ pub struct Decoration {
 
 impl Decoration {
     /// Detaches `decision`'s headers; `request` is the header map the decision was read from.
-    /// A preflight decision gets an empty decoration: answer it with [`preflight_response`].
+    /// A preflight or blocked decision gets an empty decoration: answer it with [`answer`].
     pub fn new(
         prepared: &PreparedPolicy,
         decision: &Decision<'_, '_>,
         request: &HeaderMap,
     ) -> Self {
-        if decision.is_preflight() {
+        if decision.status().is_some() {
             return Decoration::default();
         }
         let allow_origin = prepared.origin_value(decision, request);
@@ -326,16 +358,17 @@ impl Decoration {
     }
 }
 
-/// The answer to a preflight: `204 No Content` with the CORS headers when allowed, `403 Forbidden`
-/// with none when refused. `None` when `decision` is not a preflight.
-pub fn preflight_response<B: Default>(
+/// The response the layer gives itself, without running the handler: a preflight's answer
+/// (`204 No Content` with the CORS headers when allowed, `403 Forbidden` with none when refused)
+/// or the `403 Forbidden` to a blocked cross-origin write. `None` when the handler answers.
+pub fn answer<B: Default>(
     prepared: &PreparedPolicy,
     decision: &Decision<'_, '_>,
     request: &HeaderMap,
 ) -> Option<Response<B>> {
-    let status = StatusCode::from_u16(decision.preflight_status()?).ok()?;
+    let status = StatusCode::from_u16(decision.status()?).ok()?;
     let mut response = Response::new(B::default());
     *response.status_mut() = status;
-    *response.headers_mut() = prepared.preflight_headers(decision, request);
+    *response.headers_mut() = prepared.answer_headers(decision, request);
     Some(response)
 }

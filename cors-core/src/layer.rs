@@ -12,7 +12,7 @@ use tower_service::Service;
 
 use std::sync::Arc;
 
-use crate::http::{preflight_response, read_request, Decoration, PreparedPolicy};
+use crate::http::{answer, read, read_parts, Decoration, PreparedPolicy};
 use crate::{CorsPolicy, Policy, Refusal};
 
 /// A function told why a request got no CORS permission, for logs or metrics.
@@ -23,6 +23,13 @@ pub type OnRefusal = fn(&Refusal<'_>, &::http::request::Parts);
 /// Preflights are answered by the layer (the inner service never sees them, so a route with only a
 /// `GET` handler still gets its preflight answered); every other response passes through with CORS
 /// headers added when the origin is allowed and `Vary` appended to the handler's.
+///
+/// An unsafe request (`POST`, `PUT`, `DELETE`, ...) that the browser marks as cross-origin, from
+/// an origin the policy does not allow, is answered `403 Forbidden` without running the handler:
+/// CORS alone only hides the response of such a request, so a form another site submits with the
+/// user's cookies would otherwise do its work (see [`Refusal::CrossOriginWrite`]). Same-origin
+/// pages, addresses the user typed, the policy's origins and clients other than browsers are
+/// unaffected; `write_origins` and `dangerously_allow_cross_origin_writes` adjust it per policy.
 ///
 /// ```
 /// use axum::{routing::get, Router};
@@ -216,7 +223,8 @@ where
     }
 }
 
-/// Answers a preflight from `prepared`, or calls `inner` with the decoration of its response.
+/// Answers a preflight or a forged write from `prepared`, or calls `inner` with the decoration of
+/// its response.
 fn call<S, ReqBody, ResBody>(
     inner: &mut S,
     prepared: &PreparedPolicy,
@@ -228,21 +236,19 @@ where
     ResBody: Default,
 {
     {
-        let decision = prepared
-            .policy()
-            .evaluate(&read_request(request.method(), request.headers()));
+        let decision = prepared.policy().evaluate(&read(&request));
         let refused = decision.refusal().is_some();
-        let answer = preflight_response(prepared, &decision, request.headers());
-        let decoration = match answer {
+        let own = answer(prepared, &decision, request.headers());
+        let decoration = match own {
             Some(_) => None,
             None => Some(Decoration::new(prepared, &decision, request.headers())),
         };
         if let (Some(report), true) = (on_refusal, refused) {
             request = report_refusal(report, prepared.policy(), request);
         }
-        match answer {
+        match own {
             Some(answer) => ResponseFuture {
-                state: State::Preflight {
+                state: State::Answered {
                     answer: Some(answer),
                 },
             },
@@ -267,7 +273,7 @@ fn report_refusal<B>(
 ) -> Request<B> {
     let (parts, body) = request.into_parts();
     if let Some(refusal) = policy
-        .evaluate(&read_request(&parts.method, &parts.headers))
+        .evaluate(&read_parts(&parts.method, &parts.uri, &parts.headers))
         .refusal()
     {
         report(&refusal, &parts);
@@ -276,7 +282,8 @@ fn report_refusal<B>(
 }
 
 pin_project_lite::pin_project! {
-    /// The future of [`CorsService`]: the preflight answer, or the handler's response decorated.
+    /// The future of [`CorsService`]: the layer's own answer (a preflight's, or the `403` to a
+/// blocked write), or the handler's response decorated.
     pub struct ResponseFuture<F> {
         #[pin]
         state: State<F>,
@@ -286,7 +293,7 @@ pin_project_lite::pin_project! {
 pin_project_lite::pin_project! {
     #[project = StateProj]
     enum State<F> {
-        Preflight { answer: Option<Response<()>> },
+        Answered { answer: Option<Response<()>> },
         Inner { #[pin] future: F, decoration: Option<Decoration> },
     }
 }
@@ -300,7 +307,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
-            StateProj::Preflight { answer } => {
+            StateProj::Answered { answer } => {
                 let answer = answer
                     .take()
                     .expect("ResponseFuture polled after completion");

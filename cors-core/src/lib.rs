@@ -64,6 +64,8 @@
 //! | `credentials` | flag | off | requests with cookies or HTTP authentication may read responses |
 //! | `max_age` | `600` | absent (browsers use 5 s) | seconds a browser may cache a preflight answer, `0..=86400` |
 //! | `private_network` | flag | off | answer Private Network Access preflights |
+//! | `write_origins` | `["https://idp.example.com"]` | none | origins trusted to send cross-origin writes (a form `POST`) without being allowed to read responses, such as an identity provider's SAML `POST` |
+//! | `dangerously_allow_cross_origin_writes` | flag | off | let unsafe requests (`POST`, `PUT`, ...) from unlisted origins reach the handler, as CORS alone does: forged form posts included |
 //! | `dangerously_allow_null_origin` | flag | off | permit `"null"` in `origins` |
 //! | `dangerously_allow_insecure_origins` | flag | off | permit `http://` non-loopback origins with `credentials` |
 //! | `dangerously_allow_public_suffix_wildcards` | flag | off | permit `*.` before a public suffix (`*.github.io`) |
@@ -180,6 +182,8 @@ pub mod __private {
         credentials: bool,
         max_age: Option<&'a str>,
         private_network: bool,
+        write_origins: Origins<'a>,
+        cross_origin_writes: bool,
     ) -> Policy<'a> {
         Policy {
             origins,
@@ -193,6 +197,8 @@ pub mod __private {
                 None => None,
             },
             private_network,
+            write_origins,
+            cross_origin_writes,
         }
     }
 
@@ -241,6 +247,8 @@ pub mod __private {
         HeaderList::NONE,
         false,
         None,
+        false,
+        origins(&[], &[], 0, 0, &[], false),
         false,
     );
 }

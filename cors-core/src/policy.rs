@@ -18,6 +18,10 @@ pub struct Policy<'a> {
     pub(crate) credentials: bool,
     pub(crate) max_age: Option<Text<'a>>,
     pub(crate) private_network: bool,
+    /// Origins trusted for cross-origin writes only.
+    pub(crate) write_origins: Origins<'a>,
+    /// `dangerously_allow_cross_origin_writes`.
+    pub(crate) cross_origin_writes: bool,
 }
 
 /// The request headers a preflight may ask for, or the response headers scripts may read.
@@ -94,6 +98,19 @@ impl<'a> Policy<'a> {
     /// `Vary: Origin` for shared caches.
     pub fn varies_on_origin(&self) -> bool {
         !matches!(self.origins, Origins::Any)
+    }
+
+    /// Whether unsafe requests (`POST`, `PUT`, ...) that a browser marks as cross-origin reach the
+    /// handler from origins the policy does not list (`dangerously_allow_cross_origin_writes`).
+    /// By default they are answered `403` before the handler runs.
+    pub fn allows_cross_origin_writes(&self) -> bool {
+        self.cross_origin_writes
+    }
+
+    /// The origins trusted to send cross-origin writes without being allowed to read
+    /// (`write_origins`).
+    pub fn write_origins(&self) -> &Origins<'a> {
+        &self.write_origins
     }
 
     /// Whether the policy allows `origin` (the `Origin` header's exact bytes).

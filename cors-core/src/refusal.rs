@@ -14,6 +14,11 @@ pub enum Refusal<'r> {
     HeaderNotAllowed(&'r str),
     /// A Private Network Access preflight to a policy without `private_network`.
     PrivateNetworkNotAllowed,
+    /// An unsafe request (`POST`, `PUT`, ...) that the browser marks as cross-origin, from an
+    /// origin the policy neither allows nor trusts for writes: the forged request (a form posted
+    /// by another site with the user's cookies) that CORS alone lets reach the handler. It is
+    /// answered `403 Forbidden` before the handler runs.
+    CrossOriginWrite,
     /// The request's CORS headers are not what any browser sends.
     Malformed(Malformed),
 }
@@ -50,6 +55,7 @@ impl fmt::Display for Refusal<'_> {
             Refusal::MethodNotAllowed(m) => write!(f, "method {m} not allowed"),
             Refusal::HeaderNotAllowed(h) => write!(f, "header {h} not allowed"),
             Refusal::PrivateNetworkNotAllowed => f.write_str("private network access not allowed"),
+            Refusal::CrossOriginWrite => f.write_str("cross-origin write from an unlisted origin"),
             Refusal::Malformed(m) => write!(f, "malformed request: {m}"),
         }
     }

@@ -26,7 +26,7 @@ impl<'r> Header<'r> {
 ///     origin: Header::One(b"https://app.example.com"),
 ///     request_method: Header::One(b"PUT"),
 ///     request_headers: Header::One(b"content-type,x-api-key"),
-///     request_private_network: Header::Absent,
+///     ..Request::default()
 /// };
 /// assert!(request.is_preflight());
 /// ```
@@ -42,9 +42,22 @@ pub struct Request<'r> {
     pub request_headers: Header<'r>,
     /// `Access-Control-Request-Private-Network`.
     pub request_private_network: Header<'r>,
+    /// `Sec-Fetch-Site`: how the browser relates the page to the target (`same-origin`,
+    /// `same-site`, `cross-site`, or `none` when the user typed the address). Read for unsafe
+    /// methods only, to refuse forged cross-origin writes.
+    pub sec_fetch_site: Header<'r>,
+    /// The host the request was sent to, with its port if any (`Host`, or the `:authority` of
+    /// HTTP/2): compared with `Origin` when a browser sends no `Sec-Fetch-Site`.
+    pub host: Header<'r>,
 }
 
 impl Request<'_> {
+    /// Whether the method cannot change state by the HTTP semantics browsers rely on: `GET`,
+    /// `HEAD` and `OPTIONS` (and so needs no protection from forged cross-origin requests).
+    pub fn is_safe_method(&self) -> bool {
+        matches!(self.method, b"GET" | b"HEAD" | b"OPTIONS")
+    }
+
     /// Whether this is a CORS preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method`
     /// (Fetch, "CORS-preflight request"). `OPTIONS` without them is an ordinary request.
     pub fn is_preflight(&self) -> bool {

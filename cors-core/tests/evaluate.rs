@@ -50,6 +50,7 @@ fn preflight<'r>(origin: &'r [u8], method: &'r [u8], headers: Option<&'r [u8]>) 
         request_method: Header::One(method),
         request_headers: Header::from_option(headers),
         request_private_network: Header::Absent,
+        ..Request::default()
     }
 }
 

@@ -72,6 +72,7 @@ fn evaluating_allocates_nothing() {
             request_method: Header::One(b"PUT"),
             request_headers: Header::One(b"content-type"),
             request_private_network: Header::Absent,
+            ..Request::default()
         },
         Request {
             method: b"OPTIONS",
@@ -85,6 +86,7 @@ fn evaluating_allocates_nothing() {
             request_method: Header::One(b"PUT"),
             request_headers: Header::One(flood.as_bytes()),
             request_private_network: Header::Absent,
+            ..Request::default()
         },
     ];
     for request in &requests {

@@ -12,6 +12,7 @@ pub(crate) fn derive(
     policy: &CheckedPolicy,
     env: Option<String>,
 ) -> TokenStream {
+    let write_origins = origins(&policy.write_origins);
     let origins = origins(&policy.origins);
     let methods = texts(&policy.methods);
     let allow_methods = policy.allow_methods();
@@ -26,6 +27,7 @@ pub(crate) fn derive(
         None => quote!(::core::option::Option::None),
     };
     let private_network = policy.private_network;
+    let cross_origin_writes = policy.cross_origin_writes;
     let tracking = env.as_deref().map(crate::env::tracking);
     let mut tokens = impl_policy(
         input,
@@ -39,6 +41,8 @@ pub(crate) fn derive(
                 #credentials,
                 #max_age,
                 #private_network,
+                #write_origins,
+                #cross_origin_writes,
             )
         },
     );

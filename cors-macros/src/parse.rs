@@ -21,6 +21,7 @@ pub(crate) struct Attr {
     pub headers: Option<Entry<StrList>>,
     pub expose: Option<Entry<StrList>>,
     pub max_age: Option<Entry<MaxAge>>,
+    pub write_origins: Option<Entry<StrList>>,
     /// Every flag given (`credentials`, `private_network`, the `dangerously_*` opt-ins), with its
     /// identifier.
     pub flags: Vec<(Flag, Ident)>,
@@ -89,6 +90,7 @@ impl Attr {
             headers: None,
             expose: None,
             max_age: None,
+            write_origins: None,
             flags: Vec::new(),
         }
     }
@@ -309,7 +311,7 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
         }
         (KeyKind::Origins, Some((eq, value))) => {
             let value = parse_str_list(name, eq, value, errors);
-            attr.origins = Some(Entry { key, value });
+            *origin_slot(attr, name) = Some(Entry { key, value });
         }
         (KeyKind::Headers, Some((eq, value))) => {
             let value = parse_str_list(name, eq, value, errors);
@@ -325,6 +327,15 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
         }
     }
     None
+}
+
+/// `origins` or `write_origins`: the two keys of kind [`KeyKind::Origins`].
+fn origin_slot<'a>(attr: &'a mut Attr, name: &str) -> &'a mut Option<Entry<StrList>> {
+    if name == "write_origins" {
+        &mut attr.write_origins
+    } else {
+        &mut attr.origins
+    }
 }
 
 /// `headers` or `expose`: the two keys of kind [`KeyKind::Headers`].
@@ -363,6 +374,7 @@ fn is_flag(key: &Key) -> bool {
 
 fn is_set(attr: &Attr, key: &Key) -> bool {
     match key.kind {
+        KeyKind::Origins if key.name == "write_origins" => attr.write_origins.is_some(),
         KeyKind::Origins => attr.origins.is_some(),
         KeyKind::Methods => attr.methods.is_some(),
         KeyKind::Headers if key.name == "expose" => attr.expose.is_some(),

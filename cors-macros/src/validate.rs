@@ -16,6 +16,7 @@ pub(crate) struct Written {
     pub methods: Option<Vec<String>>,
     pub headers: Names,
     pub expose: Names,
+    pub write_origins: Names,
 }
 
 /// `"*"` or a list, as written.
@@ -30,6 +31,7 @@ pub(crate) struct Refs<'a> {
     methods: Option<Vec<&'a str>>,
     headers: Vec<&'a str>,
     expose: Vec<&'a str>,
+    write_origins: Vec<&'a str>,
 }
 
 impl Names {
@@ -59,6 +61,7 @@ impl Written {
                 .map(|list| list.items.iter().map(Method::name).collect()),
             headers: names(&attr.headers),
             expose: names(&attr.expose),
+            write_origins: names(&attr.write_origins),
         }
     }
 
@@ -71,6 +74,7 @@ impl Written {
                 .map(|m| m.iter().map(String::as_str).collect()),
             headers: self.headers.refs(),
             expose: self.expose.refs(),
+            write_origins: self.write_origins.refs(),
         }
     }
 }
@@ -89,6 +93,7 @@ pub(crate) fn validate<'a>(
         headers: written.headers.as_rule(&refs.headers),
         expose: written.expose.as_rule(&refs.expose),
         max_age: max_age(attr),
+        write_origins: written.write_origins.as_rule(&refs.write_origins),
         flags: attr.flag_set(),
     };
 
@@ -222,6 +227,8 @@ fn error_at(attr: &Attr, site: Site, message: String) -> syn::Error {
         Site::ExposeAny => any_span(&attr.expose),
         Site::Expose(i) => item_span(&attr.expose, i),
         Site::Credentials => attr.flag(Flag::Credentials).map(|c| c.span()),
+        Site::WriteOriginsAny => any_span(&attr.write_origins),
+        Site::WriteOrigin(i) => item_span(&attr.write_origins, i),
         Site::MaxAge => match attr.max_age.as_ref().and_then(|e| e.value.as_ref()) {
             Some(max_age) => return syn::Error::new_spanned(&max_age.tokens, message),
             None => None,
@@ -237,6 +244,9 @@ fn error_at(attr: &Attr, site: Site, message: String) -> syn::Error {
         Site::HeadersAny | Site::Header(_) => attr.headers.as_ref().map(|e| e.key.span()),
         Site::ExposeAny | Site::Expose(_) => attr.expose.as_ref().map(|e| e.key.span()),
         Site::MaxAge => attr.max_age.as_ref().map(|e| e.key.span()),
+        Site::WriteOriginsAny | Site::WriteOrigin(_) => {
+            attr.write_origins.as_ref().map(|e| e.key.span())
+        }
         _ => None,
     };
     syn::Error::new(span.or(key).unwrap_or(attr.span), message)

@@ -88,6 +88,22 @@ pub const KEYS: &[Key] = &[
         meaning: "answer Private Network Access preflights",
     },
     Key {
+        name: "write_origins",
+        kind: KeyKind::Origins,
+        example: r#"["https://idp.example.com"]"#,
+        default: "none",
+        meaning: "origins trusted to send cross-origin writes (a form `POST`) without being \
+                  allowed to read responses, such as an identity provider's SAML `POST`",
+    },
+    Key {
+        name: "dangerously_allow_cross_origin_writes",
+        kind: KeyKind::Flag(Flag::AllowCrossOriginWrites),
+        example: "",
+        default: "off",
+        meaning: "let unsafe requests (`POST`, `PUT`, ...) from unlisted origins reach the \
+                  handler, as CORS alone does: forged form posts included",
+    },
+    Key {
         name: "dangerously_allow_null_origin",
         kind: KeyKind::Flag(Flag::AllowNullOrigin),
         example: "",
@@ -124,6 +140,8 @@ pub enum Flag {
     AllowInsecureOrigins,
     /// `dangerously_allow_public_suffix_wildcards`.
     AllowPublicSuffixWildcards,
+    /// `dangerously_allow_cross_origin_writes`.
+    AllowCrossOriginWrites,
 }
 
 impl Flag {

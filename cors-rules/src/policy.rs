@@ -29,6 +29,8 @@ pub struct PolicyInput<'a> {
     pub expose: List<'a>,
     /// `max_age`, in seconds, as written.
     pub max_age: Option<i64>,
+    /// `write_origins`: origins trusted for cross-origin writes only.
+    pub write_origins: List<'a>,
     /// The flags given (`credentials`, `private_network`, the `dangerously_*` opt-ins).
     pub flags: Flags,
 }
@@ -49,6 +51,7 @@ impl<'a> PolicyInput<'a> {
             Site::Method(i) => self.methods.and_then(|m| m.get(i).copied()),
             Site::Header(i) => item(self.headers, i),
             Site::Expose(i) => item(self.expose, i),
+            Site::WriteOrigin(i) => item(self.write_origins, i),
             _ => None,
         }
     }
@@ -62,6 +65,7 @@ impl Default for PolicyInput<'_> {
             headers: List::Items(&[]),
             expose: List::Items(&[]),
             max_age: None,
+            write_origins: List::Items(&[]),
             flags: Flags::NONE,
         }
     }
@@ -93,6 +97,10 @@ pub enum Site {
     Credentials,
     /// `max_age`.
     MaxAge,
+    /// `write_origins = "*"`.
+    WriteOriginsAny,
+    /// The write origin at this index.
+    WriteOrigin(usize),
 }
 
 /// A policy that passed every rule, classified once: what `#[derive(Cors)]` turns into static
@@ -113,6 +121,11 @@ pub struct CheckedPolicy<'a> {
     pub max_age: Option<u32>,
     /// `private_network`.
     pub private_network: bool,
+    /// `write_origins`: origins trusted for cross-origin writes only (never [`CheckedOrigins::Any`]).
+    pub write_origins: CheckedOrigins<'a>,
+    /// `dangerously_allow_cross_origin_writes`: unsafe requests from unlisted origins are not
+    /// refused.
+    pub cross_origin_writes: bool,
 }
 
 /// The `origins` of a [`CheckedPolicy`].
@@ -246,6 +259,13 @@ pub fn check_policy<'a>(
         Some(Ok(seconds)) => Some(seconds),
         None => None,
     };
+    let write_origins = match policy.write_origins {
+        List::Any => {
+            report(Site::WriteOriginsAny, Violation::AnyWriteOrigin);
+            CheckedOrigins::Any
+        }
+        List::Items(entries) => check_origin_list(policy, entries, Site::WriteOrigin, &mut report),
+    };
     valid.then(|| CheckedPolicy {
         origins,
         methods: policy.methods.unwrap_or(&DEFAULT_METHODS).to_vec(),
@@ -254,6 +274,8 @@ pub fn check_policy<'a>(
         credentials: policy.has(Flag::Credentials),
         max_age,
         private_network: policy.has(Flag::PrivateNetwork),
+        write_origins,
+        cross_origin_writes: policy.has(Flag::AllowCrossOriginWrites),
     })
 }
 
@@ -272,13 +294,23 @@ fn check_origins<'a>(
         }
         List::Items(origins) => origins,
     };
-    let (mut exact, mut patterns, mut null) = (Vec::new(), Vec::new(), false);
     if origins.is_empty() {
         report(Site::Origins, Violation::EmptyOrigins);
     }
+    check_origin_list(policy, origins, Site::Origin, report)
+}
+
+/// Checks and classifies the entries of `origins` or `write_origins`.
+fn check_origin_list<'a>(
+    policy: &PolicyInput<'a>,
+    origins: &[&'a str],
+    site_of: fn(usize) -> Site,
+    report: &mut dyn FnMut(Site, Violation),
+) -> CheckedOrigins<'a> {
+    let (mut exact, mut patterns, mut null) = (Vec::new(), Vec::new(), false);
     let mut seen = BTreeMap::new();
     for (i, origin) in origins.iter().enumerate() {
-        let site = Site::Origin(i);
+        let site = site_of(i);
         let spec = match check_origin(origin) {
             Ok(spec) => spec,
             Err(v) => {
@@ -303,6 +335,9 @@ fn check_origins<'a>(
             report(site, Violation::InsecureOriginWithCredentials);
         }
         match spec {
+            OriginSpec::Any if matches!(site, Site::WriteOrigin(_)) => {
+                report(site, Violation::AnyWriteOrigin)
+            }
             OriginSpec::Any => report(site, Violation::WildcardInList),
             OriginSpec::Null if !policy.has(Flag::AllowNullOrigin) => {
                 report(site, Violation::NullOrigin)
@@ -362,6 +397,7 @@ mod tests {
             expose: List::Items(&["x-request-id"]),
             max_age: Some(600),
             flags: Flags::NONE.with(Flag::Credentials),
+            write_origins: List::Items(&[]),
         };
         assert_eq!(violations(&policy), []);
     }
@@ -383,6 +419,7 @@ mod tests {
             expose: List::Items(&["set-cookie"]),
             max_age: Some(-5),
             flags: Flags::NONE.with(Flag::Credentials),
+            write_origins: List::Items(&[]),
         };
         use Site::*;
         use Violation::*;
@@ -512,6 +549,48 @@ mod tests {
         .unwrap();
         assert_eq!(defaults.allow_methods(), "GET, HEAD, POST");
         assert_eq!(defaults.origins, CheckedOrigins::Any);
+    }
+
+    #[test]
+    fn write_origins_follow_the_origin_rules() {
+        let policy = PolicyInput {
+            origins: List::Items(&["https://app.example.com"]),
+            write_origins: List::Items(&[
+                "https://idp.example.com",
+                "https://*.co.uk",
+                "*",
+                "https://sso.example.com/",
+            ]),
+            ..PolicyInput::default()
+        };
+        use Site::*;
+        use Violation::*;
+        assert_eq!(
+            violations(&policy),
+            [
+                (WriteOrigin(1), PublicSuffixWildcard),
+                (WriteOrigin(2), AnyWriteOrigin),
+                (WriteOrigin(3), TrailingSlash),
+            ]
+        );
+        let any = PolicyInput {
+            origins: List::Items(&["https://app.example.com"]),
+            write_origins: List::Any,
+            ..PolicyInput::default()
+        };
+        assert_eq!(violations(&any), [(WriteOriginsAny, AnyWriteOrigin)]);
+        let fine = PolicyInput {
+            origins: List::Items(&["https://app.example.com"]),
+            write_origins: List::Items(&["https://idp.example.com"]),
+            flags: Flags::NONE.with(Flag::AllowCrossOriginWrites),
+            ..PolicyInput::default()
+        };
+        let checked = check_policy(&fine, &mut |_, v| panic!("{v}")).unwrap();
+        assert!(checked.cross_origin_writes);
+        assert!(matches!(
+            checked.write_origins,
+            CheckedOrigins::List { ref exact, .. } if exact == &["https://idp.example.com"]
+        ));
     }
 
     #[test]

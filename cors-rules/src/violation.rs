@@ -68,6 +68,8 @@ pub enum Violation {
     WildcardInList,
     /// `origins = []`.
     EmptyOrigins,
+    /// `write_origins = "*"`, or `"*"` in it.
+    AnyWriteOrigin,
     /// The same origin twice.
     DuplicateOrigin,
     /// `"null"` without `dangerously_allow_null_origin`.
@@ -155,6 +157,7 @@ impl fmt::Display for Violation {
             WildcardOnIpAddress => "a `*` subdomain pattern cannot apply to an IP address",
             WildcardInList => "`\"*\"` inside a list is not a pattern; it would allow every origin",
             EmptyOrigins => "an empty list of origins allows nothing",
+            AnyWriteOrigin => "`\"*\"` in `write_origins` would let every site submit forms with the user's cookies",
             DuplicateOrigin => "this origin is listed twice",
             NullOrigin => "the `null` origin is sent by sandboxed iframes and `file:` pages, and an attacker can send it too",
             PublicSuffixWildcard => "this wildcard covers a public suffix, so any one can register a matching site",
@@ -229,6 +232,7 @@ impl fmt::Display for Fix {
             WildcardOnIpAddress => f.write_str("list the addresses one by one"),
             WildcardInList => f.write_str("write `origins = \"*\"` on its own, or list the origins"),
             EmptyOrigins => f.write_str("list at least one origin"),
+            AnyWriteOrigin => f.write_str("list the origins you trust to write, or add `dangerously_allow_cross_origin_writes` if this endpoint must accept writes from any site"),
             DuplicateOrigin | DuplicateMethod | DuplicateHeader | DuplicateExposedHeader => {
                 f.write_str("remove the repeated entry")
             }

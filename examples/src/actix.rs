@@ -122,7 +122,7 @@ where
             report(&refusal, &request);
         }
         let decoration = Decoration::new(&decision, request.headers());
-        if let Some(status) = decision.preflight_status() {
+        if let Some(status) = decision.status() {
             let mut answer = HttpResponse::new(StatusCode::from_u16(status).expect("204 or 403"));
             decoration.apply(answer.headers_mut());
             let answer = request.into_response(answer).map_into_right_body();
@@ -159,6 +159,8 @@ pub fn read_request<'r>(method: &'r Method, headers: &'r HeaderMap) -> Request<'
         request_method: read("access-control-request-method"),
         request_headers: read("access-control-request-headers"),
         request_private_network: read("access-control-request-private-network"),
+        sec_fetch_site: read("sec-fetch-site"),
+        host: read("host"),
     }
 }
 

@@ -284,7 +284,7 @@ pub fn respond<'b>(
     out: &mut [u8],
 ) -> Result<Answer<'b>, Overflow> {
     let decision = Dashboard::policy().evaluate(&request.cors);
-    let (reply, handler_ran) = match decision.preflight_status() {
+    let (reply, handler_ran) = match decision.status() {
         Some(status) => (Reply::text(status, b""), false),
         None => (device.handle(request), true),
     };

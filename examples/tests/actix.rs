@@ -66,9 +66,11 @@ async fn allowed_origin_is_decorated_and_vary_appended() {
 #[actix_web::test]
 async fn refused_origin_runs_the_handler_without_cors_headers() {
     let (app, calls, refusals) = app!();
+    // A write the browser marks same-origin is not a forged one: it runs, undecorated.
     let request = test::TestRequest::post()
         .uri("/cart")
         .insert_header(("origin", "https://shop.example.com.evil.example"))
+        .insert_header(("sec-fetch-site", "same-origin"))
         .set_payload("pear")
         .to_request();
     let response = test::call_service(&app, request).await;
@@ -86,6 +88,27 @@ async fn refused_origin_runs_the_handler_without_cors_headers() {
             logged[0].reason.as_str()
         ),
         ("POST", "/cart", "origin not allowed")
+    );
+}
+
+#[actix_web::test]
+async fn a_cross_site_write_from_an_unlisted_origin_never_reaches_the_handler() {
+    let (app, calls, refusals) = app!();
+    let request = test::TestRequest::post()
+        .uri("/cart")
+        .insert_header(("origin", "https://shop.example.com.evil.example"))
+        .insert_header(("sec-fetch-site", "cross-site"))
+        .insert_header(("cookie", "session=victim"))
+        .set_payload("pear")
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(cors_headers(response.headers()), common::expected(&[]));
+    assert_eq!(calls.count("add_to_cart"), 0);
+    let logged = refusals.all();
+    assert_eq!(
+        logged[0].reason,
+        "cross-origin write from an unlisted origin"
     );
 }
 

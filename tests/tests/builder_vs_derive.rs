@@ -75,6 +75,12 @@ twins! {
         dangerously_allow_insecure_origins,
         expose = ["x-a", "x-b"],
     )
+    Writes(
+        origins = ["https://app.example.com"],
+        write_origins = ["https://idp.example.net", "https://*.example.com"],
+        credentials,
+    )
+    OpenWrites(origins = ["https://app.example.com"], dangerously_allow_cross_origin_writes)
     Dangerous(
         origins = ["http://intranet.example", "https://*.github.io", "https://*.example.com"],
         credentials,
@@ -216,6 +222,21 @@ fn builder_and_derive_decide_alike() {
                 origin,
                 ..Request::default()
             });
+            // Writes, as browsers mark them, to a host that is and is not the origin's.
+            for (sec_fetch_site, host) in [
+                (header(b"cross-site"), Header::Absent),
+                (header(b"same-site"), header(b"app.example.com")),
+                (Header::Absent, header(b"app.example.com")),
+                (Header::Absent, header(b"api.example.com")),
+            ] {
+                requests.push(Request {
+                    method,
+                    origin,
+                    sec_fetch_site,
+                    host,
+                    ..Request::default()
+                });
+            }
             for request_headers in header_lists {
                 for request_private_network in private_network {
                     requests.push(Request {
@@ -228,6 +249,7 @@ fn builder_and_derive_decide_alike() {
                         },
                         request_headers,
                         request_private_network,
+                        ..Request::default()
                     });
                 }
             }

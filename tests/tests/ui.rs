@@ -6,7 +6,7 @@
 //! The snapshots are rustc's rendering on the stable toolchain they were written with (1.95).
 
 /// The folders of compile-fail cases (`ui/pass` holds the compile-pass ones).
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 8] = [
     "origins",
     "credentials",
     "methods",
@@ -14,6 +14,7 @@ const KINDS: [&str; 7] = [
     "expose",
     "max_age",
     "keys",
+    "writes",
 ];
 
 #[test]

@@ -48,6 +48,7 @@ fn preflight<'r>(origin: &'r [u8], method: &'r [u8], headers: Option<&'r [u8]>) 
         request_method: Header::One(method),
         request_headers: Header::from_option(headers),
         request_private_network: Header::Absent,
+        ..Request::default()
     }
 }
 
@@ -132,14 +133,14 @@ verdict: allowed: the handler runs and its response gets the headers above"
 
 #[test]
 fn a_refused_origin_says_why_nothing_matched() {
-    let request = actual(b"POST", Header::One(b"https://example.com.evil.com"));
+    let request = actual(b"GET", Header::One(b"https://example.com.evil.com"));
     assert_eq!(
         explain(listed(), &request),
         "\
-request: POST, origin `https://example.com.evil.com`
+request: GET, origin `https://example.com.evil.com`
 kind: actual request, cross-origin (it has an `origin`)
 origin: `https://example.com.evil.com` is not allowed: it is neither listed nor matched by a pattern
-method: `POST` is not checked on an actual request (a preflight checks it when one is needed)
+method: `GET` is not checked on an actual request (a preflight checks it when one is needed)
 credentials: allowed (`access-control-allow-credentials: true`)
 response headers:
   vary: origin
@@ -156,6 +157,36 @@ verdict: refused (origin not allowed): the handler runs, but without CORS header
         ),
         "{typo}"
     );
+}
+
+#[test]
+fn a_forged_write_says_it_is_refused_before_the_handler() {
+    let request = Request {
+        method: b"POST",
+        origin: Header::One(b"https://evil.example"),
+        sec_fetch_site: Header::One(b"cross-site"),
+        host: Header::One(b"api.example.com"),
+        ..Request::default()
+    };
+    assert_eq!(
+        explain(listed(), &request),
+        "\
+request: POST, origin `https://evil.example`, sec-fetch-site `cross-site`, host `api.example.com`
+kind: actual request, cross-origin (it has an `origin`)
+origin: `https://evil.example` is not allowed: it is neither listed nor matched by a pattern
+method: `POST` is not checked on an actual request (a preflight checks it when one is needed)
+write: `POST` can change state, the browser marks it cross-origin (`sec-fetch-site: cross-site`), and the policy neither allows nor trusts its origin for writes: a page on another site may have forged it
+credentials: allowed (`access-control-allow-credentials: true`)
+response headers:
+  vary: origin
+verdict: refused (cross-origin write from an unlisted origin): answered with 403 Forbidden before the handler runs"
+    );
+    let listed_write = Request {
+        origin: Header::One(b"https://app.example.com"),
+        ..request
+    };
+    assert!(explain(listed(), &listed_write)
+        .contains("\nwrite: `POST` can change state, and is not a forged cross-origin write"));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The checks every test and fuzz target applies to a decision: invariants that hold for any policy,
 //! and agreement with the reference model.
 
-use cors_core::{Decision, Header, HeaderName, Policy, Request};
+use cors_core::{Decision, Header, HeaderName, Policy, Refusal, Request};
 
 use crate::model::{self, AllowOrigin, Reason, Spec, Verdict};
 
@@ -59,14 +59,21 @@ pub fn invariants(
             return fail("access-control-* headers without allow-origin");
         }
     }
-    let status = decision.preflight_status();
+    let status = decision.status();
     let expected_status = match (decision.is_preflight(), acao.is_some()) {
+        (false, _) if decision.is_blocked() => Some(403),
         (false, _) => None,
         (true, true) => Some(204),
         (true, false) => Some(403),
     };
     if status != expected_status {
-        return fail("wrong preflight status");
+        return fail("wrong status");
+    }
+    if decision.is_blocked() != matches!(decision.refusal(), Some(Refusal::CrossOriginWrite)) {
+        return fail("blocked without the forged-write reason, or that reason without a block");
+    }
+    if decision.is_blocked() && request.is_safe_method() {
+        return fail("a safe method blocked");
     }
     if decision.is_preflight() && acao.is_none() && decision.refusal().is_none() {
         return fail("a preflight neither allowed nor refused");

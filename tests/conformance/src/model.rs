@@ -192,6 +192,10 @@ pub struct Spec {
     pub max_age: Option<u32>,
     /// `private_network`.
     pub private_network: bool,
+    /// `write_origins`: trusted for cross-origin writes only.
+    pub write_origins: Vec<String>,
+    /// `dangerously_allow_cross_origin_writes`.
+    pub cross_origin_writes: bool,
 }
 
 impl Spec {
@@ -205,6 +209,8 @@ impl Spec {
             credentials: false,
             max_age: None,
             private_network: false,
+            write_origins: Vec::new(),
+            cross_origin_writes: false,
         }
     }
 
@@ -237,7 +243,12 @@ impl Spec {
         if self.private_network {
             builder = builder.allow_private_network();
         }
-        builder.build()
+        if self.cross_origin_writes {
+            builder = builder.dangerously_allow_cross_origin_writes();
+        }
+        builder
+            .trust_origins_for_writes(&self.write_origins)
+            .build()
     }
 
     /// Whether the opaque origin `null` is listed.
@@ -337,6 +348,8 @@ pub enum Reason {
     Headers,
     /// `Access-Control-Request-Private-Network`.
     PrivateNetwork,
+    /// An unsafe method marked cross-origin, from an untrusted origin: answered `403`.
+    ForgedWrite,
 }
 
 impl Reason {
@@ -360,6 +373,7 @@ impl Reason {
             | Refusal::Malformed(Malformed::SeveralPrivateNetworkRequests) => {
                 Reason::PrivateNetwork
             }
+            Refusal::CrossOriginWrite => Reason::ForgedWrite,
             _ => return None,
         })
     }
@@ -379,6 +393,9 @@ pub enum Verdict {
 /// Decides `request` under `spec` the way the Fetch standard's CORS protocol and the crate's
 /// documented bounds say.
 pub fn evaluate(spec: &Spec, request: &Request<'_>) -> Verdict {
+    if !is_preflight(request) && is_forged_write(spec, request) {
+        return Verdict::Refused(Reason::ForgedWrite);
+    }
     let origin = match request.origin {
         Header::Absent => return Verdict::NotCors,
         // Fetch sends one `Origin`; two are not from a browser.
@@ -406,6 +423,47 @@ pub fn evaluate(spec: &Spec, request: &Request<'_>) -> Verdict {
         Header::One(b"true") if !spec.private_network => Verdict::Refused(Reason::PrivateNetwork),
         _ => Verdict::Allowed(allow_origin),
     }
+}
+
+/// The documented write rule (after Go's `net/http.CrossOriginProtection`): an unsafe method,
+/// marked cross-origin by `Sec-Fetch-Site` (anything but `same-origin` and `none`) or, without
+/// it, by an `Origin` whose `host[:port]` is not the request's host, from an origin that the
+/// policy neither allows nor lists in `write_origins`, unless the policy opts out.
+fn is_forged_write(spec: &Spec, request: &Request<'_>) -> bool {
+    if spec.cross_origin_writes || matches!(request.method, b"GET" | b"HEAD" | b"OPTIONS") {
+        return false;
+    }
+    let cross_origin = match (request.sec_fetch_site, request.origin) {
+        (Header::One(site), _) => site != b"same-origin" && site != b"none",
+        (Header::Many, _) => true,
+        // No browser: no page could have made the request carry the user's cookies.
+        (Header::Absent, Header::Absent) => return false,
+        (Header::Absent, Header::Many) => true,
+        (Header::Absent, Header::One(origin)) => {
+            let authority = std::str::from_utf8(origin)
+                .ok()
+                .and_then(|o| o.split_once("://"))
+                .map(|(_, authority)| authority.to_ascii_lowercase());
+            let host = match request.host {
+                Header::One(host) => std::str::from_utf8(host).ok().map(str::to_ascii_lowercase),
+                _ => None,
+            };
+            authority.is_none() || authority != host
+        }
+    };
+    let trusted = match request.origin {
+        Header::One(origin) => {
+            spec.allows_origin(origin) || {
+                let written = Spec {
+                    origins: Origins::List(spec.write_origins.clone()),
+                    ..spec.clone()
+                };
+                !spec.write_origins.is_empty() && written.allows_origin(origin)
+            }
+        }
+        _ => false,
+    };
+    cross_origin && !trusted
 }
 
 /// A CORS-preflight request (Fetch): `OPTIONS` with `Origin` and `Access-Control-Request-Method`.

@@ -86,6 +86,18 @@ struct DerivedAny;
 
 #[derive(Cors)]
 #[cors(
+    origins = ["https://example.com"],
+    write_origins = ["https://idp.example.net", "https://*.partner.example"],
+    credentials
+)]
+struct DerivedWrites;
+
+#[derive(Cors)]
+#[cors(origins = ["https://example.com"], dangerously_allow_cross_origin_writes)]
+struct DerivedOpenWrites;
+
+#[derive(Cors)]
+#[cors(
     origins = [
         "https://example.com",
         "https://*.example.com",
@@ -125,6 +137,28 @@ pub fn any_spec() -> Spec {
         credentials: false,
         max_age: Some(60),
         private_network: false,
+        write_origins: Vec::new(),
+        cross_origin_writes: false,
+    }
+}
+
+/// [`EXACT`] with credentials, trusting an identity provider and a partner's subdomains for
+/// cross-origin writes.
+pub fn writes_spec() -> Spec {
+    Spec {
+        credentials: true,
+        write_origins: ["https://idp.example.net", "https://*.partner.example"]
+            .map(String::from)
+            .to_vec(),
+        ..Spec::origins(EXACT)
+    }
+}
+
+/// [`EXACT`] with cross-origin writes let through.
+pub fn open_writes_spec() -> Spec {
+    Spec {
+        cross_origin_writes: true,
+        ..Spec::origins(EXACT)
     }
 }
 
@@ -201,6 +235,8 @@ pub fn all() -> &'static [Case] {
             built("vectors list with credentials", vectors_list_spec()),
             built("list with credentials", list_spec()),
             built("many origins", many_spec()),
+            built("write origins", writes_spec()),
+            built("open writes", open_writes_spec()),
             derived(
                 "derived exact",
                 Spec::origins(EXACT),
@@ -224,6 +260,16 @@ pub fn all() -> &'static [Case] {
             ),
             derived("derived any", derived_any, DerivedAny::policy().clone()),
             derived("derived list", list_spec(), DerivedList::policy().clone()),
+            derived(
+                "derived write origins",
+                writes_spec(),
+                DerivedWrites::policy().clone(),
+            ),
+            derived(
+                "derived open writes",
+                open_writes_spec(),
+                DerivedOpenWrites::policy().clone(),
+            ),
         ]
     })
 }

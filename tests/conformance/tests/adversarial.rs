@@ -54,6 +54,7 @@ fn preflight(origin: &[u8]) -> Request<'_> {
         request_method: Header::One(b"GET"),
         request_headers: Header::Absent,
         request_private_network: Header::Absent,
+        ..Request::default()
     }
 }
 
@@ -111,8 +112,9 @@ fn every_vector_is_refused_by_every_shape() {
         .iter()
         .filter(|c| c.refuses_vectors)
         .collect();
-    // Exact, subdomains, both, port pattern, the list with credentials: built and derived.
-    assert_eq!(cases.len(), 10);
+    // Exact, subdomains, both, port pattern, the list with credentials, write origins and open
+    // writes: built and derived.
+    assert_eq!(cases.len(), 14);
     for case in cases {
         for origin in hostile_origins() {
             for request in [simple(&origin), preflight(&origin)] {

@@ -70,9 +70,10 @@ fn spec() -> impl Strategy<Value = Spec> {
             names(EXPOSE_POOL, !credentials),
             proptest::option::of(0u32..=86_400),
             any::<bool>(),
+            (subset(WRITE_POOL, 0), any::<bool>()),
         )
             .prop_map(
-                move |(origins, methods, headers, expose, max_age, private_network)| Spec {
+                move |(origins, methods, headers, expose, max_age, private_network, writes)| Spec {
                     origins,
                     methods,
                     headers,
@@ -80,6 +81,8 @@ fn spec() -> impl Strategy<Value = Spec> {
                     credentials,
                     max_age,
                     private_network,
+                    write_origins: writes.0,
+                    cross_origin_writes: writes.1,
                 },
             )
     })
@@ -94,7 +97,16 @@ fn header(values: &'static [&'static str]) -> impl Strategy<Value = Header<'stat
     ]
 }
 
+/// Origins trusted for writes only.
+const WRITE_POOL: &[&str] = &[
+    "https://idp.example.net",
+    "https://*.partner.example",
+    "https://evil.com",
+];
+
 const ORIGINS: &[&str] = &[
+    "https://idp.example.net",
+    "https://a.partner.example",
     "https://example.com",
     "https://a.example.com",
     "https://.example.com",
@@ -131,14 +143,37 @@ fn request() -> impl Strategy<Value = Request<'static>> {
             "a b",
         ]),
         header(&["true", "false"]),
+        header(&[
+            "same-origin",
+            "same-site",
+            "cross-site",
+            "none",
+            "CROSS-SITE",
+        ]),
+        header(&[
+            "example.com",
+            "a.example.com",
+            "localhost:3000",
+            "idp.example.net",
+        ]),
     )
         .prop_map(
-            |(method, origin, request_method, request_headers, request_private_network)| Request {
+            |(
+                method,
+                origin,
+                request_method,
+                request_headers,
+                request_private_network,
+                sec_fetch_site,
+                host,
+            )| Request {
                 method: method.as_bytes(),
                 origin,
                 request_method,
                 request_headers,
                 request_private_network,
+                sec_fetch_site,
+                host,
             },
         )
 }
@@ -214,6 +249,8 @@ fn http_request(request: &Request<'_>) -> Option<http::Request<()>> {
             "access-control-request-private-network",
             request.request_private_network,
         ),
+        ("sec-fetch-site", request.sec_fetch_site),
+        ("host", request.host),
     ];
     for (name, value) in headers {
         match value {
@@ -275,6 +312,10 @@ proptest! {
                 if status == 403 {
                     prop_assert!(cors.is_empty(), "refused preflight with {:?}", cors);
                 }
+            } else if policy.evaluate(request).is_blocked() {
+                prop_assert_eq!(handled, 0, "the handler ran for a forged write: {:?}", request);
+                prop_assert_eq!(response.status().as_u16(), 403);
+                prop_assert!(cors.is_empty(), "a blocked write with {:?}", cors);
             } else {
                 prop_assert_eq!(handled, 1);
                 prop_assert_eq!(response.body(), "handled");

@@ -226,6 +226,28 @@ proptest! {
             request_method: if preflight { Header::One(method.as_bytes()) } else { Header::Absent },
             request_headers: Header::from_option(headers.map(str::as_bytes)),
             request_private_network: Header::from_option(private_network.map(str::as_bytes)),
+            ..Request::default()
+        };
+        let result = evaluate_and_check(&case.spec, &case.policy, &request);
+        prop_assert!(result.is_ok(), "{}", result.unwrap_err());
+    }
+
+    /// Writes: unsafe and safe methods, every `Sec-Fetch-Site` a browser sends (and junk), hosts
+    /// that do and do not match the origin, with and without `Origin`.
+    #[test]
+    fn writes_agree_with_the_model(
+        case in case(),
+        origin in proptest::option::of(origin()),
+        method in proptest::sample::select(&["GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH", "PURGE", "post"][..]),
+        site in proptest::sample::select(&[None, Some("same-origin"), Some("same-site"), Some("cross-site"), Some("none"), Some("Cross-Site"), Some("")][..]),
+        host in proptest::sample::select(&[None, Some("example.com"), Some("a.example.com"), Some("EXAMPLE.com"), Some("localhost:3000"), Some("idp.example.net"), Some("")][..]),
+    ) {
+        let request = Request {
+            method: method.as_bytes(),
+            origin: Header::from_option(origin.as_deref()),
+            sec_fetch_site: Header::from_option(site.map(str::as_bytes)),
+            host: Header::from_option(host.map(str::as_bytes)),
+            ..Request::default()
         };
         let result = evaluate_and_check(&case.spec, &case.policy, &request);
         prop_assert!(result.is_ok(), "{}", result.unwrap_err());

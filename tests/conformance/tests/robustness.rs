@@ -95,6 +95,7 @@ fn preflight<'r>(origin: &'r [u8], method: &'r [u8], headers: &'r [u8]) -> Reque
         request_method: Header::One(method),
         request_headers: Header::One(headers),
         request_private_network: Header::Absent,
+        ..Request::default()
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `#[cors(...)]` attribute as text, read into the `PolicyBuilder` calls it stands for: one
 //! policy, two ways to build it, for the tests that compare the macro and the builder.
 
+use cors_core::rules::KeyKind;
 use cors_core::PolicyBuilder;
 
 /// A token of the attribute grammar the cases use.
@@ -117,15 +118,11 @@ pub fn builder(attribute: &str) -> PolicyBuilder {
             ("expose", Value::Any) => b.expose_any_header(),
             ("expose", Value::List(items)) => b.expose_headers(items),
             ("max_age", Value::Int(seconds)) => b.max_age(seconds),
-            ("credentials", Value::Flag) => b.allow_credentials(),
-            ("private_network", Value::Flag) => b.allow_private_network(),
-            ("dangerously_allow_null_origin", Value::Flag) => b.dangerously_allow_null_origin(),
-            ("dangerously_allow_insecure_origins", Value::Flag) => {
-                b.dangerously_allow_insecure_origins()
-            }
-            ("dangerously_allow_public_suffix_wildcards", Value::Flag) => {
-                b.dangerously_allow_public_suffix_wildcards()
-            }
+            ("write_origins", Value::List(items)) => b.trust_origins_for_writes(items),
+            (key, Value::Flag) => match cors_core::rules::key(key).map(|k| k.kind) {
+                Some(KeyKind::Flag(flag)) => b.flag(flag),
+                _ => panic!("no flag {key}"),
+            },
             (key, value) => panic!("no builder call for {key} = {value:?}"),
         };
     }

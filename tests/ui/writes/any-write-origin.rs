@@ -1,0 +1,8 @@
+use cors_core::Cors;
+
+// `"*"` would trust every site to post forms with the user's cookies.
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"], write_origins = "*")]
+struct Api;
+
+fn main() {}
