@@ -1,161 +1,168 @@
-//! The command line, parsed by hand: one subcommand and a few options need no parser crate.
+//! The command line, declared with clap's derive: the doc comments below are the `--help` text.
 
-use std::ffi::OsString;
-use std::path::PathBuf;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 
-/// How to use the tool, printed by `--help` and after a usage error.
-pub const USAGE: &str = "\
-usage: cors-cli check --policy <file.toml> [--origin <origin> [--method <method>]
-                      [--header <name>]... [--preflight | --actual] [--private-network]]
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-Checks a CORS policy file with the rules of #[derive(Cors)] and, given an origin, explains how the
-policy answers a browser's request from it.
+/// The exit statuses, printed at the end of every `--help`.
+macro_rules! exit_status {
+    () => {
+        "\
+Exit status:
+  0  the request is allowed (without --origin: the policy is valid)
+  1  the request is refused
+  2  the policy is invalid (every violation is printed), the file cannot be read or parsed,
+     or the command line is wrong"
+    };
+}
 
-  --policy <file>     the policy, in TOML, with the keys of #[cors(...)]
-  --origin <origin>   the request's `Origin`; without it, only the policy is checked
-  --method <method>   the method the script uses (default GET)
-  --header <name>     a request header the script sets (repeatable; `a,b` lists several)
-  --preflight         explain the preflight (default when a browser would send one: a method
-                      other than GET, HEAD and POST, or any --header)
-  --actual            explain the actual request
-  --private-network   the preflight asks for Private Network Access
+/// Checks a CORS policy file with the rules of #[derive(Cors)] and, given an origin, explains how
+/// the policy answers a browser's request from it.
+#[derive(Debug, Parser)]
+#[command(name = "cors-cli", version, after_help = exit_status!(), arg_required_else_help = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
 
-exit status: 0 allowed (or a valid policy), 1 refused, 2 invalid policy or usage";
-
-/// What the user asked for.
-#[derive(Debug, PartialEq, Eq)]
+/// The subcommands.
+#[derive(Debug, Subcommand)]
 pub enum Command {
-    /// `--help`.
-    Help,
-    /// `check`.
+    /// Check a policy file; with --origin, explain how it answers that origin's request
+    #[command(after_help = concat!(
+        "Without --preflight or --actual, the request is the one a browser sends first: a preflight\n",
+        "for a method other than GET, HEAD and POST, for any --header (the tool does not know header\n",
+        "values, so it never assumes them safelisted), and for --private-network.\n\n",
+        exit_status!()
+    ))]
     Check(Check),
 }
 
 /// `check` and its options.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Args)]
 pub struct Check {
+    /// The policy: a TOML or JSON file with the keys of #[cors(...)]
+    #[arg(long, value_name = "FILE")]
     pub policy: PathBuf,
-    /// `None`: check the policy only.
-    pub request: Option<RequestSpec>,
+
+    /// The policy file's format [default: from its extension, .toml or .json]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "toml|json",
+        hide_possible_values = true
+    )]
+    pub format: Option<Format>,
+
+    /// The request's Origin; without it, only the policy is checked
+    #[arg(long)]
+    pub origin: Option<String>,
+
+    /// The method the script uses [default: GET]
+    #[arg(long, requires = "origin")]
+    pub method: Option<String>,
+
+    /// A request header the script sets (repeatable; `a,b` lists several)
+    #[arg(long = "header", value_name = "NAME", requires = "origin")]
+    pub headers: Vec<String>,
+
+    /// Explain the preflight [default: when a browser would send one]
+    #[arg(long, requires = "origin", conflicts_with = "actual")]
+    pub preflight: bool,
+
+    /// Explain the actual request
+    #[arg(long, requires = "origin")]
+    pub actual: bool,
+
+    /// The preflight asks for Private Network Access
+    #[arg(long, requires = "origin", conflicts_with = "actual")]
+    pub private_network: bool,
+}
+
+/// A policy file's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// TOML.
+    Toml,
+    /// JSON.
+    Json,
+}
+
+impl Format {
+    /// The format a file's extension names, `.toml` or `.json` in any case; `None` for others.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let extension = path.extension().and_then(OsStr::to_str)?;
+        if extension.eq_ignore_ascii_case("toml") {
+            Some(Format::Toml)
+        } else if extension.eq_ignore_ascii_case("json") {
+            Some(Format::Json)
+        } else {
+            None
+        }
+    }
 }
 
 /// The request to explain.
 #[derive(Debug, PartialEq, Eq)]
 pub struct RequestSpec {
+    /// The `Origin`.
     pub origin: String,
+    /// The method the script uses.
     pub method: String,
     /// Names as given, in order.
     pub headers: Vec<String>,
+    /// Explain the preflight rather than the actual request.
     pub preflight: bool,
+    /// The preflight asks for Private Network Access.
     pub private_network: bool,
 }
 
-/// Reads the arguments after the program name.
-pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
-    let mut args = args.into_iter().map(|arg| {
-        arg.into_string()
-            .map_err(|arg| format!("argument {arg:?} is not valid UTF-8"))
-    });
-    match args.next().transpose()?.as_deref() {
-        None => return Err("expected a command: `check`".into()),
-        Some("-h" | "--help" | "help") => return Ok(Command::Help),
-        Some("check") => {}
-        Some(other) => return Err(format!("unknown command `{other}`: expected `check`")),
-    }
-    let mut policy = None;
-    let mut origin = None;
-    let mut method = None;
-    let mut headers = Vec::new();
-    let mut mode = None;
-    let mut private_network = false;
-    while let Some(arg) = args.next().transpose()? {
-        // `--name=value` or `--name value`.
-        let (name, inline) = match arg.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => {
-                (name.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg, None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            match inline.clone() {
-                Some(value) => Ok(value),
-                None => args
-                    .next()
-                    .transpose()?
-                    .ok_or_else(|| format!("`{name}` needs a value")),
-            }
-        };
-        match name.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--policy" => set_once(&mut policy, &name, value(&name)?)?,
-            "--origin" => set_once(&mut origin, &name, value(&name)?)?,
-            "--method" => set_once(&mut method, &name, value(&name)?)?,
-            "--header" => headers.push(value(&name)?),
-            "--preflight" | "--actual" | "--private-network" if inline.is_some() => {
-                return Err(format!("`{name}` takes no value"));
-            }
-            "--preflight" => set_once(&mut mode, &name, true)?,
-            "--actual" => set_once(&mut mode, &name, false)?,
-            "--private-network" => private_network = true,
-            other => return Err(format!("unknown option `{other}`")),
-        }
-    }
-    let policy = PathBuf::from(policy.ok_or("`--policy <file.toml>` is required")?);
-    let Some(origin) = origin else {
-        if method.is_some() || !headers.is_empty() || mode.is_some() || private_network {
-            return Err("`--origin` is needed to explain a request".into());
-        }
-        return Ok(Command::Check(Check {
-            policy,
-            request: None,
-        }));
-    };
-    let method = method.unwrap_or_else(|| "GET".into());
-    // What a browser does: a preflight for a method it does not safelist or for any header the
-    // script sets (the tool does not know the values that could make one safelisted).
-    let preflight =
-        mode.unwrap_or(!matches!(method.as_str(), "GET" | "HEAD" | "POST") || !headers.is_empty());
-    if private_network && !preflight {
-        return Err("`--private-network` is asked by a preflight, not by `--actual`".into());
-    }
-    Ok(Command::Check(Check {
-        policy,
-        request: Some(RequestSpec {
+impl Check {
+    /// The request to explain; `None`: check the policy only.
+    pub fn request(&self) -> Option<RequestSpec> {
+        let origin = self.origin.clone()?;
+        let method = self.method.clone().unwrap_or_else(|| "GET".into());
+        // What a browser does: a preflight for a method it does not safelist, for any header the
+        // script sets (the tool does not know the values that could make one safelisted), and for
+        // a Private Network Access request.
+        let preflight = self.preflight
+            || (!self.actual
+                && (!matches!(method.as_str(), "GET" | "HEAD" | "POST")
+                    || !self.headers.is_empty()
+                    || self.private_network));
+        Some(RequestSpec {
             origin,
             method,
-            headers,
+            headers: self.headers.clone(),
             preflight,
-            private_network,
-        }),
-    }))
-}
-
-fn set_once<T>(slot: &mut Option<T>, name: &str, value: T) -> Result<(), String> {
-    if slot.replace(value).is_some() {
-        return Err(match name {
-            "--preflight" | "--actual" => "give at most one of `--preflight` and `--actual`".into(),
-            _ => format!("`{name}` is given twice"),
-        });
+            private_network: self.private_network,
+        })
     }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use clap::error::ErrorKind;
+    use clap::CommandFactory;
+
     use super::*;
 
-    fn parse_str(args: &[&str]) -> Result<Command, String> {
-        parse(args.iter().map(OsString::from))
+    fn parse(args: &[&str]) -> Result<Check, clap::Error> {
+        let cli = Cli::try_parse_from([&["cors-cli"], args].concat())?;
+        let Command::Check(check) = cli.command;
+        Ok(check)
     }
 
     fn request(args: &[&str]) -> RequestSpec {
-        match parse_str(args) {
-            Ok(Command::Check(Check {
-                request: Some(request),
-                ..
-            })) => request,
-            other => panic!("{args:?}: {other:?}"),
-        }
+        let check = parse(args).unwrap_or_else(|error| panic!("{args:?}: {error}"));
+        check.request().expect("a request")
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
     }
 
     #[test]
@@ -171,6 +178,7 @@ mod tests {
         assert_eq!(request(&base).method, "GET");
         assert!(request(&[&base[..], &["--method", "PUT"]].concat()).preflight);
         assert!(request(&[&base[..], &["--method=POST", "--header", "x-a"]].concat()).preflight);
+        assert!(request(&[&base[..], &["--private-network"]].concat()).preflight);
         assert!(!request(&[&base[..], &["--method", "PUT", "--actual"]].concat()).preflight);
         assert!(request(&[&base[..], &["--preflight"]].concat()).preflight);
     }
@@ -188,53 +196,57 @@ mod tests {
         ]);
         assert_eq!(spec.headers, ["X-A", "x-b,x-c"]);
         assert!(spec.private_network && spec.preflight);
-        assert_eq!(
-            parse_str(&["check", "--policy", "a", "--policy", "b"]),
-            Err("`--policy` is given twice".into())
-        );
-        assert_eq!(
-            parse_str(&[
-                "check",
-                "--policy",
-                "a",
-                "--origin",
-                "o",
-                "--actual",
-                "--preflight"
-            ]),
-            Err("give at most one of `--preflight` and `--actual`".into())
-        );
+        let twice = parse(&["check", "--policy", "a", "--policy", "b"]).unwrap_err();
+        assert_eq!(twice.kind(), ErrorKind::ArgumentConflict);
+        let both = parse(&[
+            "check",
+            "--policy",
+            "a",
+            "--origin",
+            "o",
+            "--actual",
+            "--preflight",
+        ])
+        .unwrap_err();
+        assert_eq!(both.kind(), ErrorKind::ArgumentConflict);
     }
 
     #[test]
     fn the_policy_alone_is_a_check_of_the_file() {
-        assert_eq!(
-            parse_str(&["check", "--policy", "p.toml"]),
-            Ok(Command::Check(Check {
-                policy: "p.toml".into(),
-                request: None
-            }))
-        );
+        let check = parse(&["check", "--policy", "p.toml"]).unwrap();
+        assert_eq!(check.policy, Path::new("p.toml"));
+        assert_eq!(check.format, None);
+        assert_eq!(check.request(), None);
+    }
+
+    #[test]
+    fn the_format_is_named_or_read_from_the_extension() {
+        let check = parse(&["check", "--policy", "p.conf", "--format", "json"]).unwrap();
+        assert_eq!(check.format, Some(Format::Json));
+        let unknown = parse(&["check", "--policy", "p", "--format", "yaml"]).unwrap_err();
+        assert_eq!(unknown.kind(), ErrorKind::InvalidValue);
+        let of = |name: &str| Format::from_extension(Path::new(name));
+        assert_eq!(of("a/policy.toml"), Some(Format::Toml));
+        assert_eq!(of("POLICY.JSON"), Some(Format::Json));
+        assert_eq!(of("policy.yaml"), None);
+        assert_eq!(of("policy"), None);
+        assert_eq!(of(".json"), None);
     }
 
     #[test]
     fn usage_errors_say_what_is_wrong() {
-        let cases: [(&[&str], &str); 8] = [
-            (&[], "expected a command: `check`"),
-            (&["lint"], "unknown command `lint`: expected `check`"),
-            (&["check"], "`--policy <file.toml>` is required"),
-            (&["check", "--policy"], "`--policy` needs a value"),
+        let cases: [(&[&str], ErrorKind); 7] = [
+            (&[], ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand),
+            (&["lint"], ErrorKind::InvalidSubcommand),
+            (&["check"], ErrorKind::MissingRequiredArgument),
+            (&["check", "--policy"], ErrorKind::InvalidValue),
             (
                 &["check", "--policy", "p", "--verbose"],
-                "unknown option `--verbose`",
+                ErrorKind::UnknownArgument,
             ),
             (
                 &["check", "--policy", "p", "--method", "PUT"],
-                "`--origin` is needed to explain a request",
-            ),
-            (
-                &["check", "--policy", "p", "--origin", "o", "--actual=yes"],
-                "`--actual` takes no value",
+                ErrorKind::MissingRequiredArgument,
             ),
             (
                 &[
@@ -246,13 +258,18 @@ mod tests {
                     "--actual",
                     "--private-network",
                 ],
-                "`--private-network` is asked by a preflight, not by `--actual`",
+                ErrorKind::ArgumentConflict,
             ),
         ];
-        for (args, error) in cases {
-            assert_eq!(parse_str(args), Err(error.to_owned()), "{args:?}");
+        for (args, kind) in cases {
+            let error = parse(args).map(|_| ()).unwrap_err();
+            assert_eq!(error.kind(), kind, "{args:?}: {error}");
+            assert!(error.use_stderr(), "{args:?}");
         }
-        assert_eq!(parse_str(&["--help"]), Ok(Command::Help));
-        assert_eq!(parse_str(&["check", "-h"]), Ok(Command::Help));
+        for help in [&["--help"][..], &["check", "-h"], &["help", "check"]] {
+            let error = parse(help).map(|_| ()).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::DisplayHelp, "{help:?}");
+            assert!(!error.use_stderr());
+        }
     }
 }

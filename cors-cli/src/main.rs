@@ -1,12 +1,13 @@
-//! `cors-cli check`: checks a CORS policy file with the rules of `#[derive(Cors)]` and explains how
-//! it answers a request. See `README.md` or `cors-cli --help`.
+//! `cors-cli check`: checks a CORS policy file, TOML or JSON, with the rules of `#[derive(Cors)]` and
+//! explains how it answers a request. See `README.md` or `cors-cli --help`.
 
 mod args;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use args::{Check, Command, RequestSpec, USAGE};
+use args::{Check, Cli, Command, Format, RequestSpec};
+use clap::Parser;
 use cors_core::{Header, Policy, PolicyConfig, Request};
 
 /// Exit status: the request is allowed, or the policy is valid.
@@ -17,18 +18,15 @@ const REFUSED: u8 = 1;
 const INVALID: u8 = 2;
 
 fn main() -> ExitCode {
-    let command = match args::parse(std::env::args_os().skip(1)) {
-        Ok(command) => command,
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(error) => {
-            eprintln!("error: {error}\n\n{USAGE}");
-            return ExitCode::from(INVALID);
+            // `--help` and `--version` are printed to stdout and succeed; usage errors are not.
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { INVALID } else { ALLOWED });
         }
     };
-    match command {
-        Command::Help => {
-            println!("{USAGE}");
-            ExitCode::from(ALLOWED)
-        }
+    match cli.command {
         Command::Check(check) => ExitCode::from(run(&check)),
     }
 }
@@ -42,12 +40,12 @@ fn run(check: &Check) -> u8 {
             return INVALID;
         }
     };
-    let Some(spec) = &check.request else {
+    let Some(spec) = check.request() else {
         println!("{file}: a valid CORS policy");
         return ALLOWED;
     };
     let headers = request_headers(&spec.headers);
-    let request = request(spec, &headers);
+    let request = request(&spec, &headers);
     let explanation = policy.explain(&request);
     // A closed stdout (`| head`) is not an error worth a panic.
     let _ = writeln!(std::io::stdout(), "{explanation}");
@@ -60,8 +58,15 @@ fn run(check: &Check) -> u8 {
 
 /// Reads, deserializes and builds the policy; every violation is one line of the error.
 fn load(check: &Check) -> Result<Policy<'static>, String> {
+    let format = check
+        .format
+        .or_else(|| Format::from_extension(&check.policy))
+        .ok_or("cannot tell the format from the file name: name it `.toml` or `.json`, or give `--format toml` or `--format json`")?;
     let text = std::fs::read_to_string(&check.policy).map_err(|e| e.to_string())?;
-    let config: PolicyConfig = toml::from_str(&text).map_err(|e| e.to_string())?;
+    let config: PolicyConfig = match format {
+        Format::Toml => toml::from_str(&text).map_err(|e| e.to_string())?,
+        Format::Json => serde_json::from_str(&text).map_err(|e| e.to_string())?,
+    };
     config.build().map_err(|error| {
         let mut message = String::from("not a valid CORS policy:");
         for violation in error.violations() {

@@ -1,5 +1,5 @@
-//! Runs the built `cors-cli` on the policies in `tests/data` and checks what it prints and its exit
-//! status: 0 allowed or valid, 1 refused, 2 invalid policy or usage.
+//! Runs the built `cors-cli` on the policies in `tests/data` (TOML and JSON) and checks what it
+//! prints and its exit status: 0 allowed or valid, 1 refused, 2 invalid policy or usage.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -182,17 +182,160 @@ fn a_file_that_is_not_a_policy_exits_2() {
 }
 
 #[test]
+fn a_json_policy_answers_as_the_same_policy_in_toml() {
+    let args = [
+        "--origin",
+        "https://shop.example.com",
+        "--method",
+        "PUT",
+        "--header",
+        "x-api-key",
+    ];
+    let toml = check("policy.toml", &args);
+    assert_eq!(toml.0, 0, "{toml:?}");
+    assert_eq!(check("policy.json", &args), toml);
+    let (status, stdout, _) = check("policy.json", &["--origin", "https://evil.example"]);
+    assert_eq!(status, 1, "{stdout}");
+    let (status, stdout, stderr) = check("policy.json", &[]);
+    assert_eq!((status, stderr.as_str()), (0, ""));
+    assert!(
+        stdout.ends_with("policy.json: a valid CORS policy\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn format_names_the_format_when_the_extension_does_not() {
+    // `policy.conf` holds TOML.
+    let (status, stdout, stderr) = check("policy.conf", &["--format", "toml"]);
+    assert_eq!((status, stderr.as_str()), (0, ""), "{stdout}");
+    let (status, stdout, stderr) = check("policy.conf", &[]);
+    assert_eq!((status, stdout.as_str()), (2, ""));
+    assert!(
+        stderr.starts_with("error: ")
+            && stderr.contains("policy.conf: cannot tell the format from the file name: name it `.toml` or `.json`, or give `--format toml` or `--format json`"),
+        "{stderr}"
+    );
+    // `--format` wins over the extension.
+    let (status, _, stderr) = check("policy.json", &["--format", "toml"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("TOML parse error"), "{stderr}");
+    let (status, _, stderr) = check("policy.toml", &["--format", "json"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("expected value at line 1"), "{stderr}");
+    let (status, _, stderr) = check("policy.toml", &["--format", "yaml"]);
+    assert_eq!(status, 2);
+    assert!(
+        stderr.starts_with("error: invalid value 'yaml' for '--format <toml|json>'"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_json_file_that_is_not_a_valid_policy_exits_2() {
+    let (status, stdout, stderr) = check("invalid.json", &[]);
+    assert_eq!((status, stdout.as_str()), (2, ""));
+    assert!(
+        stderr.ends_with(
+            "invalid.json: not a valid CORS policy:
+  origins[0] `https://app.example.com/`: an origin has no trailing `/`, so this one would never match (remove the trailing `/`)
+  methods[0] `get`: methods are case-sensitive, so this would not match the standard upper-case method (write `GET`)
+"
+        ),
+        "{stderr}"
+    );
+    let (status, _, stderr) = check("unknown-key.json", &[]);
+    assert_eq!(status, 2);
+    assert!(
+        stderr.contains("unknown key `allowed_origins`, expected one of `origins`, ")
+            && stderr.contains("(did you mean `origins`?)"),
+        "{stderr}"
+    );
+    let (status, _, stderr) = check("not-a-list.json", &[]);
+    assert_eq!(status, 2);
+    assert!(
+        stderr.contains(
+            "expected `\"*\"` or a list, even of one entry: write `[\"https://app.example.com\"]`"
+        ),
+        "{stderr}"
+    );
+    let (status, _, stderr) = check("malformed.json", &[]);
+    assert_eq!(status, 2);
+    assert!(
+        stderr.starts_with("error: ")
+            && stderr.contains("malformed.json: trailing comma at line 1"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn usage_errors_exit_2_and_help_exits_0() {
     let output = run(&["check", "--origin", "https://a.example"]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.starts_with("error: `--policy <file.toml>` is required\n\nusage: cors-cli check"),
+        stderr.starts_with(
+            "error: the following required arguments were not provided:\n  --policy <FILE>\n"
+        ),
         "{stderr}"
     );
-    let output = run(&["--help"]);
+    let policy = data("policy.toml");
+    let policy = policy.to_str().unwrap();
+    let usage: [(&[&str], &str); 4] = [
+        (&[], "Usage: cors-cli <COMMAND>"),
+        (&["lint"], "error: unrecognized subcommand 'lint'"),
+        (
+            &["check", "--policy", policy, "--method", "PUT"],
+            "error: the following required arguments were not provided:\n  --origin <ORIGIN>\n",
+        ),
+        (
+            &[
+                "check",
+                "--policy",
+                policy,
+                "--origin",
+                "o",
+                "--actual",
+                "--preflight",
+            ],
+            "error: the argument '--actual' cannot be used with '--preflight'",
+        ),
+    ];
+    for (args, message) in usage {
+        let output = run(args);
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+    for args in [&["--help"][..], &["check", "--help"], &["help", "check"]] {
+        let output = run(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.contains("Usage: cors-cli "), "{args:?}: {stdout}");
+        // The exit statuses are documented in every help.
+        assert!(
+            stdout.ends_with(
+                "Exit status:
+  0  the request is allowed (without --origin: the policy is valid)
+  1  the request is refused
+  2  the policy is invalid (every violation is printed), the file cannot be read or parsed,
+     or the command line is wrong
+"
+            ),
+            "{args:?}: {stdout}"
+        );
+    }
+    let output = run(&["check", "--help"]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("\n      --format <toml|json>  "),
+        "{stdout}"
+    );
+    let output = run(&["--version"]);
     assert_eq!(output.status.code(), Some(0));
-    assert!(String::from_utf8(output.stdout)
-        .unwrap()
-        .starts_with("usage: cors-cli check"));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        concat!("cors-cli ", env!("CARGO_PKG_VERSION"), "\n")
+    );
 }
