@@ -10,6 +10,15 @@
 //!
 //! Rules written in Unicode (`рф`, `公司.cn`) are indexed under their punycode form (`xn--p1ai`,
 //! `xn--55qx5d.cn`), the form hosts take in serialized origins.
+//!
+//! The list is not this crate's work and not under its license: it is © its contributors and
+//! licensed under the Mozilla Public License 2.0, as its first lines say. `data/README.md` states
+//! what that means for this crate and its users, and how to update the file.
+//!
+//! Why not the `psl` crate, which is `no_std`, MIT/Apache and released for every update of the
+//! list: it was measured to more than double this crate's build (`data/README.md` has the
+//! figures), so it is only a dev-dependency, and a test checks that the vendored list and `psl`
+//! give the same answer for every rule of the list.
 
 /// The vendored Public Suffix List, in its published format
 /// (<https://github.com/publicsuffix/list/wiki/Format>).
@@ -765,7 +774,7 @@ mod tests {
                     is_public_suffix_by_psl_crate(domain),
                     "`{domain}` (from the rule `{rule}`): the vendored list and the `psl` crate \
                      disagree, so one of them is older: update `data/public_suffix_list.dat` \
-                     or `psl`",
+                     or `psl`; see `data/README.md`",
                 );
                 count += 1;
             }
