@@ -10,6 +10,15 @@
 //!
 //! Rules written in Unicode (`рф`, `公司.cn`) are indexed under their punycode form (`xn--p1ai`,
 //! `xn--55qx5d.cn`), the form hosts take in serialized origins.
+//!
+//! The list is not this crate's work and not under its license: it is © its contributors and
+//! licensed under the Mozilla Public License 2.0, as its first lines say. `data/README.md` states
+//! what that means for this crate and its users, and how to update the file.
+//!
+//! Why not the `psl` crate, which is `no_std`, MIT/Apache and released for every update of the
+//! list: it was measured to more than double this crate's build (`data/README.md` has the
+//! figures), so it is only a dev-dependency, and a test checks that the vendored list and `psl`
+//! give the same answer for every rule of the list.
 
 /// The vendored Public Suffix List, in its published format
 /// (<https://github.com/publicsuffix/list/wiki/Format>).
@@ -700,14 +709,17 @@ mod tests {
         );
     }
 
+    /// Every rule of [`LIST`], as written (`!www.ck`, `*.ck`, `公司.cn`).
+    fn rules() -> impl Iterator<Item = &'static str> {
+        LIST.lines()
+            .filter_map(|line| line.split_whitespace().next())
+            .filter(|rule| !rule.starts_with("//"))
+    }
+
     #[test]
     fn every_rule_of_the_list_is_found() {
-        let rules = LIST
-            .lines()
-            .filter_map(|line| line.split_whitespace().next())
-            .filter(|rule| !rule.starts_with("//"));
         let mut count = 0;
-        for rule in rules {
+        for rule in rules() {
             count += 1;
             if let Some(exception) = rule.strip_prefix('!') {
                 assert!(!is_public_suffix(exception), "{rule}");
@@ -719,5 +731,54 @@ mod tests {
             }
         }
         assert!(count > 10_000, "only {count} rules");
+    }
+
+    /// [`is_public_suffix`] over the `psl` crate's copy of the list instead of [`TABLE`]: the
+    /// thin adapter that would replace this module, keeping its stricter choices (every
+    /// top-level domain is public, and so is the parent of a wildcard rule). `psl` compiles the
+    /// list into nested `match`es that are generic over the label iterator, so one closure serves
+    /// both look-ups and the lookup is instantiated once.
+    fn is_public_suffix_by_psl_crate(domain: &str) -> bool {
+        use psl::{List, Psl};
+        let domain = domain.strip_suffix('.').unwrap_or(domain);
+        let Some(name) = to_ascii(domain.as_bytes()) else {
+            return false;
+        };
+        let name = name.as_bytes();
+        if !is_host_name(name) || name == b"localhost" {
+            return false;
+        }
+        if !name.contains(&b'.') {
+            return true;
+        }
+        // `*` is a label that no rule names: `psl` matches it only through a wildcard rule.
+        let find =
+            |child: Option<&'static [u8]>| List.find(name.rsplit(|&b| b == b'.').chain(child));
+        // A listed rule (not the implicit `*`) covers the whole name.
+        let listed = |info: psl::Info, len: usize| info.typ.is_some() && info.len == len;
+        listed(find(None), name.len()) || listed(find(Some(b"*")), name.len() + 2)
+    }
+
+    #[test]
+    fn the_vendored_list_agrees_with_the_psl_crate_on_every_rule() {
+        let mut count = 0;
+        for rule in rules() {
+            let name = rule.trim_start_matches('!').trim_start_matches("*.");
+            // The rule's own name, a name one label below it (what a wildcard rule matches, or
+            // an exception rule's child) and each of its parents.
+            let below = alloc::format!("zzzz.{name}");
+            let parents = name.match_indices('.').map(|(dot, _)| &name[dot + 1..]);
+            for domain in [name, &below].into_iter().chain(parents) {
+                assert_eq!(
+                    is_public_suffix(domain),
+                    is_public_suffix_by_psl_crate(domain),
+                    "`{domain}` (from the rule `{rule}`): the vendored list and the `psl` crate \
+                     disagree, so one of them is older: update `data/public_suffix_list.dat` \
+                     or `psl`; see `data/README.md`",
+                );
+                count += 1;
+            }
+        }
+        assert!(count > 30_000, "only {count} names");
     }
 }
