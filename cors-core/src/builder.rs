@@ -273,7 +273,7 @@ fn header_list(names: &HeaderNames) -> HeaderList<'static> {
     }
 }
 
-fn pattern(pattern: &Pattern<'_>) -> OriginPattern<'static> {
+pub(crate) fn pattern(pattern: &Pattern<'_>) -> OriginPattern<'static> {
     match *pattern {
         Pattern::Subdomains { scheme, base, port } => OriginPattern::new(
             text(scheme),

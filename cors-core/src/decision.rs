@@ -27,6 +27,20 @@ pub struct Decision<'p, 'r> {
     refusal: Option<Refusal<'r>>,
 }
 
+/// Origins a policy allows beyond its own list, decided while the service runs: see
+/// [`Policy::evaluate_with`]. Implemented by closures `Fn(&str) -> bool` and by
+/// `OriginSet` (feature `live`).
+pub trait DynamicOrigins {
+    /// Whether `origin`, a serialized origin exactly as a browser sends it, may read responses.
+    fn allows(&self, origin: &str) -> bool;
+}
+
+impl<F: Fn(&str) -> bool> DynamicOrigins for F {
+    fn allows(&self, origin: &str) -> bool {
+        self(origin)
+    }
+}
+
 /// `Vary` values, pre-rendered so that no answer builds a string.
 mod vary {
     pub const ORIGIN: &str = "origin";
@@ -162,10 +176,42 @@ impl Policy<'_> {
     /// );
     /// ```
     pub fn evaluate<'p, 'r>(&'p self, request: &Request<'r>) -> Decision<'p, 'r> {
+        self.evaluate_with(request, None)
+    }
+
+    /// [`Policy::evaluate`], with `dynamic` deciding the origins the policy's own list does not
+    /// match: a set of tenants kept while the service runs, or a lookup. Everything else
+    /// (methods, headers, credentials, max age, `Vary`) is the policy's.
+    ///
+    /// `dynamic` is asked only about a serialized origin as browsers send it (ASCII, lower case,
+    /// no path, no default port, at most [`MAX_ORIGIN_LEN`](crate::MAX_ORIGIN_LEN) bytes), never
+    /// about `null` or malformed bytes; it can allow an origin, which is then echoed, never `*`.
+    ///
+    /// ```
+    /// use cors_core::{Cors, CorsPolicy, Header, Request};
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://app.example.com"], credentials)]
+    /// struct Api;
+    ///
+    /// let tenants = |origin: &str| origin == "https://initech.example.net";
+    /// let request = Request {
+    ///     method: b"GET",
+    ///     origin: Header::One(b"https://initech.example.net"),
+    ///     ..Request::default()
+    /// };
+    /// assert!(Api::policy().evaluate_with(&request, Some(&tenants)).is_allowed());
+    /// assert!(!Api::policy().evaluate(&request).is_allowed());
+    /// ```
+    pub fn evaluate_with<'p, 'r>(
+        &'p self,
+        request: &Request<'r>,
+        dynamic: Option<&dyn DynamicOrigins>,
+    ) -> Decision<'p, 'r> {
         let preflight = request.is_preflight();
         let vary = self.vary(preflight);
         let mut decision = Decision::new(preflight, vary);
-        if !preflight && self.is_forged_write(request) {
+        if !preflight && self.is_forged_write(request, dynamic) {
             decision.blocked = true;
             return decision.refuse(Refusal::CrossOriginWrite);
         }
@@ -178,7 +224,7 @@ impl Policy<'_> {
         if !origin.iter().all(|b| b.is_ascii_graphic()) {
             return decision.refuse(Refusal::Malformed(Malformed::Origin));
         }
-        let Some(allowed) = self.origins.match_origin(origin) else {
+        let Some(allowed) = self.match_origin(origin, dynamic) else {
             return decision.refuse(Refusal::OriginNotAllowed);
         };
         if preflight {
@@ -196,7 +242,7 @@ impl Policy<'_> {
     /// pass. The scheme is not compared: behind a TLS-terminating proxy the server sees `http`.
     /// This is the rule of Go's `net/http.CrossOriginProtection`, with the policy's own origins
     /// as the trusted ones.
-    fn is_forged_write(&self, request: &Request<'_>) -> bool {
+    fn is_forged_write(&self, request: &Request<'_>, dynamic: Option<&dyn DynamicOrigins>) -> bool {
         if self.cross_origin_writes || request.is_safe_method() {
             return false;
         }
@@ -209,16 +255,38 @@ impl Policy<'_> {
                 Header::Many => true,
             },
         };
-        cross_origin && !self.trusts_for_writes(request.origin)
+        cross_origin && !self.trusts_for_writes(request.origin, dynamic)
     }
 
-    fn trusts_for_writes(&self, origin: Header<'_>) -> bool {
+    fn trusts_for_writes(&self, origin: Header<'_>, dynamic: Option<&dyn DynamicOrigins>) -> bool {
         let Header::One(origin) = origin else {
             return false;
         };
         origin.iter().all(u8::is_ascii_graphic)
-            && (self.origins.match_origin(origin).is_some()
+            && (self.match_origin(origin, dynamic).is_some()
                 || self.write_origins.match_origin(origin).is_some())
+    }
+
+    /// The policy's own origins, then `dynamic`'s, for a syntactically valid origin only.
+    #[inline]
+    fn match_origin<'p>(
+        &'p self,
+        origin: &[u8],
+        dynamic: Option<&dyn DynamicOrigins>,
+    ) -> Option<Allowed<'p>> {
+        let own = self.origins.match_origin(origin);
+        match (own, dynamic) {
+            (Some(allowed), _) => Some(allowed),
+            (None, Some(dynamic)) => {
+                let origin = core::str::from_utf8(origin).ok()?;
+                let serialized = matches!(
+                    cors_rules::check_origin(origin),
+                    Ok(cors_rules::OriginSpec::Exact(_))
+                );
+                (serialized && dynamic.allows(origin)).then_some(Allowed::Echo)
+            }
+            (None, None) => None,
+        }
     }
 
     pub(crate) fn vary(&self, preflight: bool) -> Option<&'static str> {

@@ -13,10 +13,17 @@ use tower_service::Service;
 use std::sync::Arc;
 
 use crate::http::{answer, read, read_parts, Decoration, PreparedPolicy};
-use crate::{CorsPolicy, Policy, Refusal};
+use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal};
 
-/// A function told why a request got no CORS permission, for logs or metrics.
-pub type OnRefusal = fn(&Refusal<'_>, &::http::request::Parts);
+/// What [`CorsLayer::on_refusal`] calls with why a request got no CORS permission, for logs or
+/// metrics: any closure, which may hold a logger or a metrics handle.
+pub type OnRefusal = Arc<ReportRefusal>;
+
+/// The closure behind an [`OnRefusal`].
+pub type ReportRefusal = dyn Fn(&Refusal<'_>, &::http::request::Parts) + Send + Sync;
+
+/// Origins decided while the service runs, shared by a layer's services.
+type Dynamic = Arc<dyn DynamicOrigins + Send + Sync>;
 
 /// A tower [`Layer`] applying the policy of `P` (usually a `#[derive(Cors)]` type).
 ///
@@ -50,6 +57,7 @@ pub type OnRefusal = fn(&Refusal<'_>, &::http::request::Parts);
 /// layer and gets axum's `405`: use `.layer` there.
 pub struct CorsLayer<P> {
     source: Source,
+    dynamic: Option<Dynamic>,
     on_refusal: Option<OnRefusal>,
     _policy: PhantomData<fn() -> P>,
 }
@@ -76,6 +84,7 @@ impl<P> CorsLayer<P> {
     fn with_source(source: Source) -> Self {
         CorsLayer {
             source,
+            dynamic: None,
             on_refusal: None,
             _policy: PhantomData,
         }
@@ -138,10 +147,36 @@ impl<P: CorsPolicy> Default for CorsLayer<P> {
 
 impl<P> CorsLayer<P> {
     /// Calls `f` with the reason of every refusal (the request's origin, method or headers are not
-    /// allowed, or are malformed). Costs nothing when unset.
+    /// allowed, or are malformed; a forged write) and the request's parts. Costs nothing when
+    /// unset.
     #[must_use]
-    pub fn on_refusal(mut self, f: OnRefusal) -> Self {
-        self.on_refusal = Some(f);
+    pub fn on_refusal<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&Refusal<'_>, &::http::request::Parts) + Send + Sync + 'static,
+    {
+        self.on_refusal = Some(Arc::new(f));
+        self
+    }
+
+    /// Also allows the origins `dynamic` allows, decided while the service runs: an
+    /// [`OriginSet`](crate::OriginSet) of tenants, or a closure `Fn(&str) -> bool` (a lookup in
+    /// the service's own store). The policy's methods, headers, credentials and max age apply to
+    /// them unchanged; see [`Policy::evaluate_with`] for what `dynamic` is asked.
+    ///
+    /// ```
+    /// use cors_core::{Cors, CorsLayer};
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://app.example.com"], credentials)]
+    /// struct Api;
+    ///
+    /// let customers = ["https://initech.example.net", "https://hooli.example.org"];
+    /// let layer = CorsLayer::<Api>::new().with_origins(move |origin: &str| customers.contains(&origin));
+    /// # let _ = layer;
+    /// ```
+    #[must_use]
+    pub fn with_origins<D: DynamicOrigins + Send + Sync + 'static>(mut self, dynamic: D) -> Self {
+        self.dynamic = Some(Arc::new(dynamic));
         self
     }
 }
@@ -150,7 +185,8 @@ impl<P> Clone for CorsLayer<P> {
     fn clone(&self) -> Self {
         CorsLayer {
             source: self.source.clone(),
-            on_refusal: self.on_refusal,
+            dynamic: self.dynamic.clone(),
+            on_refusal: self.on_refusal.clone(),
             _policy: PhantomData,
         }
     }
@@ -175,7 +211,8 @@ impl<S, P> Layer<S> for CorsLayer<P> {
         CorsService {
             inner,
             source: self.source.clone(),
-            on_refusal: self.on_refusal,
+            dynamic: self.dynamic.clone(),
+            on_refusal: self.on_refusal.clone(),
         }
     }
 }
@@ -185,6 +222,7 @@ impl<S, P> Layer<S> for CorsLayer<P> {
 pub struct CorsService<S> {
     inner: S,
     source: Source,
+    dynamic: Option<Dynamic>,
     on_refusal: Option<OnRefusal>,
 }
 
@@ -210,17 +248,28 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let (inner, on_refusal) = (&mut self.inner, self.on_refusal);
+        let hooks = Hooks {
+            dynamic: self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins),
+            on_refusal: self.on_refusal.as_deref(),
+        };
+        let inner = &mut self.inner;
         match &self.source {
-            Source::Fixed(prepared) => call(inner, prepared, on_refusal, request),
+            Source::Fixed(prepared) => call(inner, prepared, hooks, request),
             #[cfg(feature = "live")]
             Source::Live(live) => {
                 // One load per request: the whole answer comes from this policy.
                 let current = live.current();
-                call(inner, &current, on_refusal, request)
+                call(inner, &current, hooks, request)
             }
         }
     }
+}
+
+/// What a service adds to its policy, borrowed for one request.
+#[derive(Clone, Copy)]
+struct Hooks<'a> {
+    dynamic: Option<&'a dyn DynamicOrigins>,
+    on_refusal: Option<&'a ReportRefusal>,
 }
 
 /// Answers a preflight or a forged write from `prepared`, or calls `inner` with the decoration of
@@ -228,7 +277,7 @@ where
 fn call<S, ReqBody, ResBody>(
     inner: &mut S,
     prepared: &PreparedPolicy,
-    on_refusal: Option<OnRefusal>,
+    hooks: Hooks<'_>,
     mut request: Request<ReqBody>,
 ) -> ResponseFuture<S::Future>
 where
@@ -236,15 +285,17 @@ where
     ResBody: Default,
 {
     {
-        let decision = prepared.policy().evaluate(&read(&request));
+        let decision = prepared
+            .policy()
+            .evaluate_with(&read(&request), hooks.dynamic);
         let refused = decision.refusal().is_some();
         let own = answer(prepared, &decision, request.headers());
         let decoration = match own {
             Some(_) => None,
             None => Some(Decoration::new(prepared, &decision, request.headers())),
         };
-        if let (Some(report), true) = (on_refusal, refused) {
-            request = report_refusal(report, prepared.policy(), request);
+        if let (Some(report), true) = (hooks.on_refusal, refused) {
+            request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
         }
         match own {
             Some(answer) => ResponseFuture {
@@ -267,13 +318,17 @@ where
 /// evaluation is repeated to borrow the reason from the parts.
 #[cold]
 fn report_refusal<B>(
-    report: OnRefusal,
+    report: &ReportRefusal,
     policy: &Policy<'static>,
+    dynamic: Option<&dyn DynamicOrigins>,
     request: Request<B>,
 ) -> Request<B> {
     let (parts, body) = request.into_parts();
     if let Some(refusal) = policy
-        .evaluate(&read_parts(&parts.method, &parts.uri, &parts.headers))
+        .evaluate_with(
+            &read_parts(&parts.method, &parts.uri, &parts.headers),
+            dynamic,
+        )
         .refusal()
     {
         report(&refusal, &parts);

@@ -129,7 +129,7 @@ mod live;
 pub use builder::{BuildError, BuildViolation, PolicyBuilder};
 #[cfg(feature = "serde")]
 pub use config::{ConfigList, PolicyConfig};
-pub use decision::Decision;
+pub use decision::{Decision, DynamicOrigins};
 pub use explain::Explanation;
 pub use origins::{OriginPattern, OriginTable, Origins, MAX_ORIGIN_LEN};
 pub use policy::{HeaderList, Policy};
@@ -142,9 +142,9 @@ pub use storage::{Table, Text};
 #[cfg(all(feature = "tower", feature = "live"))]
 pub use layer::Live;
 #[cfg(feature = "tower")]
-pub use layer::{CorsLayer, CorsService, OnRefusal, ResponseFuture, RuntimePolicy};
+pub use layer::{CorsLayer, CorsService, OnRefusal, ReportRefusal, ResponseFuture, RuntimePolicy};
 #[cfg(feature = "live")]
-pub use live::{Current, LivePolicy};
+pub use live::{Current, LivePolicy, OriginError, OriginSet};
 
 /// The rules every policy must satisfy, as plain functions: the same ones `#[derive(Cors)]` applies
 /// at compile time.

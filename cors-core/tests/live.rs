@@ -221,3 +221,163 @@ impl CloneList for Vec<Request<()>> {
         self.iter().map(clone_request).collect()
     }
 }
+
+mod tenants {
+    use super::*;
+    use cors_core::{Cors, CorsPolicy, OriginSet};
+    use std::sync::Mutex;
+
+    #[derive(Cors)]
+    #[cors(
+        origins = ["https://app.example.com"],
+        methods = [GET, PUT],
+        headers = ["content-type"],
+        credentials,
+        max_age = 600
+    )]
+    struct Api;
+
+    fn get(origin: &str) -> Request<()> {
+        Request::builder()
+            .header("origin", origin)
+            .body(())
+            .unwrap()
+    }
+
+    #[test]
+    fn a_tenant_set_changes_what_the_layer_allows_while_it_serves() {
+        let tenants = OriginSet::new();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let mut service = CorsLayer::<Api>::new()
+            .with_origins(tenants.clone())
+            .layer(Handler(calls.clone()));
+        let allow_origin = |answer: &Answer| {
+            answer
+                .1
+                .iter()
+                .find(|(n, _)| n == "access-control-allow-origin")
+                .map(|(_, v)| v.clone())
+        };
+        let initech = "https://initech.example.net";
+        assert_eq!(allow_origin(&answer(&mut service, &get(initech))), None);
+        tenants.insert(initech).unwrap();
+        let allowed = answer(&mut service, &get(initech));
+        assert_eq!(allow_origin(&allowed).as_deref(), Some(initech));
+        // The policy's own keys apply to tenants: credentials, and its preflight answer.
+        assert!(allowed
+            .1
+            .contains(&("access-control-allow-credentials".into(), "true".into())));
+        let preflight = Request::builder()
+            .method("OPTIONS")
+            .header("origin", initech)
+            .header("access-control-request-method", "PUT")
+            .body(())
+            .unwrap();
+        let answered = answer(&mut service, &preflight);
+        assert_eq!(answered.0, 204);
+        assert!(answered
+            .1
+            .contains(&("access-control-max-age".into(), "600".into())));
+        // Patterns, and removal.
+        tenants.insert("https://*.hooli.example.org").unwrap();
+        assert!(
+            allow_origin(&answer(&mut service, &get("https://eu.hooli.example.org"))).is_some()
+        );
+        assert!(tenants.remove(initech));
+        assert_eq!(allow_origin(&answer(&mut service, &get(initech))), None);
+        // The policy's own origins still work.
+        assert!(allow_origin(&answer(&mut service, &get("https://app.example.com"))).is_some());
+        // A tenant's cross-site form post is no forged write.
+        let post = Request::builder()
+            .method("POST")
+            .header("origin", "https://eu.hooli.example.org")
+            .header("sec-fetch-site", "cross-site")
+            .body(())
+            .unwrap();
+        assert_eq!(answer(&mut service, &post).0, 200);
+    }
+
+    #[test]
+    fn a_malformed_tenant_is_refused_with_the_rule_and_its_fix() {
+        let tenants = OriginSet::new();
+        for (origin, message) in [
+            (
+                "https://initech.example.com/",
+                "`https://initech.example.com/`: an origin has no trailing `/`, so this one would never match (remove the trailing `/`)",
+            ),
+            ("*", "`*`: `\"*\"` inside a list is not a pattern; it would allow every origin"),
+            ("null", "`null`: the `null` origin is sent by sandboxed iframes"),
+            ("https://*.co.uk", "`https://*.co.uk`: this wildcard covers a public suffix"),
+            ("http://intranet.example", "`http://intranet.example`: a plain `http://` origin can be impersonated"),
+        ] {
+            let error = tenants.insert(origin).unwrap_err().to_string();
+            assert!(error.starts_with(message), "{error}");
+        }
+        assert!(tenants.is_empty());
+        let intranet = OriginSet::new().dangerously_allow_insecure_origins();
+        intranet.insert("http://intranet.example").unwrap();
+        assert_eq!(intranet.len(), 1);
+    }
+
+    #[test]
+    fn the_predicate_only_sees_serialized_origins() {
+        let asked = Arc::new(Mutex::new(Vec::<String>::new()));
+        let seen = asked.clone();
+        let mut service = CorsLayer::<Api>::new()
+            .with_origins(move |origin: &str| {
+                seen.lock().unwrap().push(origin.to_owned());
+                origin.ends_with(".tenant.example")
+            })
+            .layer(Handler(Arc::default()));
+        let long = format!("https://{}.tenant.example", "a".repeat(64 * 1024));
+        for origin in [
+            "https://x.tenant.example/",
+            "https://X.tenant.example",
+            "https://x.tenant.example:443",
+            "null",
+            "https://x.tenant.example\t",
+            long.as_str(),
+            "https://app.example.com",
+            "https://x.tenant.example",
+        ] {
+            let Ok(value) = http::HeaderValue::from_str(origin) else {
+                continue;
+            };
+            let mut request = Request::new(());
+            request.headers_mut().insert("origin", value);
+            let _ = answer(&mut service, &request);
+        }
+        // Only the one serialized origin the policy does not list itself.
+        assert_eq!(*asked.lock().unwrap(), ["https://x.tenant.example"]);
+    }
+
+    #[test]
+    fn ten_thousand_tenants_are_found_and_nothing_else() {
+        let tenants = OriginSet::new();
+        for i in 0..10_000 {
+            tenants
+                .insert(&format!("https://tenant{i}.example.net"))
+                .unwrap();
+        }
+        assert_eq!(tenants.len(), 10_000);
+        for i in (0..10_000).step_by(997) {
+            assert!(tenants.contains(&format!("https://tenant{i}.example.net")));
+        }
+        for refused in [
+            "https://tenant10000.example.net",
+            "https://tenant1.example.net.evil.com",
+            "http://tenant1.example.net",
+            "https://tenant1.example.net:443",
+        ] {
+            assert!(!tenants.contains(refused), "{refused}");
+        }
+        let request = cors_core::Request {
+            method: b"GET",
+            origin: cors_core::Header::One(b"https://tenant42.example.net"),
+            ..cors_core::Request::default()
+        };
+        assert!(Api::policy()
+            .evaluate_with(&request, Some(&tenants))
+            .is_allowed());
+    }
+}
