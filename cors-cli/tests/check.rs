@@ -118,8 +118,19 @@ fn the_request_kind_follows_the_browser_unless_told() {
     assert!(stdout.contains(
         "\nheader `authorization`: not allowed (`*` never covers `authorization`: list it)\n"
     ));
+    // `evaluate` stops at the refused header, and the explanation says what it did.
     assert!(
-        stdout.contains("\nprivate network: not allowed (the policy has no `private_network`)\n")
+        stdout.contains("\nprivate network: not checked\n"),
+        "{stdout}"
+    );
+    let (status, stdout, _) = check(
+        "public.toml",
+        &["--origin", "https://a.example", "--private-network"],
+    );
+    assert_eq!(status, 1, "{stdout}");
+    assert!(
+        stdout.contains("\nprivate network: not allowed (the policy has no `private_network`)\n"),
+        "{stdout}"
     );
 }
 

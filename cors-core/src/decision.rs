@@ -1,4 +1,4 @@
-use crate::origins::Allowed;
+use crate::origins::{Allowed, Unmatched};
 use crate::policy::{HeaderList, Policy};
 use crate::refusal::{Malformed, Refusal};
 use crate::request::{Header, Request};
@@ -24,6 +24,9 @@ pub struct Decision<'p, 'r> {
     /// Where the allowed origin is in the policy's exact table, for adapters that prepared a
     /// header value per listed origin.
     pub(crate) listed: Option<usize>,
+    /// What the origin check found, for [`Policy::explain`]: the entry that allowed the origin,
+    /// or why none did. `None` when the check did not run.
+    pub(crate) matched: Option<Result<Allowed<'p>, Unmatched>>,
     refusal: Option<Refusal<'r>>,
 }
 
@@ -67,6 +70,7 @@ impl<'p, 'r> Decision<'p, 'r> {
             expose_headers: None,
             vary,
             listed: None,
+            matched: None,
             refusal: None,
         }
     }
@@ -224,7 +228,9 @@ impl Policy<'_> {
         if !origin.iter().all(|b| b.is_ascii_graphic()) {
             return decision.refuse(Refusal::Malformed(Malformed::Origin));
         }
-        let Some(allowed) = self.match_origin(origin, dynamic) else {
+        let matched = self.match_origin(origin, dynamic);
+        decision.matched = Some(matched);
+        let Ok(allowed) = matched else {
             return decision.refuse(Refusal::OriginNotAllowed);
         };
         if preflight {
@@ -263,8 +269,8 @@ impl Policy<'_> {
             return false;
         };
         origin.iter().all(u8::is_ascii_graphic)
-            && (self.match_origin(origin, dynamic).is_some()
-                || self.write_origins.match_origin(origin).is_some())
+            && (self.match_origin(origin, dynamic).is_ok()
+                || self.write_origins.match_origin(origin).is_ok())
     }
 
     /// The policy's own origins, then `dynamic`'s, for a syntactically valid origin only.
@@ -273,19 +279,22 @@ impl Policy<'_> {
         &'p self,
         origin: &[u8],
         dynamic: Option<&dyn DynamicOrigins>,
-    ) -> Option<Allowed<'p>> {
+    ) -> Result<Allowed<'p>, Unmatched> {
         let own = self.origins.match_origin(origin);
         match (own, dynamic) {
-            (Some(allowed), _) => Some(allowed),
-            (None, Some(dynamic)) => {
-                let origin = core::str::from_utf8(origin).ok()?;
+            (Err(Unmatched::NoEntry), Some(dynamic)) => {
+                let text = core::str::from_utf8(origin).map_err(|_| Unmatched::NoEntry)?;
                 let serialized = matches!(
-                    cors_rules::check_origin(origin),
+                    cors_rules::check_origin(text),
                     Ok(cors_rules::OriginSpec::Exact(_))
                 );
-                (serialized && dynamic.allows(origin)).then_some(Allowed::Echo)
+                if serialized && dynamic.allows(text) {
+                    Ok(Allowed::Dynamic)
+                } else {
+                    Err(Unmatched::NoEntry)
+                }
             }
-            (None, None) => None,
+            (own, _) => own,
         }
     }
 
@@ -312,7 +321,7 @@ impl Policy<'_> {
                 decision.listed = Some(index);
                 Value::Policy(origin)
             }
-            Allowed::Echo => Value::RequestOrigin(origin),
+            Allowed::Pattern(_) | Allowed::Null | Allowed::Dynamic => Value::RequestOrigin(origin),
         });
         decision.allow_credentials = self.credentials;
         if !decision.preflight {

@@ -3,11 +3,28 @@
 use core::fmt::{self, Display, Formatter};
 
 use crate::decision::Decision;
-use crate::origins::{Origins, MAX_ORIGIN_LEN};
+use crate::origins::{Allowed, Origins, Unmatched, MAX_ORIGIN_LEN};
 use crate::policy::{HeaderList, Policy};
+use crate::refusal::{Malformed, Refusal};
 use crate::request::{Header, Request};
-use crate::request_headers::{find_refused, ListError};
-use cors_rules::is_tchar;
+use crate::request_headers::find_refused;
+
+/// Where the header checks of a preflight stood when a name was reached.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Every name so far passed.
+    Passed,
+    /// A check before refused the preflight: this name was not looked at.
+    Unchecked,
+}
+
+/// A requested header's verdict, as recorded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Allowed,
+    Refused,
+    NotChecked,
+}
 
 /// Why a [`Policy`] answers a [`Request`] as it does, one check per line; see [`Policy::explain`].
 ///
@@ -157,71 +174,81 @@ impl Explanation<'_, '_> {
         Ok(())
     }
 
-    /// Follows `Policy::match_origin`: the length bound, the exact table, `null`, the patterns.
+    /// What the origin check recorded: the entry that allowed the origin, or why none did.
     fn origin(&self, f: &mut Formatter<'_>, origin: &[u8]) -> fmt::Result {
         let shown = Bytes(origin);
-        if !origin.iter().all(|b| b.is_ascii_graphic()) {
+        if self.decision.refusal() == Some(Refusal::Malformed(Malformed::Origin))
+            || !origin.iter().all(|b| b.is_ascii_graphic())
+        {
             return write!(
                 f,
                 "\norigin: `{shown}` is malformed: serialized origins are visible ASCII"
             );
         }
-        let (exact, patterns, null) = match &self.policy.origins {
-            Origins::Any => {
-                return write!(
+        let matched = match self.decision.matched {
+            Some(matched) => matched,
+            // A blocked write: the write check found the origin neither allowed nor trusted.
+            None => Err(Unmatched::NoEntry),
+        };
+        match matched {
+            Ok(Allowed::Any) => write!(
                 f,
                 "\norigin: `{shown}` is allowed: the policy allows any origin (answered with `*`)"
-            )
+            ),
+            Ok(Allowed::Listed(..)) => write!(f, "\norigin: `{shown}` is allowed: it is listed"),
+            Ok(Allowed::Null) => {
+                f.write_str("\norigin: `null` is allowed (`dangerously_allow_null_origin`)")
             }
-            Origins::List {
-                exact,
-                patterns,
-                null,
-            } => (exact, patterns, null),
-        };
-        if origin.len() > MAX_ORIGIN_LEN {
-            return write!(
+            Ok(Allowed::Pattern(index)) => {
+                let Origins::List { patterns, .. } = &self.policy.origins else {
+                    return Ok(());
+                };
+                match patterns.get(index) {
+                    Some(pattern) => write!(
+                        f,
+                        "\norigin: `{shown}` is allowed: it matches the pattern `{pattern}`"
+                    ),
+                    None => write!(f, "\norigin: `{shown}` is allowed: it matches a pattern"),
+                }
+            }
+            Ok(Allowed::Dynamic) => write!(
+                f,
+                "\norigin: `{shown}` is allowed: the service's dynamic origins allow it"
+            ),
+            Err(Unmatched::TooLong) => write!(
                 f,
                 "\norigin: `{shown}` is not allowed: it is longer than {MAX_ORIGIN_LEN} bytes, which no browser sends"
-            );
+            ),
+            Err(Unmatched::Null) => f.write_str(
+                "\norigin: `null` is not allowed: sandboxed pages and `file:` documents send it, and so can anyone",
+            ),
+            Err(Unmatched::NoEntry) => {
+                write!(
+                    f,
+                    "\norigin: `{shown}` is not allowed: it is neither listed nor matched by a pattern"
+                )?;
+                // A value no browser sends is most likely a typo in the request being explained.
+                if let Some(Err(violation)) = core::str::from_utf8(origin)
+                    .ok()
+                    .map(cors_rules::check_origin)
+                {
+                    write!(f, "; besides, {violation}")?;
+                }
+                Ok(())
+            }
         }
-        if exact.contains(origin) {
-            return write!(f, "\norigin: `{shown}` is allowed: it is listed");
-        }
-        if origin == b"null" {
-            return f.write_str(if *null {
-                "\norigin: `null` is allowed (`dangerously_allow_null_origin`)"
-            } else {
-                "\norigin: `null` is not allowed: sandboxed pages and `file:` documents send it, and so can anyone"
-            });
-        }
-        if let Some(pattern) = patterns.iter().find(|p| p.matches(origin)) {
-            return write!(
-                f,
-                "\norigin: `{shown}` is allowed: it matches the pattern `{pattern}`"
-            );
-        }
-        write!(
-            f,
-            "\norigin: `{shown}` is not allowed: it is neither listed nor matched by a pattern"
-        )?;
-        // A value no browser sends is most likely a typo in the request being explained.
-        if let Some(Err(violation)) = core::str::from_utf8(origin)
-            .ok()
-            .map(cors_rules::check_origin)
-        {
-            write!(f, "; besides, {violation}")?;
-        }
-        Ok(())
+    }
+
+    /// Whether the origin check let the preflight go on to its method, headers and private
+    /// network checks.
+    fn origin_passed(&self) -> bool {
+        matches!(self.decision.matched, Some(Ok(_)))
     }
 
     fn method(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let allowed = &self.policy.allow_methods;
         let method = match self.request.request_method {
-            Header::One(m) if !m.is_empty() && m.iter().all(|&b| is_tchar(b)) => m,
-            Header::One(m) => {
-                return write!(f, "\nmethod: `{}` is malformed: not a method", Bytes(m))
-            }
+            Header::One(m) => m,
             Header::Many => {
                 return f.write_str(
                     "\nmethod: malformed: several `access-control-request-method` headers",
@@ -231,32 +258,45 @@ impl Explanation<'_, '_> {
             Header::Absent => return f.write_str("\nmethod: none asked"),
         };
         let shown = Bytes(method);
-        if self.policy.methods.iter().any(|m| m.as_bytes() == method) {
+        if !self.origin_passed() {
             return write!(
                 f,
-                "\nmethod: `{shown}` is allowed (the policy allows {allowed})"
+                "\nmethod: `{shown}` is not checked: the origin is refused first"
             );
         }
-        write!(
-            f,
-            "\nmethod: `{shown}` is not allowed (the policy allows {allowed})"
-        )?;
-        let other_case = self
-            .policy
-            .methods
-            .iter()
-            .find(|m| m.as_bytes().eq_ignore_ascii_case(method));
-        if let Some(listed) = other_case {
-            write!(
+        match self.decision.refusal() {
+            Some(Refusal::Malformed(Malformed::RequestMethod)) => {
+                write!(f, "\nmethod: `{shown}` is malformed: not a method")
+            }
+            Some(Refusal::MethodNotAllowed(_)) => {
+                write!(
+                    f,
+                    "\nmethod: `{shown}` is not allowed (the policy allows {allowed})"
+                )?;
+                // A hint, not a check: the same method in another case is listed.
+                let other_case = self
+                    .policy
+                    .methods
+                    .iter()
+                    .find(|m| m.as_bytes().eq_ignore_ascii_case(method));
+                if let Some(listed) = other_case {
+                    write!(
+                        f,
+                        "; methods are case-sensitive, and the policy allows `{listed}`"
+                    )?;
+                }
+                Ok(())
+            }
+            _ => write!(
                 f,
-                "; methods are case-sensitive, and the policy allows `{listed}`"
-            )?;
+                "\nmethod: `{shown}` is allowed (the policy allows {allowed})"
+            ),
         }
-        Ok(())
     }
 
-    /// Every requested header, in the order of the request, through the same bounded parser as
-    /// `Policy::evaluate`.
+    /// Every requested header, in the order of the request (read by the same bounded parser as
+    /// `Policy::evaluate`), with the verdict `evaluate` recorded: each name before the refused
+    /// one passed, the refused one did not, and the rest were not checked.
     fn request_headers(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let value = match self.request.request_headers {
             Header::Absent => return f.write_str("\nheaders: none asked"),
@@ -267,75 +307,107 @@ impl Explanation<'_, '_> {
             }
             Header::One(value) => value,
         };
-        // `find_refused` takes a predicate; writing from inside it keeps one parser for both.
+        let refusal = self.decision.refusal();
+        match refusal {
+            Some(Refusal::Malformed(Malformed::RequestHeadersTooLong)) => {
+                return write!(
+                    f,
+                    "\nheaders: malformed: `access-control-request-headers` is longer than {} bytes",
+                    crate::MAX_REQUEST_HEADERS_LEN
+                )
+            }
+            Some(Refusal::Malformed(Malformed::TooManyRequestHeaders)) => {
+                return write!(
+                    f,
+                    "\nheaders: malformed: `access-control-request-headers` lists more than {} names",
+                    crate::MAX_REQUEST_HEADERS
+                )
+            }
+            Some(Refusal::Malformed(Malformed::RequestHeaders)) => {
+                return f.write_str(
+                    "\nheaders: malformed: `access-control-request-headers` is not a list of header names",
+                )
+            }
+            _ => {}
+        }
+        let checked = self.origin_passed()
+            && !matches!(
+                refusal,
+                Some(Refusal::MethodNotAllowed(_) | Refusal::Malformed(Malformed::RequestMethod))
+            );
+        let refused = match refusal {
+            Some(Refusal::HeaderNotAllowed(name)) => Some(name),
+            _ => None,
+        };
+        // Listing the names, not judging them: `find_refused` is the parser `evaluate` used.
+        let mut state = if checked {
+            Stage::Passed
+        } else {
+            Stage::Unchecked
+        };
         let mut written = Ok(());
         let mut any = false;
-        let parsed = find_refused(value, |name| {
+        let _ = find_refused(value, |name| {
             any = true;
             if written.is_ok() {
-                written = self.header(f, name);
+                let verdict = match state {
+                    Stage::Passed if refused.is_some_and(|r| r.as_bytes() == name) => {
+                        state = Stage::Unchecked;
+                        Verdict::Refused
+                    }
+                    Stage::Passed => Verdict::Allowed,
+                    Stage::Unchecked => Verdict::NotChecked,
+                };
+                written = self.header(f, name, verdict);
             }
             true
         });
         written?;
-        match parsed {
-            Err(ListError::TooLong) => write!(
-                f,
-                "\nheaders: malformed: `access-control-request-headers` is longer than {} bytes",
-                crate::MAX_REQUEST_HEADERS_LEN
-            ),
-            Err(ListError::TooMany) => write!(
-                f,
-                "\nheaders: malformed: `access-control-request-headers` lists more than {} names",
-                crate::MAX_REQUEST_HEADERS
-            ),
-            Err(ListError::Invalid) => f.write_str(
-                "\nheaders: malformed: `access-control-request-headers` is not a list of header names",
-            ),
-            Ok(_) if !any => f.write_str("\nheaders: none asked"),
-            Ok(_) => Ok(()),
+        if !any {
+            return f.write_str("\nheaders: none asked");
         }
+        Ok(())
     }
 
-    fn header(&self, f: &mut Formatter<'_>, name: &[u8]) -> fmt::Result {
+    fn header(&self, f: &mut Formatter<'_>, name: &[u8], verdict: Verdict) -> fmt::Result {
         let shown = Bytes(name);
+        let verdict = match verdict {
+            Verdict::NotChecked => return write!(f, "\nheader `{shown}`: not checked"),
+            Verdict::Allowed => "allowed",
+            Verdict::Refused => "not allowed",
+        };
         match &self.policy.headers {
-            // As `Policy::evaluate`: Fetch's `*` never covers `authorization`.
-            HeaderList::Any if name.eq_ignore_ascii_case(b"authorization") => write!(
+            // `*` refuses one name only: Fetch's `*` never covers `authorization`.
+            HeaderList::Any if verdict == "not allowed" => write!(
                 f,
                 "\nheader `{shown}`: not allowed (`*` never covers `authorization`: list it)"
             ),
             HeaderList::Any => write!(f, "\nheader `{shown}`: allowed (any header)"),
             HeaderList::Names { names, .. } if names.is_empty() => write!(
                 f,
-                "\nheader `{shown}`: not allowed (the policy allows no request header)"
+                "\nheader `{shown}`: {verdict} (the policy allows no request header)"
             ),
-            HeaderList::Names { names, rendered } => {
-                let listed = names
-                    .iter()
-                    .any(|n| n.as_bytes().eq_ignore_ascii_case(name));
-                let verdict = if listed { "allowed" } else { "not allowed" };
-                write!(
-                    f,
-                    "\nheader `{shown}`: {verdict} (the policy allows {rendered})"
-                )
-            }
+            HeaderList::Names { rendered, .. } => write!(
+                f,
+                "\nheader `{shown}`: {verdict} (the policy allows {rendered})"
+            ),
         }
     }
 
     fn private_network(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        match self.request.request_private_network {
-            Header::Absent => Ok(()),
-            Header::Many => f.write_str(
+        match (self.request.request_private_network, self.decision.refusal()) {
+            (Header::Absent, _) => Ok(()),
+            (Header::Many, _) => f.write_str(
                 "\nprivate network: malformed: several `access-control-request-private-network` headers",
             ),
-            Header::One(b"true") if self.policy.private_network => {
-                f.write_str("\nprivate network: allowed (`private_network`)")
-            }
-            Header::One(b"true") => {
+            (_, Some(Refusal::PrivateNetworkNotAllowed)) => {
                 f.write_str("\nprivate network: not allowed (the policy has no `private_network`)")
             }
-            Header::One(other) => write!(
+            (Header::One(b"true"), _) if self.decision.allow_private_network => {
+                f.write_str("\nprivate network: allowed (`private_network`)")
+            }
+            (Header::One(b"true"), _) => f.write_str("\nprivate network: not checked"),
+            (Header::One(other), _) => write!(
                 f,
                 "\nprivate network: `{}` is ignored: only `true` asks",
                 Bytes(other)

@@ -194,39 +194,59 @@ fn canonical_port(port: &[u8]) -> Option<u16> {
     u16::try_from(port.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'))).ok()
 }
 
-/// How an allowed origin is answered.
+/// How an allowed origin is answered, and which entry allowed it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Allowed<'p> {
     /// `Access-Control-Allow-Origin: *`.
     Any,
     /// The policy's own copy of the origin, at this index of its exact table.
     Listed(&'p str, usize),
-    /// The request's origin, matched by a pattern or `null`.
-    Echo,
+    /// The request's origin, matched by the pattern at this index.
+    Pattern(usize),
+    /// The request's origin, `null` (listed with its flag).
+    Null,
+    /// The request's origin, allowed by the service's dynamic origins.
+    Dynamic,
+}
+
+/// Why no entry of a list allowed an origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unmatched {
+    /// Longer than [`MAX_ORIGIN_LEN`]: refused before any matching.
+    TooLong,
+    /// `null`, without `dangerously_allow_null_origin`.
+    Null,
+    /// Neither listed nor matched by a pattern.
+    NoEntry,
 }
 
 impl<'p> Origins<'p> {
     /// How `origin` (the `Origin` header's exact bytes) is allowed, if it is.
     #[inline]
-    pub(crate) fn match_origin(&'p self, origin: &[u8]) -> Option<Allowed<'p>> {
+    pub(crate) fn match_origin(&'p self, origin: &[u8]) -> Result<Allowed<'p>, Unmatched> {
         match self {
-            Origins::Any => Some(Allowed::Any),
+            Origins::Any => Ok(Allowed::Any),
             Origins::List {
                 exact,
                 patterns,
                 null,
             } => {
                 if origin.len() > MAX_ORIGIN_LEN {
-                    None
+                    Err(Unmatched::TooLong)
                 } else if let Some(index) = exact.find(origin) {
-                    Some(Allowed::Listed(&exact.origins[index], index))
+                    Ok(Allowed::Listed(&exact.origins[index], index))
                 } else if origin == b"null" {
-                    null.then_some(Allowed::Echo)
+                    if *null {
+                        Ok(Allowed::Null)
+                    } else {
+                        Err(Unmatched::Null)
+                    }
                 } else {
                     patterns
                         .iter()
-                        .any(|p| p.matches(origin))
-                        .then_some(Allowed::Echo)
+                        .position(|p| p.matches(origin))
+                        .map(Allowed::Pattern)
+                        .ok_or(Unmatched::NoEntry)
                 }
             }
         }

@@ -115,6 +115,6 @@ impl<'a> Policy<'a> {
 
     /// Whether the policy allows `origin` (the `Origin` header's exact bytes).
     pub fn allows_origin(&self, origin: &[u8]) -> bool {
-        self.origins.match_origin(origin).is_some()
+        self.origins.match_origin(origin).is_ok()
     }
 }
