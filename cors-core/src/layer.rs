@@ -65,6 +65,8 @@ pub struct CorsLayer<P> {
 /// Where a layer's service finds the policy for each request.
 #[derive(Clone)]
 enum Source {
+    /// A derived policy, prepared once per type: cloning the service copies a reference.
+    Static(&'static PreparedPolicy),
     /// One policy for the layer's life: shared, so that cloning the service per request (as axum
     /// does) copies one pointer.
     Fixed(Arc<PreparedPolicy>),
@@ -76,7 +78,10 @@ enum Source {
 impl<P: CorsPolicy> CorsLayer<P> {
     /// A layer applying `P`'s policy.
     pub fn new() -> Self {
-        Self::with_source(Source::Fixed(Arc::new(PreparedPolicy::new(P::policy()))))
+        Self::with_source(match P::__prepared() {
+            Some(prepared) => Source::Static(prepared),
+            None => Source::Fixed(Arc::new(PreparedPolicy::new(P::policy()))),
+        })
     }
 }
 
@@ -196,6 +201,7 @@ impl<P> fmt::Debug for CorsLayer<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("CorsLayer");
         match &self.source {
+            Source::Static(prepared) => debug.field("policy", prepared.policy()),
             Source::Fixed(prepared) => debug.field("policy", prepared.policy()),
             #[cfg(feature = "live")]
             Source::Live(live) => debug.field("live", live),
@@ -254,6 +260,7 @@ where
         };
         let inner = &mut self.inner;
         match &self.source {
+            Source::Static(prepared) => call(inner, prepared, hooks, request),
             Source::Fixed(prepared) => call(inner, prepared, hooks, request),
             #[cfg(feature = "live")]
             Source::Live(live) => {

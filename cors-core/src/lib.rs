@@ -161,6 +161,40 @@ pub use cors_macros::Cors;
 pub trait CorsPolicy {
     /// The policy.
     fn policy() -> &'static Policy<'static>;
+
+    /// The policy with its header values prepared, once per type: what `#[derive(Cors)]` gives
+    /// `CorsLayer`, so that a layer (and each clone of its service, made per request by axum)
+    /// holds a plain reference. `None` for hand-written implementations, whose layers prepare
+    /// and share their own.
+    #[cfg(feature = "http")]
+    #[doc(hidden)]
+    fn __prepared() -> Option<&'static http::PreparedPolicy> {
+        None
+    }
+}
+
+/// The `CorsPolicy::__prepared` of a derived type: a `static` per type, prepared on first use.
+#[cfg(feature = "http")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __prepared {
+    () => {
+        fn __prepared() -> ::core::option::Option<&'static $crate::http::PreparedPolicy> {
+            static PREPARED: $crate::__private::OnceLock<$crate::http::PreparedPolicy> =
+                $crate::__private::OnceLock::new();
+            ::core::option::Option::Some(PREPARED.get_or_init(|| {
+                $crate::http::PreparedPolicy::new(<Self as $crate::CorsPolicy>::policy())
+            }))
+        }
+    };
+}
+
+/// Without the `http` feature there is nothing to prepare.
+#[cfg(not(feature = "http"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __prepared {
+    () => {};
 }
 
 /// What the code `#[derive(Cors)]` emits names, and nothing else should: a policy's parts,
@@ -168,6 +202,8 @@ pub trait CorsPolicy {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::origins::PortMatch;
+    #[cfg(feature = "http")]
+    pub use std::sync::OnceLock;
     pub use crate::storage::{Table, Text};
     use crate::{HeaderList, OriginPattern, OriginTable, Origins, Policy};
 

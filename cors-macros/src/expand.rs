@@ -68,6 +68,8 @@ fn impl_policy(input: &DeriveInput, policy: TokenStream) -> TokenStream {
                 static POLICY: ::cors_core::Policy<'static> = #policy;
                 &POLICY
             }
+
+            ::cors_core::__prepared!();
         }
     }
 }
