@@ -2,53 +2,63 @@
 //! allocating.
 //!
 //! Declare the policy next to the handler it protects; an unsafe or malformed policy does not
-//! compile, and a valid one becomes static tables plus a generated origin matcher.
+//! compile, and a valid one becomes static tables plus a generated origin matcher:
 //!
 //! ```
-//! use cors_core::{Cors, CorsPolicy, Header, HeaderName, Request};
+//! # #[cfg(feature = "tower")]
+//! # mod app {
+//! use axum::{routing::get, Router};
+//! use cors_core::{Cors, CorsLayer};
 //!
 //! #[derive(Cors)]
 //! #[cors(
 //!     origins = ["https://app.example.com", "https://*.example.com", "http://localhost:*"],
-//!     methods = [GET, POST, PUT, "PURGE"],
+//!     methods = [GET, POST, PUT],
 //!     headers = ["content-type", "x-api-key"],
-//!     expose = ["x-request-id"],
 //!     credentials,
 //!     max_age = 600,
 //! )]
 //! struct Api;
 //!
-//! // A preflight from an allowed origin: answered without calling the handler.
-//! let preflight = Request {
-//!     method: b"OPTIONS",
-//!     origin: Header::One(b"https://shop.example.com"),
-//!     request_method: Header::One(b"PUT"),
-//!     request_headers: Header::One(b"content-type"),
-//!     ..Request::default()
-//! };
-//! let decision = Api::policy().evaluate(&preflight);
-//! assert_eq!(decision.preflight_status(), Some(204));
-//! let allow_origin = decision.header(HeaderName::AllowOrigin).unwrap();
-//! assert_eq!(allow_origin.as_bytes(), b"https://shop.example.com");
-//!
-//! // A look-alike origin gets no CORS header at all, and the reason is there for the logs.
-//! let hostile = Request {
-//!     method: b"GET",
-//!     origin: Header::One(b"https://example.com.evil.com"),
-//!     ..Request::default()
-//! };
-//! let decision = Api::policy().evaluate(&hostile);
-//! assert!(decision.header(HeaderName::AllowOrigin).is_none());
-//! assert_eq!(decision.refusal().unwrap().to_string(), "origin not allowed");
+//! pub fn app() -> Router {
+//!     Router::new().route("/api", get(|| async { "hello" }).layer(CorsLayer::<Api>::new()))
+//! }
+//! # }
+//! # fn main() {
+//! # #[cfg(feature = "tower")]
+//! # let _ = app::app();
+//! # }
 //! ```
 //!
-//! With the `tower` feature, `CorsLayer::<Api>::new()` serves the policy in axum, hyper or tonic;
-//! the `http` feature (default) adapts [`Policy::evaluate`] to the `http` crate's types
-//! ([`http::read_request`], [`http::PreparedPolicy`], [`http::Decoration`]); without default features the crate is `no_std`
-//! and needs no allocator. [`PolicyBuilder`] (feature `alloc`) builds policies at start-up from
-//! configuration, under the same rules, and `PolicyConfig` (feature `serde`) reads one from any
-//! serde format; `CorsLayer::from_policy` serves it. [`Policy::explain`] tells, in words, how a
-//! policy answers a request.
+//! Everywhere else the same policy serves:
+//!
+//! - axum, hyper, tonic (any tower stack): `CorsLayer::<Api>::new()` (feature `tower`);
+//! - a policy from configuration: [`PolicyBuilder`] (feature `alloc`) or `PolicyConfig` (feature
+//!   `serde`, any serde format), checked by the same rules, served by `CorsLayer::from_policy`;
+//! - a policy that changes while the service runs: `LivePolicy` and `CorsLayer::live`, reloaded
+//!   with the same checks and swapped atomically; customers' origins kept at run time: an
+//!   `OriginSet` or a closure given to `CorsLayer::with_origins` (feature `live`);
+//! - no `std`, no allocator: [`Policy::evaluate`] on a [`Request`] of byte slices (see the end of
+//!   this page); [`Policy::explain`] tells, in words, how a policy answers a request.
+//!
+//! # Forged cross-origin writes
+//!
+//! CORS only decides what a page may *read*. A form another site submits (a `POST` with the
+//! user's cookies, no preflight) still reaches the handler, and its work is done even though the
+//! browser hides the answer. So every integration also refuses, with `403 Forbidden` before the
+//! handler runs, an unsafe request (any method but `GET`, `HEAD`, `OPTIONS`) that the browser
+//! marks as cross-origin (`Sec-Fetch-Site` is `cross-site` or `same-site`, or, from browsers that
+//! do not send it, the `Origin`'s host and port are not the request's `Host`) unless the policy
+//! allows its origin. Same-origin pages, addresses the user typed (`Sec-Fetch-Site: none`), the
+//! policy's own origins and clients other than browsers (no `Origin`, no `Sec-Fetch-Site`) are
+//! unaffected. The refusal is [`Refusal::CrossOriginWrite`].
+//!
+//! `write_origins = [...]` trusts more origins for writes only (an identity provider posting a
+//! SAML response); `dangerously_allow_cross_origin_writes` turns the check off for a policy
+//! whose endpoints authenticate such writes otherwise (a signed payment callback). What it
+//! cannot cover: a state change behind `GET` (a link or an `<img>` can trigger it from any
+//! site: keep `GET` safe), and requests from clients that are not browsers, which carry no
+//! cookies a page could abuse.
 //!
 //! # Keys of `#[cors(...)]`
 //!
@@ -93,7 +103,55 @@
 //! | headers `cookie`, `host`, `origin`, `content-length`, `sec-*`, `proxy-*`, ... | forbidden request headers: no script can set them |
 //! | expose `set-cookie`, `set-cookie2` | never readable by scripts |
 //! | `max_age` negative or above 86400 | no browser honours more |
+//! | `write_origins = "*"`, or `"*"` in it | it would trust every site to post forms with the user's cookies |
 //! | unknown or repeated key, missing `#[cors]` or `origins`, a union | the attribute cannot be read |
+//!
+//! # The `no_std` API
+//!
+//! Without default features the crate needs neither `std` nor an allocator: the derive's tables
+//! are `static`s, and [`Policy::evaluate`] decides on a [`Request`] of byte slices, read from
+//! wherever the server keeps them.
+//!
+//! ```
+//! use cors_core::{Cors, CorsPolicy, Header, HeaderName, Request};
+//!
+//! #[derive(Cors)]
+//! #[cors(
+//!     origins = ["https://app.example.com", "https://*.example.com", "http://localhost:*"],
+//!     methods = [GET, POST, PUT, "PURGE"],
+//!     headers = ["content-type", "x-api-key"],
+//!     expose = ["x-request-id"],
+//!     credentials,
+//!     max_age = 600,
+//! )]
+//! struct Api;
+//!
+//! // A preflight from an allowed origin: answered without calling the handler.
+//! let preflight = Request {
+//!     method: b"OPTIONS",
+//!     origin: Header::One(b"https://shop.example.com"),
+//!     request_method: Header::One(b"PUT"),
+//!     request_headers: Header::One(b"content-type"),
+//!     ..Request::default()
+//! };
+//! let decision = Api::policy().evaluate(&preflight);
+//! assert_eq!(decision.preflight_status(), Some(204));
+//! let allow_origin = decision.header(HeaderName::AllowOrigin).unwrap();
+//! assert_eq!(allow_origin.as_bytes(), b"https://shop.example.com");
+//!
+//! // A look-alike origin gets no CORS header at all, and the reason is there for the logs.
+//! let hostile = Request {
+//!     method: b"GET",
+//!     origin: Header::One(b"https://example.com.evil.com"),
+//!     ..Request::default()
+//! };
+//! let decision = Api::policy().evaluate(&hostile);
+//! assert!(decision.header(HeaderName::AllowOrigin).is_none());
+//! assert_eq!(decision.refusal().unwrap().to_string(), "origin not allowed");
+//! ```
+//!
+//! The `http` feature (default) adapts [`Policy::evaluate`] to the `http` crate's types
+//! ([`http::read`], [`http::PreparedPolicy`], [`http::Decoration`], [`http::answer`]).
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -202,10 +260,10 @@ macro_rules! __prepared {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::origins::PortMatch;
-    #[cfg(feature = "http")]
-    pub use std::sync::OnceLock;
     pub use crate::storage::{Table, Text};
     use crate::{HeaderList, OriginPattern, OriginTable, Origins, Policy};
+    #[cfg(feature = "http")]
+    pub use std::sync::OnceLock;
 
     /// A policy from its checked parts.
     #[allow(clippy::too_many_arguments)]
