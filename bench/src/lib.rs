@@ -7,7 +7,8 @@
 //! per request. `BENCHMARKS.md` at the repository root records the figures.
 
 pub mod actix;
-pub mod alloc_count;
+/// The counting allocator, shared with the tests.
+pub use cors_test_support::alloc as alloc_count;
 pub mod lean;
 pub mod measure;
 pub mod origins;

@@ -2,6 +2,8 @@
 
 use std::sync::OnceLock;
 
+use cors_test_support::requests::{actual, preflight};
+
 use cors_core::{Header, HeaderName, Malformed, Policy, PolicyBuilder, Refusal, Request, Value};
 
 fn list_policy() -> &'static Policy<'static> {
@@ -35,23 +37,8 @@ fn any_policy() -> &'static Policy<'static> {
     })
 }
 
-fn simple<'r>(origin: Header<'r>) -> Request<'r> {
-    Request {
-        method: b"GET",
-        origin,
-        ..Request::default()
-    }
-}
-
-fn preflight<'r>(origin: &'r [u8], method: &'r [u8], headers: Option<&'r [u8]>) -> Request<'r> {
-    Request {
-        method: b"OPTIONS",
-        origin: Header::One(origin),
-        request_method: Header::One(method),
-        request_headers: Header::from_option(headers),
-        request_private_network: Header::Absent,
-        ..Request::default()
-    }
+fn simple(origin: Header<'_>) -> Request<'_> {
+    actual(b"GET", origin)
 }
 
 /// The decision's headers as `(name, value)` strings, in order.

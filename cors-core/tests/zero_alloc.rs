@@ -1,33 +1,13 @@
 //! The byte-slice entry point allocates nothing, whether it allows or refuses.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use cors_core::{Header, PolicyBuilder, Request};
-
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-}
+use cors_test_support::alloc::{counting, Counting};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn allocations(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.with(Cell::get);
-    f();
-    ALLOCATIONS.with(Cell::get) - before
+fn allocations(f: impl FnOnce()) -> u64 {
+    counting(f).1
 }
 
 #[test]

@@ -1,9 +1,11 @@
 //! Builder-made and derived policies answer identically: each policy below is derived from its
 //! attribute and built by `PolicyBuilder` from the same attribute text (`stringify!`), and both
-//! evaluate a corpus of requests (hostile origins from `cases/adversarial-origins.txt` and their
+//! evaluate a corpus of requests (the shared hostile origins of `cors-test-support` and their
 //! mutations, methods, header lists, Private Network Access) to equal `Decision`s.
 
 mod attribute;
+
+use cors_test_support::adversarial_origins;
 
 use cors_core::{Cors, CorsPolicy, Decision, Header, Policy, Request};
 
@@ -93,11 +95,9 @@ twins! {
 /// Origins of every kind: the shared hostile list, values the policies allow, and mutations of
 /// both that browsers never send.
 fn origins() -> Vec<Vec<u8>> {
-    let file = include_str!("../cases/adversarial-origins.txt");
-    let mut base: Vec<String> = file
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.is_empty())
-        .map(str::to_owned)
+    let mut base: Vec<String> = adversarial_origins()
+        .into_iter()
+        .filter_map(|origin| String::from_utf8(origin).ok())
         .collect();
     assert!(base.len() > 30, "the hostile list lost its values");
     base.extend(
@@ -282,14 +282,11 @@ fn builder_and_derive_decide_alike() {
 fn the_hostile_list_is_refused_by_both() {
     let twins = twins();
     let (_, derived, built) = twins.iter().find(|(name, ..)| *name == "Full").unwrap();
-    let file = include_str!("../cases/adversarial-origins.txt");
-    for origin in file
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-    {
-        // The list targets `https://example.com` and `https://*.example.com`; `Full` allows the
-        // latter, and `https://example.com` itself nowhere.
-        assert!(!derived.allows_origin(origin.as_bytes()), "{origin}");
-        assert!(!built.allows_origin(origin.as_bytes()), "{origin}");
+    for origin in adversarial_origins() {
+        // The list targets `https://example.com`, `https://*.example.com` and
+        // `http://localhost:*`; `Full` allows them but `https://example.com` itself.
+        let shown = String::from_utf8_lossy(&origin);
+        assert!(!derived.allows_origin(&origin), "{shown}");
+        assert!(!built.allows_origin(&origin), "{shown}");
     }
 }

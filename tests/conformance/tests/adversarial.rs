@@ -4,7 +4,8 @@
 //! policy answers `*` and never echoes or grants credentials.
 
 use cors_conformance::{adversarial_origins, model, policies};
-use cors_core::{Header, HeaderName, Malformed, Refusal, Request};
+use cors_core::{HeaderName, Malformed, Refusal, Request};
+use cors_test_support::requests;
 
 /// Every vector, plus what a line cannot hold: the empty value and one past every length bound.
 fn hostile_origins() -> Vec<Vec<u8>> {
@@ -40,22 +41,11 @@ fn known_deviations_are_few_and_named() {
 }
 
 fn simple(origin: &[u8]) -> Request<'_> {
-    Request {
-        method: b"GET",
-        origin: Header::One(origin),
-        ..Request::default()
-    }
+    requests::get(origin)
 }
 
 fn preflight(origin: &[u8]) -> Request<'_> {
-    Request {
-        method: b"OPTIONS",
-        origin: Header::One(origin),
-        request_method: Header::One(b"GET"),
-        request_headers: Header::Absent,
-        request_private_network: Header::Absent,
-        ..Request::default()
-    }
+    requests::preflight(origin, b"GET", None)
 }
 
 /// The reason a hostile origin must be refused with: bytes no origin has are malformed, anything

@@ -2,50 +2,21 @@
 //! headers. Each is refused with the right reason, nothing panics, and `evaluate` allocates nothing
 //! (counted by this test binary's allocator, around the call only).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::sync::OnceLock;
 
 use cors_core::http::read_request;
 use cors_core::{Decision, Header, HeaderName, Malformed, Policy, PolicyBuilder, Refusal, Request};
+use cors_test_support::alloc::{allocations, Counting};
 use http::{HeaderMap, HeaderValue, Method};
-
-/// Counts the allocations of the current thread (tests run on several threads at once).
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-// SAFETY: every call is forwarded to `System` unchanged; the count is a thread-local `Cell` with a
-// const initializer, which never allocates.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        // SAFETY: the caller's contract is `System.alloc`'s.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        // SAFETY: as above.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
 /// Evaluates `request` and asserts that doing so allocated nothing.
 fn evaluate<'p, 'r>(policy: &'p Policy<'_>, request: &Request<'r>) -> Decision<'p, 'r> {
-    let before = ALLOCATIONS.with(Cell::get);
+    let before = allocations();
     let decision = policy.evaluate(request);
-    let allocated = ALLOCATIONS.with(Cell::get) - before;
+    let allocated = allocations() - before;
     assert_eq!(allocated, 0, "evaluate allocated {allocated} times");
     decision
 }
@@ -266,8 +237,8 @@ fn repeated_headers_are_refused_without_allocating() {
 #[test]
 fn the_counter_sees_allocations() {
     // The zero counts above mean something only if the allocator counts this thread's allocations.
-    let before = ALLOCATIONS.with(Cell::get);
+    let before = allocations();
     let boxed = std::hint::black_box(Box::new(7u64));
     drop(boxed);
-    assert_eq!(ALLOCATIONS.with(Cell::get) - before, 1);
+    assert_eq!(allocations() - before, 1);
 }

@@ -1,4 +1,4 @@
-//! A global allocator that counts allocations per thread, so that a benchmark can tell how many
+//! A global allocator that counts allocations per thread, so that a test or a benchmark can tell how many
 //! allocations one request costs each implementation.
 //!
 //! Install it in a binary with `#[global_allocator] static A: Counting = Counting;`.
