@@ -72,7 +72,10 @@ impl Shape {
                     shape.allow_origin = Some(request.get(header::ORIGIN)?.clone());
                 }
                 (_, Value::Policy(s)) => shape.values[name as usize] = Some(s),
-                (_, Value::RequestOrigin(_) | Value::RequestHeaders(_)) => return None,
+                (
+                    _,
+                    Value::RequestOrigin(_) | Value::RequestHeaders(_) | Value::RequestMethod(_),
+                ) => return None,
             }
         }
         Some(shape)

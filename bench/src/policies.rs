@@ -89,9 +89,9 @@ pub fn is_example_com_subdomain(origin: &[u8]) -> bool {
     !labels.is_empty()
         && labels.split(|&b| b == b'.').all(|label| {
             (1..=63).contains(&label.len())
-                && label
-                    .iter()
-                    .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && label.iter().all(|&b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_')
+                })
         })
 }
 

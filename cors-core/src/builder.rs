@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use cors_rules::{
-    check_policy, CheckedOrigins, CheckedPolicy, Flag, Flags, HeaderNames, List, Pattern,
+    check_policy, CheckedOrigins, CheckedPolicy, Flag, Flags, HeaderNames, List, Methods, Pattern,
     PolicyInput, PortPattern, Site, Violation,
 };
 
@@ -40,7 +40,7 @@ use crate::{HeaderList, Policy};
 #[must_use = "a PolicyBuilder does nothing until `build` is called"]
 pub struct PolicyBuilder {
     origins: Option<Entries>,
-    methods: Option<Vec<String>>,
+    methods: Option<Entries>,
     headers: Option<Entries>,
     expose: Option<Entries>,
     max_age: Option<i64>,
@@ -113,11 +113,16 @@ impl PolicyBuilder {
         self
     }
 
-    /// `methods = [...]`; without it, `GET`, `HEAD` and `POST`.
+    /// `methods = [...]`; without it, `GET`, `HEAD` and `POST`. The CORS-safelisted `GET`, `HEAD`
+    /// and `POST` pass a preflight whether listed or not, as browsers never check them.
     pub fn allow_methods<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, methods: I) -> Self {
-        self.methods
-            .get_or_insert_with(Vec::new)
-            .extend(strings(methods));
+        Entries::extend(&mut self.methods, strings(methods));
+        self
+    }
+
+    /// `methods = "*"`: any method (answered `*`, or the requested method with credentials).
+    pub fn allow_any_method(mut self) -> Self {
+        self.methods = Some(Entries::Any);
         self
     }
 
@@ -127,7 +132,8 @@ impl PolicyBuilder {
         self
     }
 
-    /// `headers = "*"`.
+    /// `headers = "*"`: any request header but `authorization`, which `*` never covers; add
+    /// `.allow_headers(["authorization"])` for that one too (`headers = ["*", "authorization"]`).
     pub fn allow_any_header(mut self) -> Self {
         self.headers = Some(Entries::Any);
         self
@@ -216,16 +222,16 @@ impl PolicyBuilder {
     /// derived one does).
     pub fn build(self) -> Result<Policy<'static>, BuildError> {
         let origins = Entries::refs(&self.origins);
-        let methods: Option<Vec<&str>> = self
-            .methods
-            .as_ref()
-            .map(|m| m.iter().map(String::as_str).collect());
+        let methods = Entries::refs(&self.methods);
         let headers = Entries::refs(&self.headers);
         let expose = Entries::refs(&self.expose);
         let write_origins: Vec<&str> = self.write_origins.iter().map(String::as_str).collect();
         let input = PolicyInput {
             origins: Entries::as_list(&self.origins, &origins),
-            methods: methods.as_deref(),
+            methods: self
+                .methods
+                .is_some()
+                .then(|| Entries::as_list(&self.methods, &methods)),
             headers: Entries::as_list(&self.headers, &headers),
             expose: Entries::as_list(&self.expose, &expose),
             max_age: self.max_age,
@@ -266,6 +272,7 @@ fn texts<S: AsRef<str>>(items: &[S]) -> Table<'static, Text<'static>> {
 fn header_list(names: &HeaderNames) -> HeaderList<'static> {
     match names {
         HeaderNames::Any => HeaderList::Any,
+        HeaderNames::AnyWithAuthorization => HeaderList::AnyWithAuthorization,
         HeaderNames::Names(list) => HeaderList::Names {
             names: texts(list),
             rendered: text(&names.rendered().unwrap_or_default()),
@@ -316,7 +323,11 @@ fn origins(origins: &CheckedOrigins<'_>) -> Origins<'static> {
 fn owned_policy(checked: &CheckedPolicy<'_>) -> Policy<'static> {
     Policy {
         origins: origins(&checked.origins),
-        methods: texts(&checked.methods),
+        methods: match &checked.methods {
+            Methods::Any => Table::from(Vec::new()),
+            Methods::Names(methods) => texts(methods),
+        },
+        any_method: checked.methods == Methods::Any,
         allow_methods: text(&checked.allow_methods()),
         headers: header_list(&checked.headers),
         expose: header_list(&checked.expose),

@@ -47,8 +47,8 @@ use crate::{BuildError, Policy, PolicyBuilder};
 pub struct PolicyConfig {
     /// `origins`: `"*"` or a list of origins and patterns.
     pub origins: ConfigList,
-    /// `methods`; absent means `GET`, `HEAD` and `POST`.
-    pub methods: Option<Vec<String>>,
+    /// `methods`: `"*"` or a list; absent means `GET`, `HEAD` and `POST`.
+    pub methods: Option<ConfigList>,
     /// `headers`: `"*"` or the request headers a preflight may ask for.
     pub headers: Option<ConfigList>,
     /// `expose`: `"*"` or the response headers scripts may read.
@@ -91,7 +91,7 @@ impl<'de> Visitor<'de> for PolicyConfigVisitor {
             seen.push(key.name);
             match key.kind {
                 KeyKind::Origins => origins = Some(map.next_value::<ConfigList>()?),
-                KeyKind::Methods => methods = Some(map.next_value::<Vec<String>>()?),
+                KeyKind::Methods => methods = Some(map.next_value::<ConfigList>()?),
                 KeyKind::Headers if key.name == "expose" => expose = Some(map.next_value()?),
                 KeyKind::Headers => headers = Some(map.next_value()?),
                 KeyKind::Seconds => max_age = Some(map.next_value::<i64>()?),
@@ -113,7 +113,8 @@ impl<'de> Visitor<'de> for PolicyConfigVisitor {
     }
 }
 
-/// `"*"` or a list of strings, as a configuration file writes `origins`, `headers` or `expose`.
+/// `"*"` or a list of strings, as a configuration file writes `origins`, `methods`, `headers` or
+/// `expose`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigList {
     /// `"*"`.
@@ -135,9 +136,11 @@ impl PolicyConfig {
             ConfigList::Any => PolicyBuilder::new().allow_any_origin(),
             ConfigList::Items(origins) => PolicyBuilder::new().allow_origins(origins),
         };
-        if let Some(methods) = self.methods {
-            builder = builder.allow_methods(methods);
-        }
+        builder = match self.methods {
+            Some(ConfigList::Any) => builder.allow_any_method(),
+            Some(ConfigList::Items(methods)) => builder.allow_methods(methods),
+            None => builder,
+        };
         builder = match self.headers {
             Some(ConfigList::Any) => builder.allow_any_header(),
             Some(ConfigList::Items(headers)) => builder.allow_headers(headers),
@@ -251,7 +254,7 @@ mod tests {
 
     #[test]
     fn wildcards_with_credentials_are_refused_on_both_sides() {
-        let error = parse(r#"{"origins": "*", "headers": "*", "credentials": true}"#)
+        let error = parse(r#"{"origins": "*", "expose": "*", "credentials": true}"#)
             .unwrap()
             .build()
             .unwrap_err();
@@ -260,7 +263,28 @@ mod tests {
             .iter()
             .map(|v| v.to_string().split(':').next().unwrap().to_string())
             .collect();
-        assert_eq!(sites, ["origins", "credentials", "headers", "credentials"]);
+        assert_eq!(sites, ["origins", "credentials", "expose", "credentials"]);
+    }
+
+    #[test]
+    fn methods_take_a_wildcard_and_headers_take_it_with_credentials() {
+        let policy = parse(
+            r#"{"origins": ["https://app.example.com"], "methods": "*", "headers": "*", "credentials": true}"#,
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+        assert!(policy.allows_any_method());
+        assert!(policy.methods().is_empty());
+        assert!(matches!(policy.allowed_headers(), crate::HeaderList::Any));
+        let error = parse(r#"{"origins": "*", "methods": ["GET", "*"]}"#)
+            .unwrap()
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "methods[1] `*`: `\"*\"` inside a list would be sent as a bare `*`, which browsers read as every method (write `methods = \"*\"` on its own instead of a list, or list the methods)"
+        );
     }
 
     #[test]

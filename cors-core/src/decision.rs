@@ -15,7 +15,7 @@ pub struct Decision<'p, 'r> {
     blocked: bool,
     pub(crate) allow_origin: Option<Value<'p, 'r>>,
     pub(crate) allow_credentials: bool,
-    allow_methods: Option<&'p str>,
+    pub(crate) allow_methods: Option<Value<'p, 'r>>,
     pub(crate) allow_headers: Option<Value<'p, 'r>>,
     max_age: Option<&'p str>,
     pub(crate) allow_private_network: bool,
@@ -115,7 +115,10 @@ impl<'p, 'r> Decision<'p, 'r> {
         self.refusal
     }
 
-    /// Whether the request is a CORS request the policy allows.
+    /// Whether the response is to carry `Access-Control-Allow-Origin`: a CORS request the policy
+    /// allows, or, under `origins = "*"`, any request that is not refused (with or without
+    /// `Origin`, as Fetch's "CORS protocol and HTTP caches" asks, so that a response cached from a
+    /// navigation or a `no-cors` load still passes a later `fetch()`'s CORS check).
     pub fn is_allowed(&self) -> bool {
         self.allow_origin.is_some()
     }
@@ -127,10 +130,7 @@ impl<'p, 'r> Decision<'p, 'r> {
         [
             (HeaderName::AllowOrigin, self.allow_origin),
             (HeaderName::AllowCredentials, flag(self.allow_credentials)),
-            (
-                HeaderName::AllowMethods,
-                self.allow_methods.map(Value::Policy),
-            ),
+            (HeaderName::AllowMethods, self.allow_methods),
             (HeaderName::AllowHeaders, self.allow_headers),
             (HeaderName::MaxAge, self.max_age.map(Value::Policy)),
             (
@@ -220,6 +220,11 @@ impl Policy<'_> {
             return decision.refuse(Refusal::CrossOriginWrite);
         }
         let origin = match request.origin {
+            // `*` is the same answer for every request: sent on every response, it stays right
+            // in any cache (and needs no `Vary`). Without `Origin` this is no preflight.
+            Header::Absent if matches!(self.origins, crate::Origins::Any) => {
+                return self.allow(decision, &[], Allowed::Any)
+            }
             Header::Absent => return decision,
             Header::Many => return decision.refuse(Refusal::Malformed(Malformed::SeveralOrigins)),
             Header::One(origin) => origin,
@@ -326,7 +331,8 @@ impl Policy<'_> {
         decision.allow_credentials = self.credentials;
         if !decision.preflight {
             decision.expose_headers = match &self.expose {
-                HeaderList::Any => Some("*"),
+                // (`AnyWithAuthorization` is for request headers only.)
+                HeaderList::Any | HeaderList::AnyWithAuthorization => Some("*"),
                 HeaderList::Names { rendered, .. } if !self.expose.is_empty() => Some(&**rendered),
                 HeaderList::Names { .. } => None,
             };
@@ -348,8 +354,10 @@ impl Policy<'_> {
             }
             _ => return decision.refuse(Refusal::Malformed(Malformed::RequestMethod)),
         };
-        // Methods are case-sensitive (Fetch normalizes only the six it knows).
-        if !self.methods.iter().any(|m| m.as_bytes() == method) {
+        // Methods are case-sensitive (Fetch normalizes only the six it knows); browsers never
+        // check a CORS-safelisted method against `Access-Control-Allow-Methods`, so neither does
+        // this (forbidding `GET` is the router's job).
+        if !self.allows_method(method) {
             let method = core::str::from_utf8(method).unwrap_or("?");
             return decision.refuse(Refusal::MethodNotAllowed(method));
         }
@@ -369,7 +377,12 @@ impl Policy<'_> {
             Header::One(_) => false,
         };
         let mut decision = self.allow(decision, origin, allowed);
-        decision.allow_methods = Some(&self.allow_methods);
+        // With credentials, browsers read `*` as a method named `*`: name the one asked for.
+        decision.allow_methods = Some(if self.any_method && self.credentials {
+            Value::RequestMethod(method)
+        } else {
+            Value::Policy(&self.allow_methods)
+        });
         decision.allow_headers = allow_headers;
         decision.max_age = self.max_age.as_deref();
         decision.allow_private_network = allow_private_network;
@@ -391,6 +404,7 @@ impl Policy<'_> {
             HeaderList::Any => {
                 find_refused(value, |name| !name.eq_ignore_ascii_case(b"authorization"))
             }
+            HeaderList::AnyWithAuthorization => find_refused(value, |_| true),
             HeaderList::Names { names, .. } => find_refused(value, |name| {
                 names.iter().any(|n| is_lower_case_of(n.as_bytes(), name))
             }),
@@ -402,8 +416,10 @@ impl Policy<'_> {
             Err(ListError::Invalid) => Err(Refusal::Malformed(Malformed::RequestHeaders)),
             // Nothing asked (an empty or all-empty list): nothing to allow.
             Ok(None) if value.iter().all(|&b| matches!(b, b',' | b' ' | b'\t')) => Ok(None),
+            // `*` is echoed as the names asked for, which browsers read the same way with or
+            // without credentials.
             Ok(None) => Ok(Some(match &self.headers {
-                HeaderList::Any => Value::RequestHeaders(value),
+                HeaderList::Any | HeaderList::AnyWithAuthorization => Value::RequestHeaders(value),
                 HeaderList::Names { rendered, .. } => Value::Policy(rendered),
             })),
         }

@@ -109,6 +109,11 @@ impl Display for Explanation<'_, '_> {
                 self.response_headers(f)?;
                 return self.verdict(f);
             }
+            if request.origin == Header::Absent && self.decision.is_allowed() {
+                f.write_str("\nkind: not a CORS request (no `origin`)")?;
+                self.response_headers(f)?;
+                return f.write_str("\nverdict: not a CORS request: the handler answers as usual, with `access-control-allow-origin: *`, as on every response of a policy allowing any origin (so that a cached copy passes a later CORS check)");
+            }
             if request.origin == Header::Absent {
                 f.write_str("\nkind: not a CORS request (no `origin`)")?;
                 self.response_headers(f)?;
@@ -287,9 +292,18 @@ impl Explanation<'_, '_> {
                 }
                 Ok(())
             }
-            _ => write!(
+            // Allowed: say by which rule.
+            _ if self.policy.any_method => write!(
+                f,
+                "\nmethod: `{shown}` is allowed (the policy allows any method)"
+            ),
+            _ if self.policy.methods.iter().any(|m| m.as_bytes() == method) => write!(
                 f,
                 "\nmethod: `{shown}` is allowed (the policy allows {allowed})"
+            ),
+            _ => write!(
+                f,
+                "\nmethod: `{shown}` is allowed: it is CORS-safelisted, which browsers never check against the policy's methods ({allowed})"
             ),
         }
     }
@@ -383,6 +397,10 @@ impl Explanation<'_, '_> {
                 "\nheader `{shown}`: not allowed (`*` never covers `authorization`: list it)"
             ),
             HeaderList::Any => write!(f, "\nheader `{shown}`: allowed (any header)"),
+            HeaderList::AnyWithAuthorization => write!(
+                f,
+                "\nheader `{shown}`: allowed (any header, `authorization` included)"
+            ),
             HeaderList::Names { names, .. } if names.is_empty() => write!(
                 f,
                 "\nheader `{shown}`: {verdict} (the policy allows no request header)"

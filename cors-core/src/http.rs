@@ -143,7 +143,7 @@ fn value(text: &Text<'static>) -> Option<HeaderValue> {
 
 fn list_value(list: &HeaderList<'static>) -> Option<HeaderValue> {
     match list {
-        HeaderList::Any => Some(HeaderValue::from_static("*")),
+        HeaderList::Any | HeaderList::AnyWithAuthorization => Some(HeaderValue::from_static("*")),
         HeaderList::Names { names, .. } if names.is_empty() => None,
         HeaderList::Names { rendered, .. } => value(rendered),
     }
@@ -245,6 +245,10 @@ impl PreparedPolicy {
             let echoed = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
             fill(&mut headers, header::ACCESS_CONTROL_ALLOW_HEADERS, echoed);
         }
+        if let Some(Value::RequestMethod(_)) = decision.allow_methods {
+            let echoed = request.get(header::ACCESS_CONTROL_REQUEST_METHOD).cloned();
+            fill(&mut headers, header::ACCESS_CONTROL_ALLOW_METHODS, echoed);
+        }
         headers
     }
 
@@ -267,7 +271,7 @@ impl PreparedPolicy {
             Value::Policy("*") => Some(self.any.clone()),
             Value::Policy(_) => self.listed.get(decision.listed?).cloned(),
             Value::RequestOrigin(_) => request.get(header::ORIGIN).cloned(),
-            Value::RequestHeaders(_) => None,
+            Value::RequestHeaders(_) | Value::RequestMethod(_) => None,
         }
     }
 }

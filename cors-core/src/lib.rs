@@ -68,8 +68,8 @@
 //! | key | value | default | meaning |
 //! |---|---|---|---|
 //! | `origins` | `["https://app.example.com"]` | required | origins allowed to read responses: exact serialized origins, `*` as the whole leftmost host label (one or more labels) or as the whole port, `"*"` for any origin, or `env("NAME")`: a comma-separated list read and checked while compiling |
-//! | `methods` | `[GET, POST, "PURGE"]` | `GET, HEAD, POST` | methods a preflight may ask for; identifiers for standard methods, strings for others; case-sensitive |
-//! | `headers` | `["content-type"]` | none | request headers a preflight may ask for; case-insensitive; `"*"` never covers `authorization`, which must be listed |
+//! | `methods` | `[GET, POST, "PURGE"]` | `GET, HEAD, POST` | methods a preflight may ask for besides `GET`, `HEAD` and `POST`, which always pass (browsers never check them; forbidding one is the router's job); identifiers for standard methods, strings for others; case-sensitive; `"*"` for any method |
+//! | `headers` | `["content-type"]` | none | request headers a preflight may ask for; case-insensitive; `"*"` for any (answered with the names asked for, so it works with `credentials`) but `authorization`, which `["*", "authorization"]` adds |
 //! | `expose` | `["x-request-id"]` | none | response headers scripts may read |
 //! | `credentials` | flag | off | requests with cookies or HTTP authentication may read responses |
 //! | `max_age` | `600` | absent (browsers use 5 s) | seconds a browser may cache a preflight answer, `0..=86400` |
@@ -88,11 +88,13 @@
 //! | mistake | why it is refused |
 //! |---|---|
 //! | `origins = "*"` with `credentials` | browsers reject `Access-Control-Allow-Origin: *` with credentials |
-//! | `headers = "*"` or `expose = "*"` with `credentials` | with credentials browsers read `*` as a header named `*` |
+//! | `expose = "*"` with `credentials` | with credentials browsers read `*` as a header named `*` (`headers = "*"` and `methods = "*"` are fine: they are answered with the names asked for) |
 //! | origin without scheme, with a path, trailing `/`, query, fragment or userinfo | browsers never send one, so it would never match |
 //! | upper-case letters, `:443`/`:80` default port, leading zeros, port out of range | not how browsers serialize origins |
 //! | non-ASCII host | browsers send punycode (`xn--...`) |
-//! | `"*"` inside a list, empty list, duplicate | not a pattern / allows nothing / a mistake |
+//! | an `xn--` label that is not valid punycode, a host over 253 bytes | no URL parser accepts it / no domain name is that long |
+//! | `file://...`, `data://...` | browsers send `Origin: null` from those documents |
+//! | `"*"` inside a list (but `headers = ["*", "authorization"]`), empty list, duplicate | not a pattern / allows nothing / a mistake |
 //! | `"null"` without `dangerously_allow_null_origin` | sandboxed pages and attackers can all send `null` |
 //! | `https://*example.com`, `https://a.*.example.com` | `*` must be a whole leftmost label or the whole port |
 //! | `https://*.com`, `https://*.co.uk`, `https://*.github.io` | anyone can register a site under a public suffix |
@@ -101,10 +103,35 @@
 //! | method `get` | methods are case-sensitive and browsers send `GET` |
 //! | invalid method or header token, duplicates | not HTTP / a mistake |
 //! | headers `cookie`, `host`, `origin`, `content-length`, `sec-*`, `proxy-*`, ... | forbidden request headers: no script can set them |
+//! | headers `access-control-allow-*`, `-expose-headers`, `-max-age` | CORS response headers: a page sending one has a bug to fix, not to allow |
 //! | expose `set-cookie`, `set-cookie2` | never readable by scripts |
+//! | expose `access-control-request-*` | CORS request headers: no response carries them |
 //! | `max_age` negative or above 86400 | no browser honours more |
 //! | `write_origins = "*"`, or `"*"` in it | it would trust every site to post forms with the user's cookies |
 //! | unknown or repeated key, missing `#[cors]` or `origins`, a union | the attribute cannot be read |
+//!
+//! Hosts are checked as the URL standard serializes them: `_` is allowed (`http://ex_am-ple.com`)
+//! and so is a final `.` (`https://example.com.`), each matched exactly: `https://example.com.`
+//! and `https://example.com` are two origins and never match each other. The `*` of
+//! `https://*.example.com` stands for one or more labels of what an exact host may hold
+//! (lower-case letters, digits, `-` and `_`, 1 to 63 bytes each), never for the final `.`:
+//! `https://*.example.com.` is the pattern for fully qualified names.
+//!
+//! # Bounds on requests
+//!
+//! A request's CORS headers come from whoever sends it, so [`Policy::evaluate`] bounds its work
+//! on each before matching anything, and refuses what exceeds the bound (a refusal, logged by
+//! `on_refusal`; the handler is not blocked by it, as for any refused CORS request):
+//!
+//! | value | bound | reason |
+//! |---|---|---|
+//! | `Origin` | [`MAX_ORIGIN_LEN`] (512) bytes, else not allowed | a host has at most 253 bytes, so no browser sends a longer origin; the bound keeps a hostile value from costing more than a short one |
+//! | `Access-Control-Request-Headers` | [`MAX_REQUEST_HEADERS_LEN`] (4096) bytes, else malformed | browsers list each unsafe header a script set, lower case, once; 4 KiB is far beyond any real page and keeps the parser's cost flat |
+//! | names in it | [`MAX_REQUEST_HEADERS`] (64), empty elements included, else malformed | a comma flood cost another library 127 ms and 121 MB per request; counted before any matching |
+//! | `Access-Control-Request-Method` | one token, else malformed | browsers send one method |
+//! | every CORS header | once, else malformed | browsers send each once |
+//!
+//! None of these allocates; the answer depends only on the bounded bytes.
 //!
 //! # The `no_std` API
 //!
@@ -270,6 +297,7 @@ pub mod __private {
     pub const fn policy<'a>(
         origins: Origins<'a>,
         methods: &'a [Text<'a>],
+        any_method: bool,
         allow_methods: &'a str,
         headers: HeaderList<'a>,
         expose: HeaderList<'a>,
@@ -282,6 +310,7 @@ pub mod __private {
         Policy {
             origins,
             methods: Table::Static(methods),
+            any_method,
             allow_methods: Text::Static(allow_methods),
             headers,
             expose,
@@ -336,6 +365,7 @@ pub mod __private {
     pub const NOTHING: Policy<'static> = policy(
         origins(&[], &[], 0, 0, &[], false),
         &[],
+        false,
         "",
         HeaderList::NONE,
         HeaderList::NONE,

@@ -5,7 +5,8 @@
 use crate::storage::{Table, Text};
 
 /// Origins longer than this are refused before any matching: no browser sends one (a host is at
-/// most 253 bytes), and a bound keeps a hostile value cheap. Policies cannot list longer ones.
+/// most 253 bytes, and a policy cannot list a longer one), and a bound keeps a hostile value
+/// cheap. (`origins = "*"` answers `*` whatever the value, so it needs no bound.)
 pub const MAX_ORIGIN_LEN: usize = cors_rules::MAX_ORIGIN_LEN;
 
 /// Which origins a [`Policy`](crate::Policy) allows.
@@ -176,12 +177,16 @@ impl core::fmt::Display for OriginPattern<'_> {
     }
 }
 
-/// A host label as browsers serialize it: 1 to 63 lower-case letters, digits and `-`.
+/// What the `*` of a subdomain pattern covers, label by label: what an exact host of a policy may
+/// hold (`cors_rules` checks those), 1 to 63 lower-case letters, digits, `-` and `_` (container
+/// names such as `ex_am-ple`). Never an empty label, so never the final `.` of a fully qualified
+/// name: `https://*.example.com` does not match `https://a.example.com.`, another origin, which
+/// `https://*.example.com.` does.
 fn is_label(label: &[u8]) -> bool {
     (1..=63).contains(&label.len())
         && label
             .iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 /// 1 to 65535 in decimal without leading zeros, as its value.
@@ -281,6 +286,8 @@ mod tests {
             "https://a.example.com",
             "https://a.b-c.example.com",
             "https://1.example.com",
+            "https://a_b.example.com",
+            "https://_dmarc.example.com",
         ] {
             assert!(p.matches(ok.as_bytes()), "{ok}");
         }
@@ -294,8 +301,10 @@ mod tests {
             "https://a.example.com:443",
             "https://a.example.com:8443",
             "https://A.example.com",
-            "https://a_b.example.com",
+            "https://a$b.example.com",
             "https://a.example.com.",
+            "https://example.com.",
+            "https://a.example.com..",
             "https://a.example.com/",
             "https://user@a.example.com",
             "https:/a.example.com",
@@ -304,6 +313,11 @@ mod tests {
         }
         let long_label = std::format!("https://{}.example.com", "a".repeat(64));
         assert!(!p.matches(long_label.as_bytes()));
+        let fqdn = subdomains("https", "example.com.");
+        assert!(fqdn.matches(b"https://a.example.com."));
+        assert!(fqdn.matches(b"https://a_b.c.example.com."));
+        assert!(!fqdn.matches(b"https://a.example.com"));
+        assert!(!fqdn.matches(b"https://example.com."));
     }
 
     #[test]
@@ -378,6 +392,7 @@ mod tests {
             "https://c.example",
             "",
             "https://a.example.",
+            "https://a.example..",
             "null",
             "https://a.exampl",
         ] {

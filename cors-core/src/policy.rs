@@ -12,6 +12,8 @@ use crate::storage::{Table, Text};
 pub struct Policy<'a> {
     pub(crate) origins: Origins<'a>,
     pub(crate) methods: Table<'a, Text<'a>>,
+    /// `methods = "*"` (`methods` is then empty and `allow_methods` is `*`).
+    pub(crate) any_method: bool,
     pub(crate) allow_methods: Text<'a>,
     pub(crate) headers: HeaderList<'a>,
     pub(crate) expose: HeaderList<'a>,
@@ -27,8 +29,12 @@ pub struct Policy<'a> {
 /// The request headers a preflight may ask for, or the response headers scripts may read.
 #[derive(Clone, Debug)]
 pub enum HeaderList<'a> {
-    /// Any header (`*`; never with credentials).
+    /// Any header but `authorization` (`"*"`): the requested names are echoed, so it works with
+    /// credentials too.
     Any,
+    /// Any header, `authorization` included (`headers = ["*", "authorization"]`; request headers
+    /// only).
+    AnyWithAuthorization,
     /// These names, in lower case, and the same list rendered as one header value.
     Names {
         /// Lower-case names.
@@ -52,7 +58,7 @@ impl<'a> HeaderList<'a> {
     /// The names, or `None` for any header.
     pub fn names(&self) -> Option<&[Text<'a>]> {
         match self {
-            HeaderList::Any => None,
+            HeaderList::Any | HeaderList::AnyWithAuthorization => None,
             HeaderList::Names { names, .. } => Some(names),
         }
     }
@@ -64,9 +70,24 @@ impl<'a> Policy<'a> {
         &self.origins
     }
 
-    /// The allowed methods, exactly as matched against `Access-Control-Request-Method`.
+    /// The listed methods, exactly as matched against `Access-Control-Request-Method` (empty for
+    /// `methods = "*"`). The CORS-safelisted `GET`, `HEAD` and `POST` pass a preflight whether
+    /// listed or not, as browsers never check them: forbidding one is the router's job.
     pub fn methods(&self) -> &[Text<'a>] {
         &self.methods
+    }
+
+    /// Whether any method is allowed (`methods = "*"`).
+    pub fn allows_any_method(&self) -> bool {
+        self.any_method
+    }
+
+    /// Whether a preflight asking for `method` (exact bytes: methods are case-sensitive) passes
+    /// the method check: a CORS-safelisted method always does (Fetch, "CORS-preflight fetch").
+    pub fn allows_method(&self, method: &[u8]) -> bool {
+        self.any_method
+            || matches!(method, b"GET" | b"HEAD" | b"POST")
+            || self.methods.iter().any(|m| m.as_bytes() == method)
     }
 
     /// The request headers a preflight may ask for.

@@ -4,9 +4,13 @@
 use cors_rules::is_tchar;
 
 /// The longest `Access-Control-Request-Headers` value considered; longer ones are malformed.
+/// Browsers list only the unsafe headers a script set, each once: 4 KiB is far beyond any page,
+/// and bounding the value keeps a hostile one as cheap as a short one.
 pub const MAX_REQUEST_HEADERS_LEN: usize = 4096;
 
-/// The most names `Access-Control-Request-Headers` may list (empty list elements included).
+/// The most names `Access-Control-Request-Headers` may list (empty list elements included),
+/// counted before any matching: a comma-flooded list cost another library (rs/cors) 127 ms and
+/// 121 MB per request.
 pub const MAX_REQUEST_HEADERS: usize = 64;
 
 /// What is wrong with an `Access-Control-Request-Headers` value.

@@ -47,6 +47,9 @@ pub enum Value<'p, 'r> {
     /// The request's `Access-Control-Request-Headers`, byte for byte, after every name in it was
     /// checked (for `headers = "*"`).
     RequestHeaders(&'r [u8]),
+    /// The request's `Access-Control-Request-Method`, byte for byte (for `methods = "*"` with
+    /// credentials, where browsers read `Access-Control-Allow-Methods: *` as a method named `*`).
+    RequestMethod(&'r [u8]),
 }
 
 impl Value<'_, '_> {
@@ -54,7 +57,7 @@ impl Value<'_, '_> {
     pub fn as_bytes(&self) -> &[u8] {
         match self {
             Value::Policy(s) => s.as_bytes(),
-            Value::RequestOrigin(b) | Value::RequestHeaders(b) => b,
+            Value::RequestOrigin(b) | Value::RequestHeaders(b) | Value::RequestMethod(b) => b,
         }
     }
 }

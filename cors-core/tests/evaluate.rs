@@ -67,8 +67,33 @@ fn no_origin_is_not_cors_but_still_varies() {
     assert!(!decision.is_preflight() && !decision.is_allowed());
     assert_eq!(decision.refusal(), None);
     assert_eq!(headers(policy, &request), pairs(&[("vary", "origin")]));
-    // An any-origin policy answers the same for every origin: nothing to vary on.
-    assert_eq!(headers(any_policy(), &request), []);
+    // An any-origin policy answers the same for every request, CORS or not, and says so on every
+    // response (Fetch, "CORS protocol and HTTP caches"): a copy cached from a navigation or a
+    // `no-cors` load must pass a later `fetch()`'s CORS check. Nothing to vary on.
+    let decision = any_policy().evaluate(&request);
+    assert!(decision.is_allowed() && decision.refusal().is_none());
+    assert_eq!(decision.status(), None);
+    assert_eq!(
+        headers(any_policy(), &request),
+        pairs(&[
+            ("access-control-allow-origin", "*"),
+            ("access-control-expose-headers", "*"),
+        ])
+    );
+    for method in [&b"POST"[..], b"PUT", b"OPTIONS", b"HEAD"] {
+        let request = Request {
+            method,
+            ..simple(Header::Absent)
+        };
+        assert_eq!(
+            headers(any_policy(), &request)[0],
+            ("access-control-allow-origin", "*".to_owned())
+        );
+    }
+    // Several `Origin` headers are still malformed, `*` or not.
+    let several = any_policy().evaluate(&simple(Header::Many));
+    assert!(!several.is_allowed());
+    assert_eq!(headers(any_policy(), &simple(Header::Many)), []);
 }
 
 #[test]
@@ -386,4 +411,170 @@ fn refusals_read_as_log_lines() {
         Refusal::Malformed(Malformed::SeveralOrigins).to_string(),
         "malformed request: several `Origin` headers"
     );
+}
+
+fn built(builder: PolicyBuilder) -> Policy<'static> {
+    builder.build().unwrap()
+}
+
+#[test]
+fn safelisted_methods_pass_whatever_methods_says() {
+    let policy = built(
+        PolicyBuilder::new()
+            .allow_origins(["https://app.example.com"])
+            .allow_methods(["PUT"])
+            .allow_headers(["x-api-key"]),
+    );
+    // A `GET` with a custom header is preflighted; browsers never check `GET` against
+    // `Access-Control-Allow-Methods`, so the answer lists the policy's methods and passes.
+    for method in ["GET", "HEAD", "POST", "PUT"] {
+        let request = preflight(
+            b"https://app.example.com",
+            method.as_bytes(),
+            Some(b"x-api-key"),
+        );
+        let decision = policy.evaluate(&request);
+        assert_eq!(decision.preflight_status(), Some(204), "{method}");
+        assert_eq!(
+            decision
+                .header(HeaderName::AllowMethods)
+                .map(|v| v.as_bytes().to_vec()),
+            Some(b"PUT".to_vec())
+        );
+    }
+    // The others still need listing, case-sensitively (`get` is not safelisted: browsers send
+    // `GET`, and `get` only from clients that are not browsers).
+    for method in ["DELETE", "PATCH", "get", "put"] {
+        let request = preflight(b"https://app.example.com", method.as_bytes(), None);
+        assert_eq!(
+            policy.evaluate(&request).refusal(),
+            Some(Refusal::MethodNotAllowed(method)),
+            "{method}"
+        );
+    }
+}
+
+#[test]
+fn any_method_is_answered_star_or_the_method_asked_for() {
+    let without = built(
+        PolicyBuilder::new()
+            .allow_origins(["https://app.example.com"])
+            .allow_any_method(),
+    );
+    let with = built(
+        PolicyBuilder::new()
+            .allow_origins(["https://app.example.com"])
+            .allow_any_method()
+            .allow_credentials(),
+    );
+    for method in ["PURGE", "DELETE", "GET", "x-custom", "*"] {
+        let request = preflight(b"https://app.example.com", method.as_bytes(), None);
+        let decision = without.evaluate(&request);
+        assert_eq!(decision.preflight_status(), Some(204), "{method}");
+        assert_eq!(
+            decision.header(HeaderName::AllowMethods),
+            Some(Value::Policy("*"))
+        );
+        // With credentials browsers read `*` as a method named `*`: the method asked for.
+        let decision = with.evaluate(&request);
+        assert_eq!(decision.preflight_status(), Some(204), "{method}");
+        assert_eq!(
+            decision.header(HeaderName::AllowMethods),
+            Some(Value::RequestMethod(method.as_bytes()))
+        );
+        assert_eq!(
+            decision.header(HeaderName::AllowCredentials),
+            Some(Value::Policy("true"))
+        );
+    }
+    let malformed = preflight(b"https://app.example.com", b"PU T", None);
+    assert_eq!(
+        with.evaluate(&malformed).refusal(),
+        Some(Refusal::Malformed(Malformed::RequestMethod))
+    );
+}
+
+#[test]
+fn hosts_with_underscores_and_final_dots_match_exactly() {
+    let policy = built(PolicyBuilder::new().allow_origins([
+        "http://ex_am-ple.com:3999",
+        "https://example.com.",
+        "https://*.example.org",
+        "https://*.example.net.",
+    ]));
+    for allowed in [
+        "http://ex_am-ple.com:3999",
+        "https://example.com.",
+        "https://a_b.example.org",
+        "https://_x.y.example.org",
+        "https://a.example.net.",
+    ] {
+        assert!(policy.allows_origin(allowed.as_bytes()), "{allowed}");
+    }
+    for refused in [
+        "http://ex_am-ple.com",
+        "http://ex-am-ple.com:3999",
+        // A fully qualified name and the same name without its dot are two origins.
+        "https://example.com",
+        "https://example.com..",
+        "https://a.example.org.",
+        "https://a.example.net",
+        "https://example.net.",
+        "https://a$b.example.org",
+        "https://A_b.example.org",
+    ] {
+        assert!(!policy.allows_origin(refused.as_bytes()), "{refused}");
+    }
+}
+
+#[test]
+fn any_header_works_with_credentials_and_can_cover_authorization() {
+    let star = built(
+        PolicyBuilder::new()
+            .allow_origins(["https://app.example.com"])
+            .allow_any_header()
+            .allow_credentials(),
+    );
+    let request = preflight(
+        b"https://app.example.com",
+        b"GET",
+        Some(b"x-api-key,x-trace"),
+    );
+    let decision = star.evaluate(&request);
+    assert_eq!(decision.preflight_status(), Some(204));
+    // The names asked for, never a literal `*` (read as a header named `*` with credentials).
+    assert_eq!(
+        decision.header(HeaderName::AllowHeaders),
+        Some(Value::RequestHeaders(b"x-api-key,x-trace"))
+    );
+    let authorization = preflight(b"https://app.example.com", b"GET", Some(b"authorization"));
+    assert_eq!(
+        star.evaluate(&authorization).refusal(),
+        Some(Refusal::HeaderNotAllowed("authorization"))
+    );
+    let everything = built(
+        PolicyBuilder::new()
+            .allow_origins(["https://app.example.com"])
+            .allow_headers(["*", "authorization"])
+            .allow_credentials(),
+    );
+    let both = preflight(
+        b"https://app.example.com",
+        b"GET",
+        Some(b"Authorization, x-api-key"),
+    );
+    let decision = everything.evaluate(&both);
+    assert_eq!(decision.preflight_status(), Some(204));
+    assert_eq!(
+        decision.header(HeaderName::AllowHeaders),
+        Some(Value::RequestHeaders(b"Authorization, x-api-key"))
+    );
+    // The same spelling through the builder's two calls.
+    let same = built(
+        PolicyBuilder::new()
+            .allow_origins(["https://app.example.com"])
+            .allow_any_header()
+            .allow_headers(["authorization"]),
+    );
+    assert_eq!(same.evaluate(&both).preflight_status(), Some(204));
 }

@@ -311,3 +311,150 @@ fn preflight_answers_echo_what_the_policy_leaves_open() {
     assert_eq!(values(headers, "access-control-allow-origin"), ["*"]);
     assert_eq!(headers.get_all("vary").iter().count(), 1);
 }
+
+/// `request` through a layer serving `policy`.
+fn send_to(policy: PolicyBuilder, request: Request<String>) -> (Response<String>, usize) {
+    let handler = Handler::default();
+    let mut service = CorsLayer::from_policy(policy.build().unwrap()).layer(handler.clone());
+    let mut future = pin!(service.call(request));
+    let response = match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(Ok(response)) => response,
+        Poll::Ready(Err(never)) => match never {},
+        Poll::Pending => panic!("the inner service is always ready"),
+    };
+    (response, handler.calls.load(Ordering::SeqCst))
+}
+
+fn app() -> PolicyBuilder {
+    PolicyBuilder::new().allow_origins(["https://app.example.com"])
+}
+
+fn ask(method: &'static str, headers: Option<&'static str>) -> Request<String> {
+    let mut fields = vec![
+        ("origin", "https://app.example.com"),
+        ("access-control-request-method", method),
+    ];
+    fields.extend(headers.map(|h| ("access-control-request-headers", h)));
+    request(Method::OPTIONS, &fields)
+}
+
+#[test]
+fn any_method_through_the_layer() {
+    let (response, calls) = send_to(app().allow_any_method(), ask("PURGE", None));
+    assert_eq!((response.status(), calls), (StatusCode::NO_CONTENT, 0));
+    assert_eq!(
+        values(response.headers(), "access-control-allow-methods"),
+        ["*"]
+    );
+    let (response, _) = send_to(
+        app().allow_any_method().allow_credentials(),
+        ask("PURGE", None),
+    );
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        values(response.headers(), "access-control-allow-methods"),
+        ["PURGE"]
+    );
+    assert_eq!(
+        values(response.headers(), "access-control-allow-credentials"),
+        ["true"]
+    );
+}
+
+#[test]
+fn any_origin_decorates_requests_without_origin() {
+    let any = || {
+        PolicyBuilder::new()
+            .allow_any_origin()
+            .expose_headers(["x-request-id"])
+    };
+    let (response, calls) = send_to(any(), request(Method::GET, &[]));
+    assert_eq!((response.status(), calls), (StatusCode::OK, 1));
+    let headers = response.headers();
+    assert_eq!(values(headers, "access-control-allow-origin"), ["*"]);
+    assert_eq!(
+        values(headers, "access-control-expose-headers"),
+        ["x-request-id"]
+    );
+    // The handler's `Vary` is kept, and nothing is added: the answer depends on no header.
+    assert_eq!(values(headers, "vary"), ["accept-encoding"]);
+    // A listing policy still answers a request without `Origin` with no CORS header.
+    let (response, _) = send_to(app(), request(Method::GET, &[]));
+    assert_eq!(
+        values(response.headers(), "access-control-allow-origin"),
+        [""; 0]
+    );
+    assert_eq!(
+        values(response.headers(), "vary"),
+        ["accept-encoding", "origin"]
+    );
+}
+
+#[test]
+fn safelisted_methods_pass_a_method_list_through_the_layer() {
+    let policy = || app().allow_methods(["PUT"]).allow_headers(["x-api-key"]);
+    let (response, calls) = send_to(policy(), ask("GET", Some("x-api-key")));
+    assert_eq!((response.status(), calls), (StatusCode::NO_CONTENT, 0));
+    assert_eq!(
+        values(response.headers(), "access-control-allow-origin"),
+        ["https://app.example.com"]
+    );
+    assert_eq!(
+        values(response.headers(), "access-control-allow-methods"),
+        ["PUT"]
+    );
+    let (response, _) = send_to(policy(), ask("DELETE", Some("x-api-key")));
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+#[test]
+fn exact_hosts_with_underscores_and_final_dots_through_the_layer() {
+    let policy = || {
+        PolicyBuilder::new().allow_origins(["http://ex_am-ple.com:3999", "https://example.com."])
+    };
+    for (origin, allowed) in [
+        ("http://ex_am-ple.com:3999", true),
+        ("https://example.com.", true),
+        ("https://example.com", false),
+    ] {
+        let (response, _) = send_to(policy(), request(Method::GET, &[("origin", origin)]));
+        let expected: &[&str] = if allowed { &[origin] } else { &[] };
+        assert_eq!(
+            values(response.headers(), "access-control-allow-origin"),
+            expected,
+            "{origin}"
+        );
+    }
+}
+
+#[test]
+fn any_header_with_credentials_through_the_layer() {
+    let (response, _) = send_to(
+        app().allow_any_header().allow_credentials(),
+        ask("GET", Some("x-api-key,x-trace")),
+    );
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        values(response.headers(), "access-control-allow-headers"),
+        ["x-api-key,x-trace"]
+    );
+    let (response, _) = send_to(
+        app().allow_any_header().allow_credentials(),
+        ask("GET", Some("authorization")),
+    );
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let (response, _) = send_to(
+        app()
+            .allow_headers(["*", "authorization"])
+            .allow_credentials(),
+        ask("GET", Some("authorization,x-api-key")),
+    );
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        values(response.headers(), "access-control-allow-headers"),
+        ["authorization,x-api-key"]
+    );
+}

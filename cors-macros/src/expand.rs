@@ -2,7 +2,7 @@
 //! `cors_rules::check_policy` returns (`PolicyBuilder` writes the owned one), every list
 //! pre-rendered and the exact origins in the hash table validation built.
 
-use cors_rules::{CheckedOrigins, CheckedPolicy, HeaderNames, Pattern, PortPattern};
+use cors_rules::{CheckedOrigins, CheckedPolicy, HeaderNames, Methods, Pattern, PortPattern};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use syn::DeriveInput;
@@ -14,7 +14,10 @@ pub(crate) fn derive(
 ) -> TokenStream {
     let write_origins = origins(&policy.write_origins);
     let origins = origins(&policy.origins);
-    let methods = texts(&policy.methods);
+    let (methods, any_method) = match &policy.methods {
+        Methods::Any => (texts::<&str>(&[]), true),
+        Methods::Names(methods) => (texts(methods), false),
+    };
     let allow_methods = policy.allow_methods();
     let headers = header_list(&policy.headers);
     let expose = header_list(&policy.expose);
@@ -35,6 +38,7 @@ pub(crate) fn derive(
             ::cors_core::__private::policy(
                 #origins,
                 #methods,
+                #any_method,
                 #allow_methods,
                 #headers,
                 #expose,
@@ -130,6 +134,7 @@ fn pattern(pattern: &Pattern) -> TokenStream {
 fn header_list(names: &HeaderNames) -> TokenStream {
     match names {
         HeaderNames::Any => quote!(::cors_core::HeaderList::Any),
+        HeaderNames::AnyWithAuthorization => quote!(::cors_core::HeaderList::AnyWithAuthorization),
         HeaderNames::Names(list) if list.is_empty() => quote!(::cors_core::HeaderList::NONE),
         HeaderNames::Names(list) => {
             let rendered = names.rendered().unwrap_or_default();

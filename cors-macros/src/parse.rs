@@ -17,7 +17,7 @@ pub(crate) struct Attr {
     /// The `cors` of `#[cors(...)]`: where errors about the attribute as a whole point.
     pub span: Span,
     pub origins: Option<Entry<StrList>>,
-    pub methods: Option<Entry<List<Method>>>,
+    pub methods: Option<Entry<Methods>>,
     pub headers: Option<Entry<StrList>>,
     pub expose: Option<Entry<StrList>>,
     pub max_age: Option<Entry<MaxAge>>,
@@ -48,6 +48,22 @@ pub(crate) struct List<T> {
     pub items: Vec<T>,
     /// False if some entry could not be read (and was reported): the list is then not judged whole.
     pub complete: bool,
+}
+
+/// The value of `methods`: `"*"` or a list.
+pub(crate) enum Methods {
+    Any,
+    List(List<Method>),
+}
+
+impl Methods {
+    /// The list, unless `"*"`.
+    pub(crate) fn list(&self) -> Option<&List<Method>> {
+        match self {
+            Methods::Any => None,
+            Methods::List(list) => Some(list),
+        }
+    }
 }
 
 /// An entry of `methods`.
@@ -537,15 +553,18 @@ fn parse_env(args: &Group, errors: &mut Errors) -> Option<EnvList> {
     Some(crate::env::read(name, errors))
 }
 
-/// `[GET, "PURGE"]`.
-fn parse_methods(eq: &Punct, value: &[TokenTree], errors: &mut Errors) -> Option<List<Method>> {
+/// `[GET, "PURGE"]` or `"*"`.
+fn parse_methods(eq: &Punct, value: &[TokenTree], errors: &mut Errors) -> Option<Methods> {
     match value {
+        [TokenTree::Literal(lit)] if str_lit(lit).is_some_and(|s| s.value() == "*") => {
+            Some(Methods::Any)
+        }
         [TokenTree::Group(group)] if group.delimiter() == Delimiter::Bracket => {
             let expected = with_help(
                 "expected a method",
                 "write a standard method as an identifier (`GET`) and any other as a string (`\"PURGE\"`)",
             );
-            Some(parse_list(
+            Some(Methods::List(parse_list(
                 group,
                 &expected,
                 errors,
@@ -554,7 +573,7 @@ fn parse_methods(eq: &Punct, value: &[TokenTree], errors: &mut Errors) -> Option
                     [TokenTree::Literal(lit)] => str_lit(lit).map(Method::Str),
                     _ => None,
                 },
-            ))
+            )))
         }
         [] => {
             errors.at(
@@ -571,7 +590,10 @@ fn parse_methods(eq: &Punct, value: &[TokenTree], errors: &mut Errors) -> Option
                 stream(value),
                 with_help(
                     "expected a list of methods",
-                    format!("write `{}`", example("methods")),
+                    format!(
+                        "write `{}`, or `methods = \"*\"` to allow any",
+                        example("methods")
+                    ),
                 ),
             );
             None

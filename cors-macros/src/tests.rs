@@ -83,7 +83,9 @@ fn malformed_attributes_are_errors_not_panics() {
         ("origins = \"*\", credentials()", false),
         ("origins = \"*\", private_network = 1", false),
         ("origins = \"*\", methods = GET", false),
-        ("origins = \"*\", methods = \"*\"", false),
+        ("origins = \"*\", methods = \"*\"", true),
+        ("origins = \"*\", methods = \"PUT\"", false),
+        ("origins = \"*\", methods = [\"*\"]", true), // parsed; `check_policy` refuses it
         ("origins = \"*\", methods = [GET POST]", false),
         ("origins = \"*\", methods = [1]", false),
         ("origins = \"*\", methods = [GET, 'x']", false),

@@ -3,7 +3,7 @@
 
 use crate::env::EnvList;
 use crate::errors::{with_help, Errors};
-use crate::parse::{Attr, Entry, List, Method, StrList};
+use crate::parse::{Attr, Entry, List, Method, Methods, StrList};
 use cors_rules::{
     check_method, check_policy, CheckedPolicy, Flag, PolicyInput, Site, STANDARD_METHODS,
 };
@@ -13,7 +13,8 @@ use proc_macro2::Span;
 /// `cors_rules::check_policy` to borrow.
 pub(crate) struct Written {
     pub origins: Names,
-    pub methods: Option<Vec<String>>,
+    /// `None` when absent (the default).
+    pub methods: Option<Names>,
     pub headers: Names,
     pub expose: Names,
     pub write_origins: Names,
@@ -28,7 +29,7 @@ pub(crate) enum Names {
 /// [`Written`] as the string slices `cors_rules::PolicyInput` takes.
 pub(crate) struct Refs<'a> {
     origins: Vec<&'a str>,
-    methods: Option<Vec<&'a str>>,
+    methods: Vec<&'a str>,
     headers: Vec<&'a str>,
     expose: Vec<&'a str>,
     write_origins: Vec<&'a str>,
@@ -58,7 +59,12 @@ impl Written {
                 .methods
                 .as_ref()
                 .and_then(|entry| entry.value.as_ref())
-                .map(|list| list.items.iter().map(Method::name).collect()),
+                .map(|methods| match methods {
+                    Methods::Any => Names::Any,
+                    Methods::List(list) => {
+                        Names::List(list.items.iter().map(Method::name).collect())
+                    }
+                }),
             headers: names(&attr.headers),
             expose: names(&attr.expose),
             write_origins: names(&attr.write_origins),
@@ -68,10 +74,7 @@ impl Written {
     pub(crate) fn refs(&self) -> Refs<'_> {
         Refs {
             origins: self.origins.refs(),
-            methods: self
-                .methods
-                .as_ref()
-                .map(|m| m.iter().map(String::as_str).collect()),
+            methods: self.methods.as_ref().map(Names::refs).unwrap_or_default(),
             headers: self.headers.refs(),
             expose: self.expose.refs(),
             write_origins: self.write_origins.refs(),
@@ -89,7 +92,7 @@ pub(crate) fn validate<'a>(
 ) -> Option<CheckedPolicy<'a>> {
     let input = PolicyInput {
         origins: written.origins.as_rule(&refs.origins),
-        methods: refs.methods.as_deref(),
+        methods: written.methods.as_ref().map(|m| m.as_rule(&refs.methods)),
         headers: written.headers.as_rule(&refs.headers),
         expose: written.expose.as_rule(&refs.expose),
         max_age: max_age(attr),
@@ -102,10 +105,12 @@ pub(crate) fn validate<'a>(
         // A list with an unreadable entry (already reported) is not judged empty.
         let incomplete = match site {
             Site::Origins => !is_complete(&attr.origins),
-            Site::Methods => !attr
-                .methods
-                .as_ref()
-                .is_some_and(|e| e.value.as_ref().is_some_and(|l| l.complete)),
+            Site::Methods => !attr.methods.as_ref().is_some_and(|e| {
+                e.value
+                    .as_ref()
+                    .and_then(Methods::list)
+                    .is_some_and(|l| l.complete)
+            }),
             _ => false,
         };
         if !incomplete {
@@ -144,7 +149,8 @@ pub(crate) fn env_var(attr: &Attr) -> Option<String> {
 /// method is a string, which says "I mean this extension method" (macro syntax, not a CORS rule).
 /// Rules about the name itself (`get`, `TRACE`) are `check_method`'s, reported by `check_policy`.
 fn check_method_idents(attr: &Attr, found: &mut Vec<(Site, syn::Error)>) {
-    let Some(List { items, .. }) = attr.methods.as_ref().and_then(|e| e.value.as_ref()) else {
+    let Some(List { items, .. }) = attr.methods.as_ref().and_then(|e| e.value.as_ref()?.list())
+    else {
         return;
     };
     for (i, method) in items.iter().enumerate() {
@@ -217,11 +223,11 @@ fn error_at(attr: &Attr, site: Site, message: String) -> syn::Error {
         Site::Methods => attr
             .methods
             .as_ref()
-            .and_then(|e| Some(e.value.as_ref()?.span)),
+            .and_then(|e| Some(e.value.as_ref()?.list()?.span)),
         Site::Method(i) => attr
             .methods
             .as_ref()
-            .and_then(|e| Some(e.value.as_ref()?.items.get(i)?.span())),
+            .and_then(|e| Some(e.value.as_ref()?.list()?.items.get(i)?.span())),
         Site::HeadersAny => any_span(&attr.headers),
         Site::Header(i) => item_span(&attr.headers, i),
         Site::ExposeAny => any_span(&attr.expose),

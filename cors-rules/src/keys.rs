@@ -48,16 +48,19 @@ pub const KEYS: &[Key] = &[
         kind: KeyKind::Methods,
         example: r#"[GET, POST, "PURGE"]"#,
         default: "`GET, HEAD, POST`",
-        meaning: "methods a preflight may ask for; identifiers for standard methods, strings for \
-                  others; case-sensitive",
+        meaning: "methods a preflight may ask for besides `GET`, `HEAD` and `POST`, which always \
+                  pass (browsers never check them; forbidding one is the router's job); \
+                  identifiers for standard methods, strings for others; case-sensitive; `\"*\"` \
+                  for any method",
     },
     Key {
         name: "headers",
         kind: KeyKind::Headers,
         example: r#"["content-type"]"#,
         default: "none",
-        meaning: "request headers a preflight may ask for; case-insensitive; `\"*\"` never covers \
-                  `authorization`, which must be listed",
+        meaning: "request headers a preflight may ask for; case-insensitive; `\"*\"` for any \
+                  (answered with the names asked for, so it works with `credentials`) but \
+                  `authorization`, which `[\"*\", \"authorization\"]` adds",
     },
     Key {
         name: "expose",

@@ -21,6 +21,7 @@ mod origin;
 mod policy;
 #[cfg(feature = "alloc")]
 mod psl;
+mod punycode;
 mod token;
 mod violation;
 
@@ -31,12 +32,12 @@ pub use keys::{key, Flag, Flags, Key, KeyKind, KEYS};
 #[cfg(feature = "alloc")]
 pub use keys::{suggest_key, unknown_key};
 pub use origin::{
-    check_origin, default_port, is_potentially_trustworthy, split_host_port, OriginSpec, Pattern,
-    PortPattern, MAX_ORIGIN_LEN,
+    check_origin, check_origin_each, default_port, is_potentially_trustworthy, split_host_port,
+    OriginSpec, Pattern, PortPattern, MAX_HOST_LEN, MAX_ORIGIN_LEN,
 };
 #[cfg(feature = "alloc")]
 pub use policy::{
-    check_policy, CheckedOrigins, CheckedPolicy, HeaderNames, List, PolicyInput, Site,
+    check_policy, CheckedOrigins, CheckedPolicy, HeaderNames, List, Methods, PolicyInput, Site,
 };
 #[cfg(feature = "alloc")]
 pub use psl::is_public_suffix;

@@ -103,11 +103,13 @@ impl<'a> OriginSpec<'a> {
 }
 
 /// Whether `scheme://host` is a potentially trustworthy origin (W3C Secure Contexts, section 3.1):
-/// a secure scheme, or a loopback host (`localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`).
+/// a secure scheme, or a loopback host (`localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`; the
+/// names with a final `.` too, as the specification lists them).
 pub fn is_potentially_trustworthy(scheme: &str, host: &str) -> bool {
     if matches!(scheme, "https" | "wss") {
         return true;
     }
+    let host = host.strip_suffix('.').unwrap_or(host);
     host == "localhost"
         || host.ends_with(".localhost")
         || host == "[::1]"
@@ -115,38 +117,81 @@ pub fn is_potentially_trustworthy(scheme: &str, host: &str) -> bool {
 }
 
 /// Checks that `origin` is a serialized origin as browsers send it, or a pattern of one, and says
-/// which.
+/// which; the first violation when it is not (see [`check_origin_each`] for all of them).
 ///
 /// Rules that depend on the rest of the policy (`*` in a list, `null` without its flag, public
 /// suffixes, credentials) are [`check_policy`](crate::check_policy)'s.
 pub fn check_origin(origin: &str) -> Result<OriginSpec<'_>, Violation> {
+    let mut first = None;
+    let spec = check_origin_each(origin, &mut |violation| {
+        first.get_or_insert(violation);
+    });
+    match (spec, first) {
+        (Some(spec), None) => Ok(spec),
+        (_, Some(violation)) => Err(violation),
+        // Every `None` comes with a violation; this arm only keeps the function total.
+        (None, None) => Err(Violation::InvalidScheme),
+    }
+}
+
+/// [`check_origin`], reporting every violation of the entry, each once, in the order of the
+/// parts they concern (scheme, path, host, port): `https://App.example.com:443` is both upper
+/// case and written with its default port. Returns the classification when there was none.
+pub fn check_origin_each<'a>(
+    origin: &'a str,
+    report: &mut dyn FnMut(Violation),
+) -> Option<OriginSpec<'a>> {
+    let mut seen = Seen::default();
+    let mut report = |violation| seen.report(violation, report);
     if origin.len() > MAX_ORIGIN_LEN {
-        return Err(Violation::OriginTooLong);
+        report(Violation::OriginTooLong);
+        return None;
     }
     match origin {
-        "*" => return Ok(OriginSpec::Any),
-        "null" => return Ok(OriginSpec::Null),
+        "*" => return Some(OriginSpec::Any),
+        "null" => return Some(OriginSpec::Null),
         _ => {}
     }
-    if !origin.is_ascii() {
-        // A non-ASCII scheme or path is rarer than an internationalized host; say what is likelier.
-        return Err(Violation::NonAsciiHost);
-    }
     if origin.eq_ignore_ascii_case("null") {
-        return Err(Violation::NotLowercase);
+        report(Violation::NotLowercase);
+        return None;
     }
     let Some((scheme, rest)) = origin.split_once("://") else {
-        return Err(Violation::MissingScheme);
+        report(Violation::MissingScheme);
+        if !origin.is_ascii() {
+            report(Violation::NonAsciiHost);
+        }
+        return None;
     };
-    check_scheme(scheme)?;
-    let authority = check_no_path(rest)?;
-    if authority.contains('@') {
-        return Err(Violation::Userinfo);
+    if let Some(scheme) = null_origin_scheme(scheme) {
+        // Whatever else is wrong with it, such an entry can never match: say only that.
+        report(Violation::NullOriginScheme { scheme });
+        return None;
     }
-    let (host, port) = split_authority(authority).ok_or(Violation::InvalidIpv6)?;
-    let port = check_port(scheme, port)?;
-    let host = check_host(host)?;
-    Ok(match (host, port) {
+    let scheme_ok = check_scheme(scheme).map_err(&mut report).is_ok();
+    let authority = check_no_path(rest).unwrap_or_else(|(violation, authority)| {
+        report(violation);
+        authority
+    });
+    let authority = match authority.rsplit_once('@') {
+        Some((_, host)) => {
+            report(Violation::Userinfo);
+            host
+        }
+        None => authority,
+    };
+    let Some((host, port)) = split_authority(authority) else {
+        report(Violation::InvalidIpv6);
+        return None;
+    };
+    let host = if host.is_ascii() {
+        check_host(host, &mut report)
+    } else {
+        report(Violation::NonAsciiHost);
+        None
+    };
+    let port = check_port(scheme, port).map_err(&mut report).ok();
+    let spec = match (host?, port?) {
         (HostPattern::Exact(_), PortPattern::Default | PortPattern::Exact(_)) => {
             OriginSpec::Exact(origin)
         }
@@ -156,7 +201,44 @@ pub fn check_origin(origin: &str) -> Result<OriginSpec<'_>, Violation> {
         (HostPattern::Subdomains(base), port) => {
             OriginSpec::Pattern(Pattern::Subdomains { scheme, base, port })
         }
-    })
+    };
+    (scheme_ok && !seen.any()).then_some(spec)
+}
+
+/// The violations of one entry reported so far, so that each is reported once (an upper-case
+/// scheme and an upper-case host are one mistake).
+#[derive(Default)]
+struct Seen {
+    reported: [Option<Violation>; 8],
+    count: usize,
+}
+
+impl Seen {
+    fn report(&mut self, violation: Violation, to: &mut dyn FnMut(Violation)) {
+        if self.reported.contains(&Some(violation)) {
+            return;
+        }
+        if let Some(slot) = self.reported.get_mut(self.count) {
+            *slot = Some(violation);
+        }
+        self.count += 1;
+        to(violation);
+    }
+
+    fn any(&self) -> bool {
+        self.count > 0
+    }
+}
+
+/// The schemes whose documents have an opaque origin, which browsers send as `null` (URL
+/// standard, "origin": every scheme but the special ones and `blob:`; `file:` is left to the
+/// browser, and Chromium, Firefox and WebKit all send `null`). Only the schemes of documents a
+/// browser loads are listed: extension and embedder schemes (`chrome-extension:`, `tauri:`) do
+/// send their own origin.
+fn null_origin_scheme(scheme: &str) -> Option<&'static str> {
+    ["file", "data", "about", "javascript"]
+        .into_iter()
+        .find(|null| null.eq_ignore_ascii_case(scheme))
 }
 
 fn check_scheme(scheme: &str) -> Result<(), Violation> {
@@ -175,16 +257,20 @@ fn check_scheme(scheme: &str) -> Result<(), Violation> {
     }
 }
 
-/// Returns the authority, refusing a path, query or fragment after it.
-fn check_no_path(rest: &str) -> Result<&str, Violation> {
+/// Returns the authority, refusing a path, query or fragment after it (and then giving the
+/// authority before it, to check further).
+fn check_no_path(rest: &str) -> Result<&str, (Violation, &str)> {
     match rest.find(['/', '?', '#']) {
         None => Ok(rest),
-        Some(at) => Err(match rest.as_bytes()[at] {
-            b'?' => Violation::Query,
-            b'#' => Violation::Fragment,
-            _ if at + 1 == rest.len() => Violation::TrailingSlash,
-            _ => Violation::Path,
-        }),
+        Some(at) => Err((
+            match rest.as_bytes()[at] {
+                b'?' => Violation::Query,
+                b'#' => Violation::Fragment,
+                _ if at + 1 == rest.len() => Violation::TrailingSlash,
+                _ => Violation::Path,
+            },
+            &rest[..at],
+        )),
     }
 }
 
@@ -274,66 +360,89 @@ pub fn default_port(scheme: &str) -> Option<u16> {
     }
 }
 
-fn check_host(host: &str) -> Result<HostPattern<'_>, Violation> {
+fn check_host<'a>(host: &'a str, report: &mut dyn FnMut(Violation)) -> Option<HostPattern<'a>> {
     if host.is_empty() {
-        return Err(Violation::EmptyHost);
+        report(Violation::EmptyHost);
+        return None;
     }
     if host == "*" {
-        return Err(Violation::WildcardHost);
+        report(Violation::WildcardHost);
+        return None;
     }
     if let Some(base) = host.strip_prefix("*.") {
         if base.contains('*') {
-            return Err(Violation::MisplacedWildcard);
+            report(Violation::MisplacedWildcard);
+            return None;
         }
-        check_domain(base)?;
+        let valid = check_domain(base, report);
         if ends_in_a_number(base) {
-            return Err(Violation::WildcardOnIpAddress);
+            report(Violation::WildcardOnIpAddress);
+            return None;
         }
-        return Ok(HostPattern::Subdomains(base));
+        return valid.then_some(HostPattern::Subdomains(base));
     }
     if host.contains('*') {
-        return Err(if host.starts_with('[') {
+        report(if host.starts_with('[') {
             Violation::WildcardOnIpAddress
         } else {
             Violation::MisplacedWildcard
         });
+        return None;
     }
     if host.starts_with('[') {
-        check_ipv6(host)?;
+        check_ipv6(host).map_err(report).ok()?;
     } else {
-        check_domain(host)?;
+        let valid = check_domain(host, report);
         if ends_in_a_number(host) && !is_ipv4(host) {
-            return Err(Violation::NonCanonicalIpv4);
+            report(Violation::NonCanonicalIpv4);
+            return None;
+        }
+        if !valid {
+            return None;
         }
     }
-    Ok(HostPattern::Exact(host))
+    Some(HostPattern::Exact(host))
 }
 
+/// The longest host a policy may name, in bytes, not counting a final `.`: the longest domain
+/// name DNS can resolve (RFC 1035, section 2.3.4, in text form).
+pub const MAX_HOST_LEN: usize = 253;
+
 /// A domain or IPv4 address as the URL standard serializes it: lower-case labels of letters,
-/// digits and `-`, no empty label, no trailing dot.
-fn check_domain(host: &str) -> Result<(), Violation> {
+/// digits, `-` and `_`, no empty label, at most one final `.` (kept by browsers: `example.com.`
+/// is its own host), `xn--` labels valid punycode, at most [`MAX_HOST_LEN`] bytes. Reports every
+/// violation; returns whether there was none.
+fn check_domain(host: &str, report: &mut dyn FnMut(Violation)) -> bool {
+    let mut valid = true;
+    let mut fail = |violation| {
+        valid = false;
+        report(violation);
+    };
     if host.bytes().any(|b| b.is_ascii_uppercase()) {
-        return Err(Violation::NotLowercase);
+        fail(Violation::NotLowercase);
     }
-    if host.ends_with('.') {
-        return Err(if host.len() == 1 {
-            Violation::EmptyLabel
-        } else {
-            Violation::TrailingDot
-        });
+    let name = host.strip_suffix('.').unwrap_or(host);
+    if name.len() > MAX_HOST_LEN {
+        fail(Violation::HostTooLong);
     }
-    for label in host.split('.') {
-        if label.is_empty() {
-            return Err(Violation::EmptyLabel);
-        }
-        if !label
+    let (mut empty, mut invalid, mut punycode) = (false, false, false);
+    for label in name.split('.') {
+        empty |= label.is_empty();
+        invalid |= !label
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            return Err(Violation::InvalidHostCharacter);
-        }
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        punycode |= !crate::punycode::is_valid_xn_label(label.as_bytes());
     }
-    Ok(())
+    if empty {
+        fail(Violation::EmptyLabel);
+    }
+    if invalid {
+        fail(Violation::InvalidHostCharacter);
+    }
+    if punycode && !invalid {
+        fail(Violation::InvalidPunycode);
+    }
+    valid
 }
 
 /// An IPv6 address in brackets, exactly as the URL standard serializes it: lower-case hex, no
@@ -398,8 +507,10 @@ impl core::fmt::Write for FixedBuf {
 }
 
 /// The URL standard's "ends in a number" check: a host whose last label is decimal digits or
-/// `0x` hex is parsed as an IPv4 address, whatever the labels before it.
+/// `0x` hex is parsed as an IPv4 address, whatever the labels before it (a final `.` is
+/// ignored: `10.0.0.1.` is the address `10.0.0.1`).
 fn ends_in_a_number(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
     let last = host.rsplit('.').next().unwrap_or(host);
     let hex = last.strip_prefix("0x").or_else(|| last.strip_prefix("0X"));
     match hex {
@@ -441,6 +552,11 @@ mod tests {
             "http://10.0.0.1:8080",
             "https://xn--bcher-kva.example",
             "chrome-extension://abcdefghijklmnop",
+            "http://ex_am-ple.com:3999",
+            "https://example.com.",
+            "https://a_b.example.com.",
+            "http://localhost.:8080",
+            "https://xn--p1ai",
         ] {
             assert_eq!(
                 check_origin(origin),
@@ -496,10 +612,23 @@ mod tests {
             ("https://bücher.example", NonAsciiHost),
             ("https://", EmptyHost),
             ("https://:8080", EmptyHost),
-            ("https://exa_mple.com", InvalidHostCharacter),
+            ("https://exa$mple.com", InvalidHostCharacter),
             ("https://a..example.com", EmptyLabel),
             ("https://.example.com", EmptyLabel),
-            ("https://example.com.", TrailingDot),
+            ("https://example.com..", EmptyLabel),
+            ("https://.", EmptyLabel),
+            ("https://*.example.com..", EmptyLabel),
+            ("http://10.0.0.1.", NonCanonicalIpv4),
+            (
+                "file:///home/me/index.html",
+                NullOriginScheme { scheme: "file" },
+            ),
+            ("file://host", NullOriginScheme { scheme: "file" }),
+            ("FILE://host", NullOriginScheme { scheme: "file" }),
+            ("data://text", NullOriginScheme { scheme: "data" }),
+            ("https://xn--abc-.example", InvalidPunycode),
+            ("https://xn--a-.example", InvalidPunycode),
+            ("https://*.xn--99999999999.example", InvalidPunycode),
             ("https://[::1", InvalidIpv6),
             ("https://[::1]x", InvalidIpv6),
             ("https://[zz]", InvalidIpv6),
@@ -533,6 +662,80 @@ mod tests {
         }
     }
 
+    fn all(origin: &str) -> ([Option<Violation>; 4], bool) {
+        let mut found = [None; 4];
+        let mut count = 0;
+        let spec = check_origin_each(origin, &mut |v| {
+            found[count] = Some(v);
+            count += 1;
+        });
+        (found, spec.is_some())
+    }
+
+    #[test]
+    fn reports_every_violation_of_an_entry() {
+        use Violation::*;
+        assert_eq!(
+            all("https://App.example.com:443"),
+            (
+                [
+                    Some(NotLowercase),
+                    Some(DefaultPort { port: 443 }),
+                    None,
+                    None
+                ],
+                false
+            )
+        );
+        assert_eq!(
+            all("HTTPS://App.example.com/"),
+            ([Some(NotLowercase), Some(TrailingSlash), None, None], false)
+        );
+        assert_eq!(
+            all("https://user@a_$.example.com:08080/x"),
+            (
+                [
+                    Some(Path),
+                    Some(Userinfo),
+                    Some(InvalidHostCharacter),
+                    Some(NonCanonicalPort)
+                ],
+                false
+            )
+        );
+        assert_eq!(
+            all("https://bücher.example:443"),
+            (
+                [
+                    Some(NonAsciiHost),
+                    Some(DefaultPort { port: 443 }),
+                    None,
+                    None
+                ],
+                false
+            )
+        );
+        assert_eq!(all("https://example.com"), ([None; 4], true));
+    }
+
+    #[test]
+    fn bounds_hosts_as_dns_does() {
+        extern crate std;
+        use std::format;
+        // Four labels of 62 bytes and their dots: 251 bytes, then `.ab` makes 254.
+        let label = "a".repeat(62);
+        let base = [label.as_str(); 4].join(".");
+        let longest = format!("https://{base}.a");
+        let longest_fqdn = format!("https://{base}.a.");
+        let too_long = format!("https://{base}.ab");
+        assert_eq!(check_origin(&longest), Ok(OriginSpec::Exact(&longest)));
+        assert_eq!(
+            check_origin(&longest_fqdn),
+            Ok(OriginSpec::Exact(&longest_fqdn))
+        );
+        assert_eq!(check_origin(&too_long), Err(Violation::HostTooLong));
+    }
+
     #[test]
     fn knows_trustworthy_origins() {
         let trust = |o| check_origin(o).unwrap().is_potentially_trustworthy();
@@ -545,6 +748,8 @@ mod tests {
         assert!(!trust("http://example.com"));
         assert!(!trust("http://127.0.0.1.evil.com"));
         assert!(!trust("http://localhost.evil.com"));
+        assert!(trust("http://localhost.:3000"));
+        assert!(trust("http://app.localhost."));
         assert!(!trust("null"));
     }
 }

@@ -1,5 +1,5 @@
 use crate::{
-    build_table, check_exposed_header, check_max_age, check_method, check_origin,
+    build_table, check_exposed_header, check_max_age, check_method, check_origin_each,
     check_request_header, is_public_suffix, Flag, Flags, OriginSpec, OriginTableData, Pattern,
     Violation, DEFAULT_METHODS,
 };
@@ -21,8 +21,8 @@ pub enum List<'a> {
 pub struct PolicyInput<'a> {
     /// `origins`.
     pub origins: List<'a>,
-    /// `methods`, or `None` for the default `GET, HEAD, POST`.
-    pub methods: Option<&'a [&'a str]>,
+    /// `methods` (`"*"` for any method), or `None` for the default `GET, HEAD, POST`.
+    pub methods: Option<List<'a>>,
     /// `headers`: the request headers a preflight may ask for.
     pub headers: List<'a>,
     /// `expose`: the response headers scripts may read.
@@ -48,7 +48,7 @@ impl<'a> PolicyInput<'a> {
         };
         match site {
             Site::Origin(i) => item(self.origins, i),
-            Site::Method(i) => self.methods.and_then(|m| m.get(i).copied()),
+            Site::Method(i) => self.methods.and_then(|m| item(m, i)),
             Site::Header(i) => item(self.headers, i),
             Site::Expose(i) => item(self.expose, i),
             Site::WriteOrigin(i) => item(self.write_origins, i),
@@ -110,7 +110,7 @@ pub struct CheckedPolicy<'a> {
     /// The allowed origins.
     pub origins: CheckedOrigins<'a>,
     /// The allowed methods, the default `GET, HEAD, POST` when none were given.
-    pub methods: Vec<&'a str>,
+    pub methods: Methods<'a>,
     /// The request headers a preflight may ask for.
     pub headers: HeaderNames,
     /// The response headers scripts may read.
@@ -146,12 +146,25 @@ pub enum CheckedOrigins<'a> {
     },
 }
 
+/// The `methods` of a [`CheckedPolicy`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Methods<'a> {
+    /// `"*"`: any method, answered `*` without credentials and with the requested method with
+    /// them (where browsers read `*` as a method named `*`).
+    Any,
+    /// These methods, in the order written. Safelisted ones (`GET`, `HEAD`, `POST`) pass a
+    /// preflight whether listed or not, as Fetch has browsers do.
+    Names(Vec<&'a str>),
+}
+
 /// The header names of a [`CheckedPolicy`]: `"*"`, or names in lower case (compared against
 /// requests folded once, and sent as written here).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HeaderNames {
-    /// `"*"`.
+    /// `"*"`: every name but `authorization`, which Fetch says `*` never covers.
     Any,
+    /// `["*", "authorization"]` (request headers only): every name, `authorization` included.
+    AnyWithAuthorization,
     /// The names, in lower case, in the order written.
     Names(Vec<String>),
 }
@@ -160,16 +173,18 @@ impl HeaderNames {
     fn checked(list: List<'_>) -> Self {
         match list {
             List::Any => HeaderNames::Any,
+            List::Items(names) if names.contains(&"*") => HeaderNames::AnyWithAuthorization,
             List::Items(names) => {
                 HeaderNames::Names(names.iter().map(|n| n.to_ascii_lowercase()).collect())
             }
         }
     }
 
-    /// The header value that lists the names (`*` for any): `None` for no name at all.
+    /// The header value that lists the names (`*` for any; the runtime echoes the requested
+    /// request headers in its place): `None` for no name at all.
     pub fn rendered(&self) -> Option<String> {
         match self {
-            HeaderNames::Any => Some("*".into()),
+            HeaderNames::Any | HeaderNames::AnyWithAuthorization => Some("*".into()),
             HeaderNames::Names(names) if names.is_empty() => None,
             HeaderNames::Names(names) => Some(render_list(names)),
         }
@@ -177,9 +192,13 @@ impl HeaderNames {
 }
 
 impl CheckedPolicy<'_> {
-    /// The `Access-Control-Allow-Methods` value.
+    /// The `Access-Control-Allow-Methods` value: `*` for any method (which the runtime
+    /// replaces with the requested method when the policy allows credentials).
     pub fn allow_methods(&self) -> String {
-        render_list(&self.methods)
+        match &self.methods {
+            Methods::Any => "*".into(),
+            Methods::Names(methods) => render_list(methods),
+        }
     }
 }
 
@@ -207,32 +226,25 @@ pub fn check_policy<'a>(
         report(site, violation);
     };
     let origins = check_origins(policy, &mut report);
-    if let Some(methods) = policy.methods {
+    if let Some(List::Items(methods)) = policy.methods {
         if methods.is_empty() {
             report(Site::Methods, Violation::EmptyMethods);
         }
         let mut seen = BTreeMap::new();
         for (i, method) in methods.iter().enumerate() {
-            if let Err(v) = check_method(method) {
+            if *method == "*" {
+                report(Site::Method(i), Violation::WildcardInMethodList);
+            } else if let Err(v) = check_method(method) {
                 report(Site::Method(i), v);
             } else if seen.insert(*method, i).is_some() {
                 report(Site::Method(i), Violation::DuplicateMethod);
             }
         }
     }
-    match policy.headers {
-        List::Any if policy.has(Flag::Credentials) => {
-            report(Site::HeadersAny, Violation::CredentialsWithAnyHeader);
-            report(Site::Credentials, Violation::CredentialsWithAnyHeader);
-        }
-        List::Any => {}
-        List::Items(headers) => check_names(
-            headers,
-            check_request_header,
-            Violation::DuplicateHeader,
-            Site::Header,
-            &mut report,
-        ),
+    // `headers = "*"` is fine with credentials: the runtime answers with the requested names,
+    // never a literal `*` (which browsers would read as a header named `*`).
+    if let List::Items(headers) = policy.headers {
+        check_request_headers(headers, &mut report);
     }
     match policy.expose {
         List::Any if policy.has(Flag::Credentials) => {
@@ -268,7 +280,11 @@ pub fn check_policy<'a>(
     };
     valid.then(|| CheckedPolicy {
         origins,
-        methods: policy.methods.unwrap_or(&DEFAULT_METHODS).to_vec(),
+        methods: match policy.methods {
+            Some(List::Any) => Methods::Any,
+            Some(List::Items(methods)) => Methods::Names(methods.to_vec()),
+            None => Methods::Names(DEFAULT_METHODS.to_vec()),
+        },
         headers: HeaderNames::checked(policy.headers),
         expose: HeaderNames::checked(policy.expose),
         credentials: policy.has(Flag::Credentials),
@@ -311,12 +327,8 @@ fn check_origin_list<'a>(
     let mut seen = BTreeMap::new();
     for (i, origin) in origins.iter().enumerate() {
         let site = site_of(i);
-        let spec = match check_origin(origin) {
-            Ok(spec) => spec,
-            Err(v) => {
-                report(site, v);
-                continue;
-            }
+        let Some(spec) = check_origin_each(origin, &mut |v| report(site, v)) else {
+            continue;
         };
         if seen.insert(*origin, i).is_some() {
             report(site, Violation::DuplicateOrigin);
@@ -352,6 +364,33 @@ fn check_origin_list<'a>(
         exact,
         patterns,
         null,
+    }
+}
+
+/// The entries of `headers`: names, or `"*"` beside `authorization` (the spelling of "every
+/// header, `authorization` included", since `"*"` alone never covers it), and nothing else beside
+/// that `"*"`, which covers it already.
+fn check_request_headers(headers: &[&str], report: &mut dyn FnMut(Site, Violation)) {
+    let authorization = headers
+        .iter()
+        .any(|name| name.eq_ignore_ascii_case("authorization"));
+    let star = headers.contains(&"*").then_some(authorization);
+    let mut seen = BTreeMap::new();
+    for (i, name) in headers.iter().enumerate() {
+        let site = Site::Header(i);
+        if *name == "*" {
+            if !authorization {
+                report(site, Violation::WildcardBesideHeaders);
+            } else if seen.insert(String::from("*"), i).is_some() {
+                report(site, Violation::DuplicateHeader);
+            }
+        } else if let Err(v) = check_request_header(name) {
+            report(site, v);
+        } else if seen.insert(name.to_ascii_lowercase(), i).is_some() {
+            report(site, Violation::DuplicateHeader);
+        } else if star == Some(true) && !name.eq_ignore_ascii_case("authorization") {
+            report(site, Violation::CoveredByWildcard);
+        }
     }
 }
 
@@ -392,7 +431,7 @@ mod tests {
                 "https://*.example.com",
                 "http://localhost:*",
             ]),
-            methods: Some(&["GET", "POST", "PURGE"]),
+            methods: Some(List::Items(&["GET", "POST", "PURGE"])),
             headers: List::Items(&["content-type", "x-api-key"]),
             expose: List::Items(&["x-request-id"]),
             max_age: Some(600),
@@ -414,7 +453,7 @@ mod tests {
                 "https://b.com",
                 "https://b.com",
             ]),
-            methods: Some(&["get", "TRACE", "PUT", "PUT"]),
+            methods: Some(List::Items(&["get", "TRACE", "PUT", "PUT"])),
             headers: List::Items(&["cookie", "X-A", "x-a"]),
             expose: List::Items(&["set-cookie"]),
             max_age: Some(-5),
@@ -459,12 +498,61 @@ mod tests {
             [
                 (OriginsAny, CredentialsWithAnyOrigin),
                 (Credentials, CredentialsWithAnyOrigin),
-                (HeadersAny, CredentialsWithAnyHeader),
-                (Credentials, CredentialsWithAnyHeader),
                 (ExposeAny, CredentialsWithAnyExposedHeader),
                 (Credentials, CredentialsWithAnyExposedHeader),
             ]
         );
+    }
+
+    #[test]
+    fn any_header_is_fine_with_credentials() {
+        let policy = PolicyInput {
+            origins: List::Items(&["https://app.example.com"]),
+            methods: Some(List::Any),
+            headers: List::Any,
+            flags: Flags::NONE.with(Flag::Credentials),
+            ..PolicyInput::default()
+        };
+        let checked = check_policy(&policy, &mut |_, v| panic!("{v}")).unwrap();
+        assert_eq!(checked.headers, HeaderNames::Any);
+        assert_eq!(checked.methods, Methods::Any);
+        assert_eq!(checked.allow_methods(), "*");
+    }
+
+    #[test]
+    fn a_wildcard_in_a_list() {
+        use Site::*;
+        use Violation::*;
+        let with_authorization = PolicyInput {
+            origins: List::Items(&["https://app.example.com"]),
+            headers: List::Items(&["*", "Authorization"]),
+            ..PolicyInput::default()
+        };
+        let checked = check_policy(&with_authorization, &mut |_, v| panic!("{v}")).unwrap();
+        assert_eq!(checked.headers, HeaderNames::AnyWithAuthorization);
+        assert_eq!(checked.headers.rendered().as_deref(), Some("*"));
+        let policy = PolicyInput {
+            origins: List::Items(&["https://app.example.com"]),
+            methods: Some(List::Items(&["GET", "*"])),
+            headers: List::Items(&["*", "authorization", "x-a", "*"]),
+            expose: List::Items(&["x-b", "*"]),
+            ..PolicyInput::default()
+        };
+        assert_eq!(
+            violations(&policy),
+            [
+                (Method(1), WildcardInMethodList),
+                (Header(2), CoveredByWildcard),
+                (Header(3), DuplicateHeader),
+                (Expose(1), WildcardInHeaderList),
+            ]
+        );
+        let alone = PolicyInput {
+            origins: List::Items(&["https://app.example.com"]),
+            headers: List::Items(&["x-a", "*"]),
+            ..PolicyInput::default()
+        };
+        assert_eq!(violations(&alone), [(Header(1), WildcardBesideHeaders)]);
     }
 
     #[test]
@@ -480,7 +568,7 @@ mod tests {
         };
         assert_eq!(violations(&policy), []);
         let empty = PolicyInput {
-            methods: Some(&[]),
+            methods: Some(List::Items(&[])),
             ..PolicyInput::default()
         };
         assert_eq!(
@@ -501,7 +589,7 @@ mod tests {
                 "http://localhost:*",
                 "null",
             ]),
-            methods: Some(&["PUT"]),
+            methods: Some(List::Items(&["PUT"])),
             headers: List::Items(&["X-Api-Key"]),
             max_age: Some(600),
             flags: Flags::NONE.with(Flag::AllowNullOrigin),
@@ -534,7 +622,7 @@ mod tests {
             ]
         );
         assert!(null);
-        assert_eq!(checked.methods, ["PUT"]);
+        assert_eq!(checked.methods, Methods::Names(alloc::vec!["PUT"]));
         assert_eq!(checked.allow_methods(), "PUT");
         assert_eq!(checked.headers.rendered().as_deref(), Some("x-api-key"));
         assert_eq!(checked.expose.rendered(), None);

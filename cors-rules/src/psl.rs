@@ -20,6 +20,8 @@
 //! figures), so it is only a dev-dependency, and a test checks that the vendored list and `psl`
 //! give the same answer for every rule of the list.
 
+use crate::punycode::{adapt, digit, BASE, INITIAL_BIAS, INITIAL_N, T_MAX, T_MIN};
+
 /// The vendored Public Suffix List, in its published format
 /// (<https://github.com/publicsuffix/list/wiki/Format>).
 const LIST: &str = include_str!("../data/public_suffix_list.dat");
@@ -418,21 +420,6 @@ const fn decode_utf8(text: &[u8], i: usize, end: usize) -> Option<(u32, usize)> 
     Some((char, i + len))
 }
 
-/// Punycode's parameters (RFC 3492, section 5).
-const BASE: u32 = 36;
-/// See [`BASE`].
-const T_MIN: u32 = 1;
-/// See [`BASE`].
-const T_MAX: u32 = 26;
-/// See [`BASE`].
-const SKEW: u32 = 38;
-/// See [`BASE`].
-const DAMP: u32 = 700;
-/// See [`BASE`].
-const INITIAL_BIAS: u32 = 72;
-/// See [`BASE`].
-const INITIAL_N: u32 = 0x80;
-
 /// Appends `xn--` and the punycode of the label `text[start..end]` (RFC 3492, section 6.3) to
 /// `name`, lower-casing its ASCII letters first as IDNA does. Returns `None` if the label is not
 /// UTF-8 or has more than [`MAX_LABEL`] characters.
@@ -535,27 +522,6 @@ const fn push_delta(mut name: AsciiName, delta: u32, bias: u32) -> AsciiName {
         name = name.push(digit(t + (q - t) % (BASE - t)));
         q = (q - t) / (BASE - t);
         k += BASE;
-    }
-}
-
-/// Adapts the bias after a delta is written (RFC 3492, section 6.1).
-const fn adapt(delta: u32, handled: u32, first: bool) -> u32 {
-    let mut delta = if first { delta / DAMP } else { delta / 2 };
-    delta += delta / handled;
-    let mut k = 0;
-    while delta > ((BASE - T_MIN) * T_MAX) / 2 {
-        delta /= BASE - T_MIN;
-        k += BASE;
-    }
-    k + (BASE - T_MIN + 1) * delta / (delta + SKEW)
-}
-
-/// The punycode digit for a value below [`BASE`]: `a` to `z`, then `0` to `9`.
-const fn digit(value: u32) -> u8 {
-    if value < 26 {
-        b'a' + value as u8
-    } else {
-        b'0' + (value - 26) as u8
     }
 }
 

@@ -72,16 +72,26 @@ pub fn check_method(method: &str) -> Result<(), Violation> {
     Ok(())
 }
 
-/// Checks one entry of `headers`: the request headers a preflight may ask for.
+/// Checks one entry of `headers`: the request headers a preflight may ask for. (`"*"` is only an
+/// entry of `["*", "authorization"]`, which [`check_policy`](crate::check_policy) recognizes.)
 pub fn check_request_header(name: &str) -> Result<(), Violation> {
     if name == "*" {
-        return Err(Violation::WildcardInHeaderList);
+        return Err(Violation::WildcardBesideHeaders);
     }
     if !is_token(name) {
         return Err(Violation::InvalidHeader);
     }
     if is_forbidden_request_header(name) {
         return Err(Violation::ForbiddenHeader);
+    }
+    // The CORS protocol's response headers: a page that sets one as a request header (a common
+    // misreading of CORS) has a bug that allowing it would hide. (The request ones,
+    // `Access-Control-Request-*`, are forbidden above.)
+    if starts_with_ignoring_case(name, "access-control-allow-")
+        || name.eq_ignore_ascii_case("access-control-expose-headers")
+        || name.eq_ignore_ascii_case("access-control-max-age")
+    {
+        return Err(Violation::ResponseHeaderInHeaders);
     }
     Ok(())
 }
@@ -97,7 +107,15 @@ pub fn check_exposed_header(name: &str) -> Result<(), Violation> {
     if name.eq_ignore_ascii_case("set-cookie") || name.eq_ignore_ascii_case("set-cookie2") {
         return Err(Violation::ExposeSetCookie);
     }
+    if starts_with_ignoring_case(name, "access-control-request-") {
+        return Err(Violation::RequestHeaderInExpose);
+    }
     Ok(())
+}
+
+fn starts_with_ignoring_case(name: &str, prefix: &str) -> bool {
+    name.len() >= prefix.len()
+        && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
 /// Checks `max_age`, in seconds.
@@ -136,13 +154,9 @@ fn is_forbidden_request_header(name: &str) -> bool {
         "upgrade",
         "via",
     ];
-    let starts_with = |prefix: &str| {
-        name.len() >= prefix.len()
-            && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
-    };
     FORBIDDEN.iter().any(|f| f.eq_ignore_ascii_case(name))
-        || starts_with("proxy-")
-        || starts_with("sec-")
+        || starts_with_ignoring_case(name, "proxy-")
+        || starts_with_ignoring_case(name, "sec-")
 }
 
 #[cfg(test)]
@@ -187,6 +201,29 @@ mod tests {
                 "{name}"
             );
         }
+        for name in [
+            "Access-Control-Allow-Origin",
+            "access-control-allow-credentials",
+            "access-control-allow-x",
+            "access-control-expose-headers",
+            "Access-Control-Max-Age",
+        ] {
+            assert_eq!(
+                check_request_header(name),
+                Err(Violation::ResponseHeaderInHeaders),
+                "{name}"
+            );
+        }
+        assert_eq!(check_request_header("access-control-allow"), Ok(()));
+        assert_eq!(
+            check_exposed_header("Access-Control-Request-Method"),
+            Err(Violation::RequestHeaderInExpose)
+        );
+        assert_eq!(
+            check_exposed_header("access-control-request-private-network"),
+            Err(Violation::RequestHeaderInExpose)
+        );
+        assert_eq!(check_exposed_header("access-control-allow-origin"), Ok(()));
         assert_eq!(check_request_header("x foo"), Err(Violation::InvalidHeader));
         assert_eq!(check_request_header("x:foo"), Err(Violation::InvalidHeader));
         assert_eq!(check_exposed_header("x-request-id"), Ok(()));

@@ -33,8 +33,15 @@ pub enum Violation {
     InvalidHostCharacter,
     /// An empty label (`a..b`, a leading dot).
     EmptyLabel,
-    /// A host ending in `.`.
-    TrailingDot,
+    /// An `xn--` label that is not valid punycode: the URL parser refuses the host.
+    InvalidPunycode,
+    /// A host longer than 253 bytes (a final `.` aside): no domain name is.
+    HostTooLong,
+    /// A scheme whose documents browsers send as `Origin: null` (`file:`, `data:`, ...).
+    NullOriginScheme {
+        /// The scheme, in lower case.
+        scheme: &'static str,
+    },
     /// A malformed IPv6 address in brackets.
     InvalidIpv6,
     /// A host ending in a number that is not four decimal octets: browsers rewrite it as IPv4.
@@ -93,12 +100,23 @@ pub enum Violation {
     DuplicateMethod,
     /// `methods = []`.
     EmptyMethods,
+    /// `"*"` as one entry of `methods`.
+    WildcardInMethodList,
 
     // ---- headers ----
     /// A request header name that is not an HTTP token.
     InvalidHeader,
-    /// `"*"` as one entry of `headers` or `expose`.
+    /// `"*"` as one entry of `expose`.
     WildcardInHeaderList,
+    /// `"*"` as one entry of `headers`, other than in `["*", "authorization"]`.
+    WildcardBesideHeaders,
+    /// A name beside `"*"` in `headers` that `"*"` already covers (anything but `authorization`).
+    CoveredByWildcard,
+    /// A CORS response header (`Access-Control-Allow-*`, `-Expose-Headers`, `-Max-Age`) in
+    /// `headers`: no correct page sends one.
+    ResponseHeaderInHeaders,
+    /// A CORS request header (`Access-Control-Request-*`) in `expose`: no response carries one.
+    RequestHeaderInExpose,
     /// A forbidden request header name: scripts can never set it.
     ForbiddenHeader,
     /// The same request header twice, ignoring case.
@@ -113,8 +131,6 @@ pub enum Violation {
     // ---- credentials ----
     /// `origins = "*"` together with `credentials`.
     CredentialsWithAnyOrigin,
-    /// `headers = "*"` together with `credentials`.
-    CredentialsWithAnyHeader,
     /// `expose = "*"` together with `credentials`.
     CredentialsWithAnyExposedHeader,
 
@@ -139,9 +155,13 @@ impl fmt::Display for Violation {
             Userinfo => "an origin has no user name or password, so this one would never match",
             NonAsciiHost => "browsers send internationalized hosts in punycode, so this one would never match",
             EmptyHost => "this origin has no host",
-            InvalidHostCharacter => "this host has a character that browsers never send in an origin",
+            InvalidHostCharacter => "this host has a character other than letters, digits, `-`, `_` and `.`, which no site's host name has",
             EmptyLabel => "this host has an empty label",
-            TrailingDot => "browsers send hosts without a trailing `.`, so this one would never match",
+            InvalidPunycode => "this host has an `xn--` label that is not valid punycode, which browsers refuse as a host, so this origin would never match",
+            HostTooLong => "this host is longer than 253 bytes, which no domain name is, so this origin would never match",
+            NullOriginScheme { scheme } => {
+                return write!(f, "browsers send `Origin: null` from `{scheme}:` documents, so this origin would never match")
+            }
             InvalidIpv6 => "this IPv6 address is not valid",
             NonCanonicalIpv4 => "browsers read a host ending in a number as an IPv4 address and send it as four decimal numbers, so this one would never match",
             NonCanonicalIpv6 => "browsers send IPv6 addresses in their shortest form, so this one would never match",
@@ -167,15 +187,19 @@ impl fmt::Display for Violation {
             LowercaseMethod { .. } => "methods are case-sensitive, so this would not match the standard upper-case method",
             DuplicateMethod => "this method is listed twice",
             EmptyMethods => "an empty list of methods allows nothing",
+            WildcardInMethodList => "`\"*\"` inside a list would be sent as a bare `*`, which browsers read as every method",
             InvalidHeader => "this is not a valid HTTP header name",
             WildcardInHeaderList => "`\"*\"` inside a list would be sent as a bare `*`, which browsers read as every header",
+            WildcardBesideHeaders => "`\"*\"` inside a list would be sent as a bare `*`, which browsers read as every header but `authorization`",
+            CoveredByWildcard => "`\"*\"` already allows this header: only `authorization` needs naming beside it",
+            ResponseHeaderInHeaders => "this is a CORS response header: a page that sends it in a request has a bug, which allowing it would hide",
+            RequestHeaderInExpose => "this is a CORS request header: browsers send it, and no response carries it",
             ForbiddenHeader => "this is a forbidden request header: a script can never set it",
             DuplicateHeader => "this header is listed twice (header names ignore case)",
             InvalidExposedHeader => "this is not a valid HTTP header name",
             ExposeSetCookie => "`set-cookie` is never readable by scripts, whatever the policy says",
             DuplicateExposedHeader => "this header is listed twice (header names ignore case)",
             CredentialsWithAnyOrigin => "browsers reject `Access-Control-Allow-Origin: *` on requests with credentials",
-            CredentialsWithAnyHeader => "with credentials, browsers read `Access-Control-Allow-Headers: *` as a header literally named `*`",
             CredentialsWithAnyExposedHeader => "with credentials, browsers read `Access-Control-Expose-Headers: *` as a header literally named `*`",
             NegativeMaxAge => "`max_age` cannot be negative",
             MaxAgeTooLarge => "no browser caches a preflight for longer than 86400 seconds",
@@ -210,10 +234,16 @@ impl fmt::Display for Fix {
             NonAsciiHost => f.write_str("write the host in its punycode form (`xn--...`)"),
             EmptyHost => f.write_str("write a host, as in `https://app.example.com`"),
             InvalidHostCharacter => {
-                f.write_str("use only letters, digits, `-` and `.` in the host")
+                f.write_str("use only letters, digits, `-`, `_` and `.` in the host")
             }
             EmptyLabel => f.write_str("remove the extra `.`"),
-            TrailingDot => f.write_str("remove the trailing `.`"),
+            InvalidPunycode => f.write_str(
+                "correct the `xn--` label, or write the host in Unicode to be told its punycode form",
+            ),
+            HostTooLong => f.write_str("shorten the host to at most 253 bytes"),
+            NullOriginScheme { .. } => f.write_str(
+                "remove it: such pages can only be allowed as `\"null\"`, which any site can send (`dangerously_allow_null_origin`)",
+            ),
             InvalidIpv6 => f.write_str("write the address as browsers do, as in `http://[::1]:8080`"),
             NonCanonicalIpv4 => f.write_str("write the address as four decimal numbers, as in `http://10.0.0.1`"),
             NonCanonicalIpv6 => f.write_str(
@@ -248,20 +278,31 @@ impl fmt::Display for Fix {
             InvalidMethod => f.write_str("use letters, digits and ``!#$%&'*+-.^_`|~``"),
             ForbiddenMethod => f.write_str("remove it"),
             LowercaseMethod { upper } => write!(f, "write `{upper}`"),
+            WildcardInMethodList => {
+                f.write_str("write `methods = \"*\"` on its own instead of a list, or list the methods")
+            }
             EmptyMethods => {
                 f.write_str("list at least one method, or remove `methods` to allow `GET`, `HEAD` and `POST`")
             }
             InvalidHeader | InvalidExposedHeader => {
                 f.write_str("use letters, digits and ``!#$%&'*+-.^_`|~``, as in `content-type`")
             }
-            ForbiddenHeader | ExposeSetCookie => f.write_str("remove it"),
+            ForbiddenHeader | ExposeSetCookie | CoveredByWildcard => f.write_str("remove it"),
+            ResponseHeaderInHeaders => {
+                f.write_str("remove it: the server sends this header, a page never does")
+            }
+            RequestHeaderInExpose => {
+                f.write_str("remove it: browsers send this header, a server never does")
+            }
+            WildcardBesideHeaders => f.write_str(
+                "write `headers = \"*\"` on its own, `headers = [\"*\", \"authorization\"]` to allow `authorization` too, or list the header names",
+            ),
             WildcardInHeaderList => {
                 f.write_str("write `\"*\"` on its own instead of a list, or list the header names")
             }
             CredentialsWithAnyOrigin => {
                 f.write_str("list the allowed origins, or remove `credentials`")
             }
-            CredentialsWithAnyHeader => f.write_str("list the allowed headers, or remove `credentials`"),
             CredentialsWithAnyExposedHeader => {
                 f.write_str("list the exposed headers, or remove `credentials`")
             }
@@ -300,7 +341,10 @@ impl Violation {
 /// `origin` with its host in punycode, if it has the shape `scheme://host[:port]`.
 #[cfg(feature = "alloc")]
 fn ascii_origin(origin: &str) -> Option<alloc::string::String> {
-    let (scheme, authority) = origin.split_once("://")?;
+    let (scheme, rest) = origin.split_once("://")?;
+    // The other violations of the entry (a path, userinfo) are reported on their own.
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
     let (host, port) = match authority.rsplit_once(':') {
         Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit() || b == b'*') => {
             (host, Some(port))

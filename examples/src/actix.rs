@@ -181,6 +181,9 @@ impl Decoration {
                 Value::RequestHeaders(_) => {
                     request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned()
                 }
+                Value::RequestMethod(_) => {
+                    request.get(header::ACCESS_CONTROL_REQUEST_METHOD).cloned()
+                }
             };
             *slot = value.map(|v| (HeaderName::from_static(name.as_str()), v));
         }

@@ -83,6 +83,18 @@ twins! {
         credentials,
     )
     OpenWrites(origins = ["https://app.example.com"], dangerously_allow_cross_origin_writes)
+    AnyMethod(
+        origins = ["https://app.example.com", "https://ex_am-ple.com:3999", "https://example.com."],
+        methods = "*",
+        headers = "*",
+        credentials,
+    )
+    AnyMethodNoCredentials(origins = "*", methods = "*", headers = ["*", "authorization"])
+    SafelistedAside(
+        origins = ["https://*.example.com", "https://*.example.org."],
+        methods = [PUT],
+        headers = ["x-api-key"],
+    )
     Dangerous(
         origins = ["http://intranet.example", "https://*.github.io", "https://*.example.com"],
         credentials,
@@ -110,6 +122,13 @@ fn origins() -> Vec<Vec<u8>> {
             "https://x.example.com:8443",
             "https://x.dev.example.com",
             "https://x.dev.example.com:3000",
+            "https://a_b.example.com",
+            "https://a.example.com.",
+            "https://example.com.",
+            "https://a.example.org.",
+            "https://a.example.org",
+            "https://ex_am-ple.com:3999",
+            "https://ex_am-ple.com",
             "http://localhost",
             "http://localhost:3000",
             "http://localhost:65535",

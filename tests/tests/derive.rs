@@ -7,7 +7,9 @@ fn names<'a>(list: &'a HeaderList<'_>) -> (Vec<&'a str>, &'a str) {
         HeaderList::Names { names, rendered } => {
             (names.iter().map(|n| n.as_str()).collect(), rendered)
         }
-        HeaderList::Any => panic!("expected a list of names, found `*`"),
+        HeaderList::Any | HeaderList::AnyWithAuthorization => {
+            panic!("expected a list of names, found `*`")
+        }
     }
 }
 
@@ -117,6 +119,35 @@ fn wildcards_stay_wildcards() {
     assert!(matches!(policy.allowed_headers(), HeaderList::Any));
     assert!(matches!(policy.exposed_headers(), HeaderList::Any));
     assert!(policy.allows_origin(b"https://anyone.example"));
+}
+
+#[derive(Cors)]
+#[cors(
+    origins = ["https://app.example.com", "https://ex_am-ple.com:3999", "https://example.com."],
+    methods = "*",
+    headers = "*",
+    credentials
+)]
+struct AnyMethodAnyHeader;
+
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"], headers = ["*", "Authorization"])]
+struct EveryHeader;
+
+#[test]
+fn any_method_and_any_header_with_credentials() {
+    let policy = AnyMethodAnyHeader::policy();
+    assert!(policy.allows_any_method());
+    assert!(policy.methods().is_empty());
+    assert!(matches!(policy.allowed_headers(), HeaderList::Any));
+    assert!(policy.allows_credentials());
+    assert!(policy.allows_origin(b"https://ex_am-ple.com:3999"));
+    assert!(policy.allows_origin(b"https://example.com."));
+    assert!(!policy.allows_origin(b"https://example.com"));
+    assert!(matches!(
+        EveryHeader::policy().allowed_headers(),
+        HeaderList::AnyWithAuthorization
+    ));
 }
 
 #[derive(Cors)]

@@ -237,8 +237,9 @@ fn not_a_cors_request() {
         "\
 request: GET
 kind: not a CORS request (no `origin`)
-response headers: none
-verdict: not a CORS request: the handler answers as usual"
+response headers:
+  access-control-allow-origin: *
+verdict: not a CORS request: the handler answers as usual, with `access-control-allow-origin: *`, as on every response of a policy allowing any origin (so that a cached copy passes a later CORS check)"
     );
     let options = Request {
         method: b"OPTIONS",

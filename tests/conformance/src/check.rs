@@ -120,10 +120,12 @@ fn preflight_grants(request: &Request<'_>, decision: &Decision<'_, '_>) -> Resul
     let Header::One(method) = request.request_method else {
         return fail("allowed a preflight without one method");
     };
+    // Browsers read `*` as any method without credentials only, and never check a safelisted one.
+    let credentials = header(decision, HeaderName::AllowCredentials).is_some();
     let listed = String::from_utf8_lossy(&methods)
         .split(',')
-        .any(|m| m.trim().as_bytes() == method);
-    if !listed {
+        .any(|m| m.trim().as_bytes() == method || (m.trim() == "*" && !credentials));
+    if !listed && !model::is_safelisted_method(method) {
         return fail("the requested method is not in allow-methods");
     }
     if let Header::One(value) = request.request_headers {

@@ -140,9 +140,11 @@ fn builder_of(attr: &parse::Attr, policy: &validate::Written) -> cors_core::Poli
         Names::Any => builder.allow_any_origin(),
         Names::List(origins) => builder.allow_origins(origins),
     };
-    if let Some(methods) = &policy.methods {
-        builder = builder.allow_methods(methods);
-    }
+    builder = match &policy.methods {
+        Some(Names::Any) => builder.allow_any_method(),
+        Some(Names::List(methods)) => builder.allow_methods(methods),
+        None => builder,
+    };
     builder = match &policy.headers {
         Names::Any => builder.allow_any_header(),
         Names::List(headers) => builder.allow_headers(headers),

@@ -148,13 +148,14 @@ impl Entry {
     }
 }
 
-/// The `*` of a subdomain pattern covers DNS host labels only: letters, digits and `-`, 1 to 63
-/// of them (the documented rule; the URL parser alone would also let `_` or `$` through).
+/// The `*` of a subdomain pattern covers what an exact host may hold, label by label: letters,
+/// digits, `-` and `_`, 1 to 63 of them (the documented rule; the URL parser alone would also let
+/// `$` through). A final `.` is not a label: the base says whether there is one.
 fn is_ldh_label(label: &str) -> bool {
     (1..=63).contains(&label.len())
         && label
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 /// A list of names that may also be `*`.
@@ -162,8 +163,15 @@ fn is_ldh_label(label: &str) -> bool {
 pub enum Names {
     /// `*`.
     Any,
-    /// These names.
+    /// These names, as written (for `headers`, `["*", "authorization"]` is a list too).
     List(Vec<String>),
+}
+
+impl Names {
+    /// A list of these names.
+    pub fn list<S: AsRef<str>>(names: &[S]) -> Names {
+        Names::List(names.iter().map(|n| n.as_ref().to_owned()).collect())
+    }
 }
 
 /// Which origins a policy allows.
@@ -180,8 +188,8 @@ pub enum Origins {
 pub struct Spec {
     /// `origins`.
     pub origins: Origins,
-    /// `methods` (the default `GET, HEAD, POST` written out).
-    pub methods: Vec<String>,
+    /// `methods` (the default `GET, HEAD, POST` written out), or `*`.
+    pub methods: Names,
     /// `headers`.
     pub headers: Names,
     /// `expose`.
@@ -203,7 +211,7 @@ impl Spec {
     pub fn origins<S: AsRef<str>>(origins: impl IntoIterator<Item = S>) -> Spec {
         Spec {
             origins: Origins::List(origins.into_iter().map(|o| o.as_ref().to_owned()).collect()),
-            methods: ["GET", "HEAD", "POST"].map(String::from).to_vec(),
+            methods: Names::list(&["GET", "HEAD", "POST"]),
             headers: Names::List(Vec::new()),
             expose: Names::List(Vec::new()),
             credentials: false,
@@ -218,13 +226,16 @@ impl Spec {
     /// entries need (a `null` entry, `http://` with credentials, a public-suffix wildcard).
     pub fn build(&self) -> Result<cors_core::Policy<'static>, cors_core::BuildError> {
         let mut builder = cors_core::PolicyBuilder::new()
-            .allow_methods(&self.methods)
             .dangerously_allow_null_origin()
             .dangerously_allow_insecure_origins()
             .dangerously_allow_public_suffix_wildcards();
         builder = match &self.origins {
             Origins::Any => builder.allow_any_origin(),
             Origins::List(origins) => builder.allow_origins(origins),
+        };
+        builder = match &self.methods {
+            Names::Any => builder.allow_any_method(),
+            Names::List(methods) => builder.allow_methods(methods),
         };
         builder = match &self.headers {
             Names::Any => builder.allow_any_header(),
@@ -397,6 +408,11 @@ pub fn evaluate(spec: &Spec, request: &Request<'_>) -> Verdict {
         return Verdict::Refused(Reason::ForgedWrite);
     }
     let origin = match request.origin {
+        // Fetch, "CORS protocol and HTTP caches": a resource answered `*` says so on every
+        // response, CORS request or not.
+        Header::Absent if spec.origins == Origins::Any => {
+            return Verdict::Allowed(AllowOrigin::Any)
+        }
         Header::Absent => return Verdict::NotCors,
         // Fetch sends one `Origin`; two are not from a browser.
         Header::Many => return Verdict::Refused(Reason::Origin),
@@ -408,8 +424,14 @@ pub fn evaluate(spec: &Spec, request: &Request<'_>) -> Verdict {
     if !is_preflight(request) {
         return Verdict::Allowed(allow_origin);
     }
-    let method_ok = match request.request_method {
-        Header::One(method) => spec.methods.iter().any(|m| m.as_bytes() == method),
+    // Fetch, "CORS-preflight fetch": a CORS-safelisted method passes whatever the answer's
+    // methods are; the others must be listed (case-sensitively), or the policy allows any.
+    let method_ok = match (request.request_method, &spec.methods) {
+        (Header::One(method), _) if is_safelisted_method(method) => is_token_bytes(method),
+        (Header::One(method), Names::Any) => is_token_bytes(method),
+        (Header::One(method), Names::List(methods)) => {
+            methods.iter().any(|m| m.as_bytes() == method)
+        }
         _ => false,
     };
     if !method_ok {
@@ -492,6 +514,15 @@ pub fn request_header_names(value: &[u8]) -> Option<Vec<String>> {
     names.iter().all(|n| is_token(n)).then_some(names)
 }
 
+/// `GET`, `HEAD` or `POST`, byte for byte (Fetch, "CORS-safelisted method").
+pub fn is_safelisted_method(method: &[u8]) -> bool {
+    [&b"GET"[..], b"HEAD", b"POST"].contains(&method)
+}
+
+fn is_token_bytes(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(is_token)
+}
+
 /// An HTTP token (RFC 9110, section 5.6.2).
 pub fn is_token(text: &str) -> bool {
     !text.is_empty()
@@ -514,9 +545,12 @@ fn headers_allowed(spec: &Spec, header: Header<'_>) -> bool {
         Names::Any => !names
             .iter()
             .any(|n| n.eq_ignore_ascii_case("authorization")),
-        Names::List(allowed) => names
-            .iter()
-            .all(|name| allowed.iter().any(|a| a.eq_ignore_ascii_case(name))),
+        // A `*` entry (`["*", "authorization"]`) covers every name but `authorization`, which
+        // only its own entry covers.
+        Names::List(allowed) => names.iter().all(|name| {
+            allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
+                || (allowed.iter().any(|a| a == "*") && !name.eq_ignore_ascii_case("authorization"))
+        }),
     }
 }
 
@@ -561,7 +595,14 @@ mod tests {
         assert!(m("https://a.example.com"));
         assert!(!m("https://example.com"));
         assert!(!m("https://a.example.com:0"));
-        assert!(!m("https://a_b.example.com"));
+        assert!(m("https://a_b.example.com"));
+        assert!(!m("https://a$b.example.com"));
+        assert!(!m("https://a.example.com."));
+        let fqdn = Entry::parse("https://*.example.com.");
+        let m = |o: &str| fqdn.matches(&parse_origin(o.as_bytes()).unwrap());
+        assert!(m("https://a.example.com."));
+        assert!(!m("https://a.example.com"));
+        assert!(!m("https://example.com."));
         assert!(!m("http://a.example.com"));
         assert_eq!(Entry::parse("https://example.com/"), Entry::Never);
         assert_eq!(Entry::parse("https://*.1.2.3.4"), Entry::Never);

@@ -119,8 +119,8 @@ struct DerivedOpenWrites;
 )]
 struct DerivedList;
 
-fn methods(names: &[&str]) -> Vec<String> {
-    names.iter().map(|m| (*m).to_owned()).collect()
+fn methods(names: &[&str]) -> Names {
+    Names::list(names)
 }
 
 fn names(names: &[&str]) -> Names {
@@ -209,6 +209,36 @@ fn derived(name: &'static str, spec: Spec, policy: Policy<'static>) -> Case {
     }
 }
 
+/// Exact hosts with `_` and a final `.`, a pattern on a fully qualified base, any method and any
+/// header with credentials (echoed, never `*`).
+pub const CORNERS: &[&str] = &[
+    "http://ex_am-ple.com:3999",
+    "https://example.com.",
+    "https://*.example.org.",
+    "https://*.example.com",
+];
+
+/// [`CORNERS`] with `methods = "*"`, `headers = "*"` and credentials.
+pub fn any_method_spec() -> Spec {
+    Spec {
+        methods: Names::Any,
+        headers: Names::Any,
+        credentials: true,
+        ..Spec::origins(CORNERS)
+    }
+}
+
+/// `origins = "*"`, `methods = [PUT]` (safelisted methods pass anyway) and
+/// `headers = ["*", "authorization"]`.
+pub fn every_header_spec() -> Spec {
+    Spec {
+        origins: Origins::Any,
+        methods: methods(&["PUT"]),
+        headers: names(&["*", "authorization"]),
+        ..Spec::origins(CORNERS)
+    }
+}
+
 /// The list the vectors are written for, with credentials.
 pub fn vectors_list_spec() -> Spec {
     Spec {
@@ -270,6 +300,8 @@ pub fn all() -> &'static [Case] {
                 open_writes_spec(),
                 DerivedOpenWrites::policy().clone(),
             ),
+            built("any method with credentials", any_method_spec()),
+            built("every header", every_header_spec()),
         ]
     })
 }

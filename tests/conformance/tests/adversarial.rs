@@ -184,7 +184,7 @@ fn any_origin_answers_star_and_never_echoes_or_grants_credentials() {
         .iter()
         .filter(|c| matches!(c.spec.origins, model::Origins::Any))
         .collect();
-    assert_eq!(any.len(), 2, "built and derived");
+    assert_eq!(any.len(), 3, "built, derived, and every header");
     for case in any {
         let mut origins = hostile_origins();
         origins.extend(

@@ -29,6 +29,9 @@ const ORIGIN_POOL: &[&str] = &[
     "https://*.example.net:8443",
     "http://127.0.0.1:3000",
     "http://[::1]:*",
+    "http://ex_am-ple.com:3999",
+    "https://example.com.",
+    "https://*.example.net.",
     "https://xn--bcher-kva.example",
     "http://intranet.example",
     "null",
@@ -51,6 +54,16 @@ fn names(pool: &'static [&'static str], any: bool) -> impl Strategy<Value = Name
     }
 }
 
+/// Request headers: a list, `*` (with or without credentials: the runtime echoes the names), or
+/// `["*", "authorization"]`.
+fn request_headers() -> impl Strategy<Value = Names> {
+    prop_oneof![
+        4 => subset(HEADER_POOL, 0).prop_map(Names::List),
+        1 => Just(Names::Any),
+        1 => Just(Names::list(&["*", "authorization"])),
+    ]
+}
+
 /// A valid policy: `*` only without credentials, as the rules demand.
 fn spec() -> impl Strategy<Value = Spec> {
     any::<bool>().prop_flat_map(|credentials| {
@@ -65,8 +78,11 @@ fn spec() -> impl Strategy<Value = Spec> {
         };
         (
             origins,
-            subset(METHOD_POOL, 1),
-            names(HEADER_POOL, !credentials),
+            prop_oneof![
+                4 => subset(METHOD_POOL, 1).prop_map(Names::List),
+                1 => Just(Names::Any),
+            ],
+            request_headers(),
             names(EXPOSE_POOL, !credentials),
             proptest::option::of(0u32..=86_400),
             any::<bool>(),
@@ -123,6 +139,11 @@ const ORIGINS: &[&str] = &[
     "null",
     "https://evil.com",
     "https://example.com.evil.com",
+    "https://example.com.",
+    "https://a.example.com.",
+    "https://a.example.net.",
+    "https://a_b.example.com",
+    "http://ex_am-ple.com:3999",
     "HTTPS://EXAMPLE.COM",
     "",
     "*",
@@ -132,11 +153,14 @@ fn request() -> impl Strategy<Value = Request<'static>> {
     (
         proptest::sample::select(&["GET", "OPTIONS", "POST", "PUT", "options"][..]),
         header(ORIGINS),
-        header(&["GET", "PUT", "PATCH", "patch", "PURGE", "TRACE", "", "G T"]),
+        header(&[
+            "GET", "HEAD", "POST", "PUT", "PATCH", "patch", "PURGE", "TRACE", "", "G T", "*",
+        ]),
         header(&[
             "content-type",
             "x-api-key,Content-Type",
             "authorization",
+            "authorization,x-other",
             "x-other",
             "",
             " , ",

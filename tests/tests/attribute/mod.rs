@@ -112,6 +112,7 @@ pub fn builder(attribute: &str) -> PolicyBuilder {
         b = match (key.as_str(), value) {
             ("origins", Value::Any) => b.allow_any_origin(),
             ("origins", Value::List(items)) => b.allow_origins(items),
+            ("methods", Value::Any) => b.allow_any_method(),
             ("methods", Value::List(items)) => b.allow_methods(items),
             ("headers", Value::Any) => b.allow_any_header(),
             ("headers", Value::List(items)) => b.allow_headers(items),

@@ -1,7 +1,0 @@
-use cors_core::Cors;
-
-#[derive(Cors)]
-#[cors(origins = ["https://app.example.com"], headers = "*", credentials)]
-struct Api;
-
-fn main() {}

@@ -1,0 +1,7 @@
+use cors_core::Cors;
+
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"], headers = ["Access-Control-Allow-Origin", "access-control-max-age"])]
+struct Api;
+
+fn main() {}

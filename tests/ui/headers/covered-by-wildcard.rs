@@ -1,0 +1,7 @@
+use cors_core::Cors;
+
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"], headers = ["*", "authorization", "x-api-key"])]
+struct Api;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use cors_core::Cors;
+
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"], headers = ["content-type", "*"])]
+struct Api;
+
+fn main() {}

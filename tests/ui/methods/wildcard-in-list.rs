@@ -1,0 +1,7 @@
+use cors_core::Cors;
+
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"], methods = [GET, "*"])]
+struct Api;
+
+fn main() {}

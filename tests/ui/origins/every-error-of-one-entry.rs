@@ -1,0 +1,7 @@
+use cors_core::Cors;
+
+#[derive(Cors)]
+#[cors(origins = ["https://App.example.com:443"])]
+struct Api;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use cors_core::Cors;
+
+#[derive(Cors)]
+#[cors(origins = ["https://xn--abc-.example", "https://*.xn--a.example"])]
+struct Api;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use cors_core::Cors;
+
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com", "file:///home/me/app/index.html", "data://text"])]
+struct Api;
+
+fn main() {}
