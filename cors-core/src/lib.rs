@@ -209,6 +209,9 @@ pub mod http;
 mod layer;
 #[cfg(feature = "live")]
 mod live;
+#[cfg(feature = "picoserve")]
+#[cfg_attr(docsrs, doc(cfg(feature = "picoserve")))]
+pub mod picoserve;
 
 #[cfg(feature = "alloc")]
 pub use builder::{BuildError, BuildViolation, PolicyBuilder};

@@ -6,7 +6,8 @@
 //!   from another origin;
 //! - [`hyper_server`]: plain hyper 1 with the tower layer;
 //! - [`actix`]: an actix-web middleware over the byte-slice API;
-//! - [`embedded`] and [`tiny_http`]: CORS with no allocator, behind a hand-rolled HTTP/1.1 server.
+//! - [`embedded`]: CORS with no allocator, a picoserve app (the no_std server of embassy
+//!   firmware), served here on tokio.
 #![warn(missing_docs)]
 
 pub mod actix;
@@ -15,7 +16,6 @@ pub mod demo;
 pub mod embedded;
 pub mod hyper_server;
 pub mod observe;
-pub mod tiny_http;
 
 /// The port given as the only argument, or `default`; exits with a usage message on anything else.
 pub fn port_from_args(default: u16) -> u16 {
