@@ -90,7 +90,8 @@ pub fn render(columns: &[Column<'_>], notes: &[Note], prose: Prose<'_>) -> Resul
     out.push_str("\n## What reached the API server\n\n");
     out.push_str("Every request per route, in order: `preflight(METHOD; headers)` is an ");
     out.push_str("`OPTIONS` preflight, `+cookie(names)` a request that carried those cookies, ");
-    out.push_str("`from null` one sent with `Origin: null`.\n\n");
+    out.push_str("`→403` the status of one answered with an error (shown for `4xx` and ");
+    out.push_str("`5xx` only), `from null` one sent with `Origin: null`.\n\n");
     header(&mut out, "route", columns);
     let paths: BTreeSet<String> = columns
         .iter()
@@ -161,6 +162,10 @@ fn requests(seen: &[Seen], page_origin: &str) -> String {
                 .collect();
             names.sort_unstable();
             let _ = write!(text, "+cookie({})", names.join(","));
+        }
+        // Refusals and errors only: a success is what every other request got.
+        if let Some(status) = s.status.filter(|&status| status >= 400) {
+            let _ = write!(text, "→{status}");
         }
         match s.origin.as_deref() {
             Some(o) if o != page_origin => {
@@ -237,7 +242,8 @@ mod tests {
         log.record(&Method::OPTIONS, "/p", &headers);
         let mut headers = HeaderMap::new();
         headers.insert("cookie", "b=2; a=1".parse().unwrap());
-        log.record(&Method::GET, "/p", &headers);
+        let get = log.record(&Method::GET, "/p", &headers);
+        log.answered(get, 403);
         let columns = [
             column(Engine::Chromium, &a, &log),
             column(Engine::Firefox, &b, &log),
@@ -255,7 +261,7 @@ mod tests {
         );
         assert!(text.contains("- **s.other**: because"), "{text}");
         assert!(
-            text.contains("| `/p` | preflight(PUT) from null, GET+cookie(a,b) | preflight(PUT) from null, GET+cookie(a,b) | |"),
+            text.contains("| `/p` | preflight(PUT) from null, GET+cookie(a,b)→403 | preflight(PUT) from null, GET+cookie(a,b)→403 | |"),
             "{text}"
         );
         assert!(text.contains("| Chromium | 1.0 | 1.5 s |"), "{text}");
