@@ -87,6 +87,16 @@ struct RealOptions;
 #[cors(origins = ["http://127.0.0.1:*", "null"], dangerously_allow_null_origin)]
 struct NullOrigin;
 
+/// Trusts the page's origin for writes only: it may submit forms here, but not read answers.
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"], write_origins = ["http://127.0.0.1:*"])]
+struct WritesFromPage;
+
+/// Lets every origin's forms through, as CORS alone does (for a SAML POST binding, say).
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"], dangerously_allow_cross_origin_writes)]
+struct OpenWrites;
+
 /// The cookie `/login` sets, with [`cookie_attributes`].
 const COOKIE: &str = "session=s3cr3t";
 
@@ -314,7 +324,24 @@ fn api_router(engine: Engine, page_port: u16, log: RequestLog) -> Router {
     router = cors::<AnyOrigin>(router, "/any-origin/credentials");
     router = cors::<PageOrigin>(router, "/null-origin/refused");
     router = cors::<NullOrigin>(router, "/null-origin/allowed");
+    // Forged writes: the page's forms and `fetch` POSTs, each to a route of its own.
+    router = cors::<OtherOrigin>(router, "/forms/unlisted");
+    router = cors::<PageOrigin>(router, "/forms/listed");
+    router = cors::<OtherOrigin>(router, "/forms/same-origin");
+    router = cors::<WritesFromPage>(router, "/forms/write-origin");
+    router = cors::<OpenWrites>(router, "/forms/opt-out");
+    router = cors::<OtherOrigin>(router, "/forms/fetch-json");
+    router = cors::<OtherOrigin>(router, "/forms/fetch-text");
     router
+        .route(
+            "/forms/handled",
+            get(handled_posts).layer(CorsLayer::<PageOrigin>::new()),
+        )
+        .route(
+            "/forms/answered",
+            get(post_statuses).layer(CorsLayer::<PageOrigin>::new()),
+        )
+        .route("/forms/same-origin-page", get(same_origin_form))
         .route(
             "/vary",
             any(vary_handler).layer(CorsLayer::<PageOrigin>::new()),
@@ -324,6 +351,7 @@ fn api_router(engine: Engine, page_port: u16, log: RequestLog) -> Router {
             any(failing_handler).layer(CorsLayer::<PageOrigin>::new()),
         )
         .route("/control/wildcard-credentials", any(wildcard_credentials))
+        .route("/control/forbidden-with-body", any(forbidden_with_body))
         .route("/control/echo-credentials", any(echo_credentials))
         .route("/control/any-header-authorization", any(wildcard_headers))
         .route("/control/any-header-custom", any(wildcard_headers))
@@ -339,6 +367,32 @@ fn api_router(engine: Engine, page_port: u16, log: RequestLog) -> Router {
 async fn handler(State(log): State<RequestLog>, method: Method, uri: Uri) -> impl IntoResponse {
     log.handled(&method, uri.path());
     ([("x-request-id", "42")], "ok")
+}
+
+/// How many `POST`s to the path in the query (`/forms/handled?/forms/unlisted`) a handler ran
+/// for: the page's view of the server's counter, read before and after each forged write.
+async fn handled_posts(State(log): State<RequestLog>, uri: Uri) -> String {
+    let path = uri.query().unwrap_or_default();
+    log.handled_count("POST", path).to_string()
+}
+
+/// The statuses `POST`s to the path in the query were answered with, in order: how the page
+/// learns that the server answered its form, whose answer it may not read.
+async fn post_statuses(State(log): State<RequestLog>, uri: Uri) -> String {
+    let path = uri.query().unwrap_or_default();
+    let statuses: Vec<String> = log
+        .seen(path)
+        .into_iter()
+        .filter(|s| s.method == "POST")
+        .filter_map(|s| s.status.map(|status| status.to_string()))
+        .collect();
+    statuses.join(" ")
+}
+
+/// A page on the API's own origin that submits the same form to its own origin, and tells the
+/// page that framed it what came back.
+async fn same_origin_form() -> Html<&'static str> {
+    Html(include_str!("same-origin-form.html"))
 }
 
 /// A handler with its own `Vary`, which the layer must extend, not replace.
@@ -375,6 +429,13 @@ async fn wildcard_credentials(
         ],
         "ok",
     )
+}
+
+/// What the layer answers a forged write, `403` without a handler, but with a body: the control
+/// showing that an engine which does not load the layer's empty `403` into a frame does so for
+/// the empty body alone.
+async fn forbidden_with_body() -> impl IntoResponse {
+    (StatusCode::FORBIDDEN, "forbidden")
 }
 
 /// The control's positive twin: the request's origin echoed with credentials, which browsers
@@ -796,6 +857,104 @@ fn negative_control_wildcard_with_credentials_is_refused_by_the_browser(s: &Suit
     assert_eq!(s.counts("GET", "/control/echo-credentials"), (1, 1));
 }
 
+/// The one `POST` that reached `path`, checked for what every forged-write scenario shares: from
+/// `origin`, with the session cookie (every engine sends it under the suite's profiles, which
+/// allow third-party cookies), answered `status`.
+#[track_caller]
+fn the_post(s: &Suite, path: &str, origin: &str, status: u16) -> log::Seen {
+    let posts: Vec<_> = s
+        .log
+        .seen(path)
+        .into_iter()
+        .filter(|seen| seen.method == "POST")
+        .collect();
+    assert_eq!(posts.len(), 1, "{path}: {posts:#?}");
+    let post = posts.into_iter().next().unwrap();
+    assert_eq!(post.origin.as_deref(), Some(origin), "{path}");
+    assert_eq!(post.cookie.as_deref(), Some(COOKIE), "{path}");
+    assert_eq!(post.status, Some(status), "{path}");
+    post
+}
+
+fn a_forged_form_from_an_unlisted_origin_is_refused_before_the_handler(s: &Suite) {
+    // The attack of issue 17: the page auto-submits a form to a route whose policy does not list
+    // its origin. The browser sends it, a simple request, with the user's cookie and no
+    // preflight; the layer answers 403 and the handler never runs.
+    let shown = match s.engine {
+        Engine::Chromium | Engine::WebKit => "frame loaded",
+        // Firefox ESR leaves the frame on its `about:blank` when a navigation's answer is an
+        // empty 403 (the layer's; with or without a `Content-Type`, measured): the control below,
+        // a 403 with a body, loads. No script learns more either way.
+        Engine::Firefox => "frame did not load",
+    };
+    assert_eq!(
+        s.observed("forms", "unlisted"),
+        format!("answered 403, {shown}, handled 0->0")
+    );
+    assert_eq!(s.counts("POST", "/forms/unlisted"), (1, 0));
+    let post = the_post(s, "/forms/unlisted", &s.page_origin, 403);
+    // Every engine marks it: the rule's first test.
+    assert_eq!(post.sec_fetch_site.as_deref(), Some("cross-site"));
+    assert_eq!(
+        s.observed("forms", "forbidden-with-body"),
+        "answered 403, frame loaded, handled 0->0"
+    );
+}
+
+fn the_same_form_from_a_listed_or_trusted_origin_goes_through(s: &Suite) {
+    for (key, why) in [
+        ("listed", "the policy lists the page's origin"),
+        (
+            "write-origin",
+            "`write_origins` trusts the page's origin for writes",
+        ),
+        ("opt-out", "`dangerously_allow_cross_origin_writes`"),
+    ] {
+        let path = format!("/forms/{key}");
+        assert_eq!(
+            s.observed("forms", key),
+            "answered 200, frame loaded, handled 0->1",
+            "{why}"
+        );
+        assert_eq!(s.counts("POST", &path), (1, 1), "{why}");
+        let post = the_post(s, &path, &s.page_origin, 200);
+        assert_eq!(post.sec_fetch_site.as_deref(), Some("cross-site"), "{why}");
+    }
+}
+
+fn the_same_form_from_the_apis_own_origin_goes_through(s: &Suite) {
+    // A page served by the API submits the form to its own origin (framed by the scenarios page,
+    // so its cookie is a third-party one there too) and reads the answer.
+    assert_eq!(
+        s.observed("forms", "same-origin"),
+        "answered ok, handled 0->1"
+    );
+    assert_eq!(s.counts("POST", "/forms/same-origin"), (1, 1));
+    let api_origin = format!("http://{}", s.api_host());
+    let post = the_post(s, "/forms/same-origin", &api_origin, 200);
+    assert_eq!(post.sec_fetch_site.as_deref(), Some("same-origin"));
+}
+
+fn a_json_post_from_an_unlisted_origin_is_refused_at_its_preflight(s: &Suite) {
+    // `content-type: application/json` makes the POST preflighted: refused there, as before the
+    // forged-write rule, so the POST itself is never sent.
+    assert_eq!(s.observed("forms", "fetch-json"), "TypeError, handled 0->0");
+    let seen = s.log.seen("/forms/fetch-json");
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    assert_eq!(seen[0].method, "OPTIONS");
+    assert_eq!(seen[0].request_method.as_deref(), Some("POST"));
+    assert_eq!(seen[0].request_headers.as_deref(), Some("content-type"));
+    assert_eq!(seen[0].status, Some(403));
+    assert_eq!(s.counts("POST", "/forms/fetch-json"), (0, 0));
+    // A text body keeps the `fetch` simple, like the form: sent with the cookie and no preflight,
+    // and now refused before the handler too.
+    assert_eq!(s.observed("forms", "fetch-text"), "TypeError, handled 0->0");
+    assert_eq!(s.counts("OPTIONS", "/forms/fetch-text"), (0, 0));
+    assert_eq!(s.counts("POST", "/forms/fetch-text"), (1, 0));
+    let post = the_post(s, "/forms/fetch-text", &s.page_origin, 403);
+    assert_eq!(post.sec_fetch_site.as_deref(), Some("cross-site"));
+}
+
 fn the_page_reported_every_scenario_and_nothing_else(s: &Suite) {
     let errors: Vec<_> = s.report.iter().filter(|(_, k, _)| *k == "error").collect();
     assert!(
@@ -811,6 +970,7 @@ fn the_page_reported_every_scenario_and_nothing_else(s: &Suite) {
         "credentials",
         "errors",
         "expose",
+        "forms",
         "header",
         "max-age",
         "methods",
@@ -838,6 +998,14 @@ const DIFFERENCES: &[matrix::Note] = &[
     (
         "/cookies/echo",
         "the same, seen by the server: WebKitGTK sends no `secure` cookie.",
+    ),
+    (
+        "forms.unlisted",
+        "the forged form is refused alike (sent with the cookie and `Sec-Fetch-Site: \
+         cross-site`, answered 403, no handler run); only the hidden frame differs: Firefox ESR \
+         leaves it on `about:blank` when the answer is an empty 403 (the layer's), while a 403 \
+         with a body (`forms.forbidden-with-body`) loads. The forging page learns nothing either \
+         way.",
     ),
 ];
 
@@ -871,7 +1039,16 @@ enforce the standard, such a server breaks; `CorsLayer` already applies it \
 - **`max_age = 0` disables the preflight cache** in all three; `max_age = 600` saves the second \
 preflight in all three (`/max-age/*`).\n\
 - **Error responses need CORS headers too**: the decorated 500 is readable everywhere \
-(`errors.500`).";
+(`errors.500`).\n\
+- **A forged form is stopped before the handler in all three**: a page on an unlisted origin \
+auto-submits a urlencoded form into a hidden frame; each engine sends it with the user's \
+`SameSite=None` cookie (under these profiles) and `Sec-Fetch-Site: cross-site`, without a \
+preflight, and `CorsLayer` answers 403 without running the handler (`forms.unlisted`: the \
+server's counter stays at 0). The same form goes through from a listed origin, an origin in \
+`write_origins`, under `dangerously_allow_cross_origin_writes`, and from the API's own origin \
+(`Sec-Fetch-Site: same-origin`). A `fetch` POST with a JSON body still stops at its preflight; \
+with a text body it is simple, sent with the cookie, and refused before the handler like the form \
+(`forms.fetch-*`).";
 
 const MATRIX_UNTESTED: &str = "- **Preflight cache caps** (Chromium 7200 s, Firefox 86400 s, \
 WebKit 600 s): observing a cap takes waiting it out, so the suite \
@@ -967,5 +1144,9 @@ in_every_engine!(
     a_sandboxed_iframe_is_refused_unless_null_is_allowed,
     the_handlers_vary_is_kept_and_extended,
     negative_control_wildcard_with_credentials_is_refused_by_the_browser,
+    a_forged_form_from_an_unlisted_origin_is_refused_before_the_handler,
+    the_same_form_from_a_listed_or_trusted_origin_goes_through,
+    the_same_form_from_the_apis_own_origin_goes_through,
+    a_json_post_from_an_unlisted_origin_is_refused_at_its_preflight,
     the_page_reported_every_scenario_and_nothing_else,
 );
