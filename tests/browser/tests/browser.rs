@@ -24,7 +24,7 @@ use cors_browser_tests::log::{self, RequestLog};
 use cors_browser_tests::matrix::{self, Column};
 use cors_browser_tests::report::Report;
 use cors_browser_tests::{serve, wire};
-use cors_core::{Cors, CorsLayer, CorsPolicy, Policy, PolicyBuilder};
+use cors_core::{Cors, CorsLayer, CorsPolicy, LivePolicy, OriginSet, Policy, PolicyBuilder};
 
 /// The page's origin has an ephemeral port that no compile-time policy can name: the derived
 /// policies allow any port on `127.0.0.1`; `exact_policy` (built at run time) names the exact one.
@@ -332,6 +332,7 @@ fn api_router(engine: Engine, page_port: u16, log: RequestLog) -> Router {
     router = cors::<OpenWrites>(router, "/forms/opt-out");
     router = cors::<OtherOrigin>(router, "/forms/fetch-json");
     router = cors::<OtherOrigin>(router, "/forms/fetch-text");
+    router = live_routes(router, &page_origin);
     router
         .route(
             "/forms/handled",
@@ -361,6 +362,99 @@ fn api_router(engine: Engine, page_port: u16, log: RequestLog) -> Router {
         // Outermost, so that preflights answered by the layers are logged too.
         .layer(middleware::from_fn_with_state(log.clone(), log::record))
         .with_state(log)
+}
+
+/// The origin every live route's policy starts with, and comes back to: not the page's.
+const LIVE_ORIGIN: &str = "https://app.example.com";
+
+/// Policies changed while the page runs: `/live/policy` behind a `LivePolicy` that
+/// `POST /admin/live` reloads, `/live/cached` behind one whose preflights browsers cache, which
+/// `POST /admin/live-cached` reloads, and `/live/tenants` behind an `OriginSet` that `POST
+/// /admin/tenants` changes. The admin routes answer the page's origin (a listed origin's `POST`,
+/// so not a forged write), and say what they did.
+fn live_routes(router: Router<RequestLog>, page_origin: &str) -> Router<RequestLog> {
+    let live = LivePolicy::new(exact_policy(LIVE_ORIGIN));
+    let tenants = OriginSet::new();
+    let reload = {
+        let (live, page_origin) = (live.clone(), page_origin.to_owned());
+        move |State(log): State<RequestLog>, uri: Uri, body: String| async move {
+            log.handled(&Method::POST, uri.path());
+            let origins = match body.as_str() {
+                "allow" => vec![LIVE_ORIGIN.to_owned(), page_origin],
+                // The page's origin and a typo an operator could make (fixed, so that the
+                // message reads the same in every run): refused with the rule it breaks, and
+                // the policy in force stays.
+                "allow-with-typo" => vec![
+                    LIVE_ORIGIN.to_owned(),
+                    page_origin,
+                    "https://typo.example.com/".to_owned(),
+                ],
+                "refuse" => vec![LIVE_ORIGIN.to_owned()],
+                _ => return (StatusCode::BAD_REQUEST, format!("unknown reload {body:?}")),
+            };
+            match live.reload(PolicyBuilder::new().allow_origins(origins)) {
+                Ok(()) => (StatusCode::OK, format!("reloaded {body}")),
+                Err(e) => (StatusCode::BAD_REQUEST, format!("refused {body}: {e}")),
+            }
+        }
+    };
+    let change = {
+        let (tenants, page_origin) = (tenants.clone(), page_origin.to_owned());
+        move |State(log): State<RequestLog>, uri: Uri, body: String| async move {
+            log.handled(&Method::POST, uri.path());
+            match body.as_str() {
+                "insert" => match tenants.insert(&page_origin) {
+                    Ok(()) => (StatusCode::OK, "inserted".to_owned()),
+                    Err(e) => (StatusCode::BAD_REQUEST, format!("refused: {e}")),
+                },
+                "remove" if tenants.remove(&page_origin) => (StatusCode::OK, "removed".to_owned()),
+                _ => (StatusCode::BAD_REQUEST, format!("cannot {body:?}")),
+            }
+        }
+    };
+    // Preflights cached for 600 s, then the page's origin removed: what a browser's cached
+    // preflight still lets it send.
+    let cached_policy = |origins: Vec<String>| {
+        PolicyBuilder::new()
+            .allow_origins(origins)
+            .allow_methods(["GET", "PUT"])
+            .allow_headers(["x-custom"])
+            .max_age(600)
+    };
+    let cached = LivePolicy::new(
+        cached_policy(vec![LIVE_ORIGIN.to_owned(), page_origin.to_owned()])
+            .build()
+            .expect("a valid policy"),
+    );
+    let forget = {
+        let cached = cached.clone();
+        move |State(log): State<RequestLog>, uri: Uri| async move {
+            log.handled(&Method::POST, uri.path());
+            match cached.reload(cached_policy(vec![LIVE_ORIGIN.to_owned()])) {
+                Ok(()) => (StatusCode::OK, "reloaded refuse".to_owned()),
+                Err(e) => (StatusCode::BAD_REQUEST, format!("refused: {e}")),
+            }
+        }
+    };
+    router
+        .route("/live/policy", any(handler).layer(CorsLayer::live(&live)))
+        .route("/live/cached", any(handler).layer(CorsLayer::live(&cached)))
+        .route(
+            "/admin/live-cached",
+            post(forget).layer(CorsLayer::<PageOrigin>::new()),
+        )
+        .route(
+            "/live/tenants",
+            any(handler).layer(CorsLayer::<OtherOrigin>::new().with_origins(tenants)),
+        )
+        .route(
+            "/admin/live",
+            post(reload).layer(CorsLayer::<PageOrigin>::new()),
+        )
+        .route(
+            "/admin/tenants",
+            post(change).layer(CorsLayer::<PageOrigin>::new()),
+        )
 }
 
 /// Every CORS route's handler: logs that it ran and sends a header that only `expose` reveals.
@@ -955,6 +1049,87 @@ fn a_json_post_from_an_unlisted_origin_is_refused_at_its_preflight(s: &Suite) {
     assert_eq!(post.sec_fetch_site.as_deref(), Some("cross-site"));
 }
 
+fn a_reloaded_live_policy_applies_to_the_next_request(s: &Suite) {
+    // Issue 12: the same request, refused, readable once the policy is reloaded to list the
+    // page's origin, and refused again once it no longer does; no restart, no new layer.
+    assert_eq!(s.observed("live", "policy-1-before"), REFUSED);
+    assert_eq!(
+        s.observed("live", "policy-2-reload-allow"),
+        "readable 200 reloaded allow"
+    );
+    assert_eq!(s.observed("live", "policy-3-after-allow"), READABLE);
+    // A reload that breaks a rule is refused with the rule, and the policy in force stays.
+    assert_eq!(
+        s.observed("live", "policy-4-reload-broken"),
+        "readable 400 refused allow-with-typo: origins[2] `https://typo.example.com/`: an origin \
+         has no trailing `/`, so this one would never match (remove the trailing `/`)"
+    );
+    assert_eq!(s.observed("live", "policy-5-after-broken"), READABLE);
+    assert_eq!(
+        s.observed("live", "policy-6-reload-refuse"),
+        "readable 200 reloaded refuse"
+    );
+    assert_eq!(s.observed("live", "policy-7-after-refuse"), REFUSED);
+    // Simple requests: each reached the handler, and only the CORS answer changed.
+    assert_eq!(s.counts("OPTIONS", "/live/policy"), (0, 0));
+    assert_eq!(s.counts("GET", "/live/policy"), (4, 4));
+    assert_eq!(s.counts("POST", "/admin/live"), (3, 3));
+    // The last reload is still in force.
+    let response = wire::request(
+        s.api,
+        &s.api_host(),
+        "GET",
+        "/live/policy",
+        &[("origin", &s.page_origin)],
+    )
+    .unwrap();
+    assert!(response.all("access-control-allow-origin").is_empty());
+}
+
+fn a_preflight_cached_before_a_reload_grants_no_write_after_it(s: &Suite) {
+    // Allowed for 600 s when the browser asked, then removed by a reload: the browser still
+    // trusts its cached preflight and sends the `PUT` without asking again, but the layer decides
+    // each request with the policy in force. The `PUT` is now a write from an origin the policy
+    // does not allow, answered 403 before the handler, and its answer is unreadable.
+    assert_eq!(s.observed("live", "cached-1-put"), READABLE);
+    assert_eq!(
+        s.observed("live", "cached-2-reload-refuse"),
+        "readable 200 reloaded refuse"
+    );
+    assert_eq!(s.observed("live", "cached-3-put-again"), REFUSED);
+    let seen = s.log.seen("/live/cached");
+    let sent: Vec<(&str, Option<u16>)> = seen
+        .iter()
+        .map(|seen| (seen.method.as_str(), seen.status))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("OPTIONS", Some(204)),
+            ("PUT", Some(200)),
+            ("PUT", Some(403))
+        ]
+    );
+    assert_eq!(s.counts("PUT", "/live/cached"), (2, 1));
+}
+
+fn an_origin_set_change_applies_to_the_next_request(s: &Suite) {
+    // `with_origins(OriginSet)`: the page's origin inserted, then removed, while serving.
+    assert_eq!(s.observed("live", "tenants-1-before"), REFUSED);
+    assert_eq!(
+        s.observed("live", "tenants-2-insert"),
+        "readable 200 inserted"
+    );
+    assert_eq!(s.observed("live", "tenants-3-after-insert"), READABLE);
+    assert_eq!(
+        s.observed("live", "tenants-4-remove"),
+        "readable 200 removed"
+    );
+    assert_eq!(s.observed("live", "tenants-5-after-remove"), REFUSED);
+    assert_eq!(s.counts("GET", "/live/tenants"), (3, 3));
+    assert_eq!(s.counts("POST", "/admin/tenants"), (2, 2));
+}
+
 fn the_page_reported_every_scenario_and_nothing_else(s: &Suite) {
     let errors: Vec<_> = s.report.iter().filter(|(_, k, _)| *k == "error").collect();
     assert!(
@@ -972,6 +1147,7 @@ fn the_page_reported_every_scenario_and_nothing_else(s: &Suite) {
         "expose",
         "forms",
         "header",
+        "live",
         "max-age",
         "methods",
         "null-origin",
@@ -1048,7 +1224,14 @@ server's counter stays at 0). The same form goes through from a listed origin, a
 `write_origins`, under `dangerously_allow_cross_origin_writes`, and from the API's own origin \
 (`Sec-Fetch-Site: same-origin`). A `fetch` POST with a JSON body still stops at its preflight; \
 with a text body it is simple, sent with the cookie, and refused before the handler like the form \
-(`forms.fetch-*`).";
+(`forms.fetch-*`).\n\
+- **A reload applies to the next request** in all three (`live.*`): a `LivePolicy` reloaded to \
+list the page's origin makes the same request readable, and reloaded without it refused again; \
+a reload that breaks a rule is refused and leaves the policy in force; an `OriginSet` behind \
+`with_origins` does the same by insert and remove. A preflight cached (`max_age = 600`) before a \
+reload that removes the origin is still trusted by every engine, which sends the `PUT` without \
+asking again; the layer decides with the policy in force and answers it 403 before the handler \
+(`live.cached-*`), so a cached preflight outlives no removal.";
 
 const MATRIX_UNTESTED: &str = "- **Preflight cache caps** (Chromium 7200 s, Firefox 86400 s, \
 WebKit 600 s): observing a cap takes waiting it out, so the suite \
@@ -1148,5 +1331,8 @@ in_every_engine!(
     the_same_form_from_a_listed_or_trusted_origin_goes_through,
     the_same_form_from_the_apis_own_origin_goes_through,
     a_json_post_from_an_unlisted_origin_is_refused_at_its_preflight,
+    a_reloaded_live_policy_applies_to_the_next_request,
+    a_preflight_cached_before_a_reload_grants_no_write_after_it,
+    an_origin_set_change_applies_to_the_next_request,
     the_page_reported_every_scenario_and_nothing_else,
 );
