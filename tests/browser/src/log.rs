@@ -24,6 +24,12 @@ pub struct Seen {
     pub request_method: Option<String>,
     /// `Access-Control-Request-Headers`, on preflights.
     pub request_headers: Option<String>,
+    /// `Sec-Fetch-Site`, which engines send to say how the request's initiator relates to its
+    /// target (`same-origin`, `same-site`, `cross-site`, `none`).
+    pub sec_fetch_site: Option<String>,
+    /// The status the server answered with, once it did (whoever answered: a CORS layer or a
+    /// handler).
+    pub status: Option<u16>,
 }
 
 /// The shared record of one API server; cheap to clone.
@@ -56,9 +62,10 @@ impl RequestLog {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Records a request as it arrived.
-    pub fn record(&self, method: &Method, path: &str, headers: &HeaderMap) {
-        self.entries().seen.push(Seen {
+    /// Records a request as it arrived; returns its index, for [`RequestLog::answered`].
+    pub fn record(&self, method: &Method, path: &str, headers: &HeaderMap) -> usize {
+        let mut entries = self.entries();
+        entries.seen.push(Seen {
             method: method.as_str().to_owned(),
             path: path.to_owned(),
             origin: header(headers, "origin"),
@@ -66,7 +73,17 @@ impl RequestLog {
             authorization: header(headers, "authorization"),
             request_method: header(headers, "access-control-request-method"),
             request_headers: header(headers, "access-control-request-headers"),
+            sec_fetch_site: header(headers, "sec-fetch-site"),
+            status: None,
         });
+        entries.seen.len() - 1
+    }
+
+    /// Records the status the request at `index` (from [`RequestLog::record`]) was answered with.
+    pub fn answered(&self, index: usize, status: u16) {
+        if let Some(seen) = self.entries().seen.get_mut(index) {
+            seen.status = Some(status);
+        }
     }
 
     /// Records that a handler ran (so the request got past any CORS layer).
@@ -109,9 +126,12 @@ impl RequestLog {
     }
 }
 
-/// Axum middleware recording every request into the log in its state; put it outermost so that
-/// it also sees the preflights a CORS layer answers by itself.
+/// Axum middleware recording every request into the log in its state, and then the status it
+/// was answered with; put it outermost so that it also sees what a CORS layer answers by itself
+/// (preflights, refused writes).
 pub async fn record(State(log): State<RequestLog>, request: Request, next: Next) -> Response {
-    log.record(request.method(), request.uri().path(), request.headers());
-    next.run(request).await
+    let index = log.record(request.method(), request.uri().path(), request.headers());
+    let response = next.run(request).await;
+    log.answered(index, response.status().as_u16());
+    response
 }

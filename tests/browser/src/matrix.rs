@@ -24,6 +24,8 @@ pub struct Column<'a> {
     pub elapsed: Duration,
     /// The page's origin in this run, so that requests from elsewhere (`null`) stand out.
     pub page_origin: &'a str,
+    /// The API's origin in this run, shown as `API`: its port changes from run to run.
+    pub api_origin: &'a str,
 }
 
 /// Why engines differ on one observation: the `scenario.key` it explains, then the explanation.
@@ -90,7 +92,9 @@ pub fn render(columns: &[Column<'_>], notes: &[Note], prose: Prose<'_>) -> Resul
     out.push_str("\n## What reached the API server\n\n");
     out.push_str("Every request per route, in order: `preflight(METHOD; headers)` is an ");
     out.push_str("`OPTIONS` preflight, `+cookie(names)` a request that carried those cookies, ");
-    out.push_str("`from null` one sent with `Origin: null`.\n\n");
+    out.push_str("`→403` the status of one answered with an error (shown for `4xx` and ");
+    out.push_str("`5xx` only), `from null` one sent with `Origin: null`, `from API` one sent ");
+    out.push_str("from the API's own origin.\n\n");
     header(&mut out, "route", columns);
     let paths: BTreeSet<String> = columns
         .iter()
@@ -99,7 +103,7 @@ pub fn render(columns: &[Column<'_>], notes: &[Note], prose: Prose<'_>) -> Resul
     for path in &paths {
         let values: Vec<String> = columns
             .iter()
-            .map(|c| requests(&c.log.seen(path), c.page_origin))
+            .map(|c| requests(&c.log.seen(path), c.page_origin, c.api_origin))
             .collect();
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
         row(&mut out, &format!("`{path}`"), &values, &mut differing);
@@ -141,7 +145,7 @@ pub fn render(columns: &[Column<'_>], notes: &[Note], prose: Prose<'_>) -> Resul
 }
 
 /// How one route's requests read in a cell, e.g. `preflight(GET; x-custom), GET`.
-fn requests(seen: &[Seen], page_origin: &str) -> String {
+fn requests(seen: &[Seen], page_origin: &str, api_origin: &str) -> String {
     if seen.is_empty() {
         return "none".to_owned();
     }
@@ -162,7 +166,12 @@ fn requests(seen: &[Seen], page_origin: &str) -> String {
             names.sort_unstable();
             let _ = write!(text, "+cookie({})", names.join(","));
         }
+        // Refusals and errors only: a success is what every other request got.
+        if let Some(status) = s.status.filter(|&status| status >= 400) {
+            let _ = write!(text, "→{status}");
+        }
         match s.origin.as_deref() {
+            Some(o) if o == api_origin => text.push_str(" from API"),
             Some(o) if o != page_origin => {
                 let _ = write!(text, " from {o}");
             }
@@ -223,6 +232,7 @@ mod tests {
             log,
             elapsed: Duration::from_millis(1500),
             page_origin: "http://127.0.0.1:1",
+            api_origin: "http://localhost:2",
         }
     }
 
@@ -237,7 +247,11 @@ mod tests {
         log.record(&Method::OPTIONS, "/p", &headers);
         let mut headers = HeaderMap::new();
         headers.insert("cookie", "b=2; a=1".parse().unwrap());
-        log.record(&Method::GET, "/p", &headers);
+        let get = log.record(&Method::GET, "/p", &headers);
+        log.answered(get, 403);
+        let mut headers = HeaderMap::new();
+        headers.insert("origin", "http://localhost:2".parse().unwrap());
+        log.record(&Method::POST, "/p", &headers);
         let columns = [
             column(Engine::Chromium, &a, &log),
             column(Engine::Firefox, &b, &log),
@@ -255,7 +269,7 @@ mod tests {
         );
         assert!(text.contains("- **s.other**: because"), "{text}");
         assert!(
-            text.contains("| `/p` | preflight(PUT) from null, GET+cookie(a,b) | preflight(PUT) from null, GET+cookie(a,b) | |"),
+            text.contains("| `/p` | preflight(PUT) from null, GET+cookie(a,b)→403, POST from API | preflight(PUT) from null, GET+cookie(a,b)→403, POST from API | |"),
             "{text}"
         );
         assert!(text.contains("| Chromium | 1.0 | 1.5 s |"), "{text}");

@@ -21,6 +21,7 @@ pub fn bind() -> io::Result<(TcpListener, SocketAddr)> {
 pub fn spawn(servers: Vec<(TcpListener, Router)>) -> io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
+        .enable_time()
         .build()?;
     let mut listeners = Vec::new();
     for (listener, router) in servers {

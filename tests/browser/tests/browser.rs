@@ -24,7 +24,7 @@ use cors_browser_tests::log::{self, RequestLog};
 use cors_browser_tests::matrix::{self, Column};
 use cors_browser_tests::report::Report;
 use cors_browser_tests::{serve, wire};
-use cors_core::{Cors, CorsLayer, CorsPolicy, Policy, PolicyBuilder};
+use cors_core::{Cors, CorsLayer, CorsPolicy, LivePolicy, OriginSet, Policy, PolicyBuilder};
 
 /// The page's origin has an ephemeral port that no compile-time policy can name: the derived
 /// policies allow any port on `127.0.0.1`; `exact_policy` (built at run time) names the exact one.
@@ -87,6 +87,16 @@ struct RealOptions;
 #[cors(origins = ["http://127.0.0.1:*", "null"], dangerously_allow_null_origin)]
 struct NullOrigin;
 
+/// Trusts the page's origin for writes only: it may submit forms here, but not read answers.
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"], write_origins = ["http://127.0.0.1:*"])]
+struct WritesFromPage;
+
+/// Lets every origin's forms through, as CORS alone does (for a SAML POST binding, say).
+#[derive(Cors)]
+#[cors(origins = ["https://app.example.com"], dangerously_allow_cross_origin_writes)]
+struct OpenWrites;
+
 /// The cookie `/login` sets, with [`cookie_attributes`].
 const COOKIE: &str = "session=s3cr3t";
 
@@ -118,6 +128,7 @@ struct Suite {
     log: RequestLog,
     api: SocketAddr,
     page_origin: String,
+    api_origin: String,
     elapsed: Duration,
 }
 
@@ -210,6 +221,7 @@ fn run(engine: Engine) -> Result<Suite, String> {
         log,
         api,
         page_origin,
+        api_origin,
         elapsed,
     })
 }
@@ -314,7 +326,25 @@ fn api_router(engine: Engine, page_port: u16, log: RequestLog) -> Router {
     router = cors::<AnyOrigin>(router, "/any-origin/credentials");
     router = cors::<PageOrigin>(router, "/null-origin/refused");
     router = cors::<NullOrigin>(router, "/null-origin/allowed");
+    // Forged writes: the page's forms and `fetch` POSTs, each to a route of its own.
+    router = cors::<OtherOrigin>(router, "/forms/unlisted");
+    router = cors::<PageOrigin>(router, "/forms/listed");
+    router = cors::<OtherOrigin>(router, "/forms/same-origin");
+    router = cors::<WritesFromPage>(router, "/forms/write-origin");
+    router = cors::<OpenWrites>(router, "/forms/opt-out");
+    router = cors::<OtherOrigin>(router, "/forms/fetch-json");
+    router = cors::<OtherOrigin>(router, "/forms/fetch-text");
+    router = live_routes(router, &page_origin);
     router
+        .route(
+            "/forms/handled",
+            get(handled_posts).layer(CorsLayer::<PageOrigin>::new()),
+        )
+        .route(
+            "/forms/answered",
+            get(post_statuses).layer(CorsLayer::<PageOrigin>::new()),
+        )
+        .route("/forms/same-origin-page", get(same_origin_form))
         .route(
             "/vary",
             any(vary_handler).layer(CorsLayer::<PageOrigin>::new()),
@@ -324,6 +354,7 @@ fn api_router(engine: Engine, page_port: u16, log: RequestLog) -> Router {
             any(failing_handler).layer(CorsLayer::<PageOrigin>::new()),
         )
         .route("/control/wildcard-credentials", any(wildcard_credentials))
+        .route("/control/forbidden-with-body", any(forbidden_with_body))
         .route("/control/echo-credentials", any(echo_credentials))
         .route("/control/any-header-authorization", any(wildcard_headers))
         .route("/control/any-header-custom", any(wildcard_headers))
@@ -335,10 +366,136 @@ fn api_router(engine: Engine, page_port: u16, log: RequestLog) -> Router {
         .with_state(log)
 }
 
+/// The origin every live route's policy starts with, and comes back to: not the page's.
+const LIVE_ORIGIN: &str = "https://app.example.com";
+
+/// Policies changed while the page runs: `/live/policy` behind a `LivePolicy` that
+/// `POST /admin/live` reloads, `/live/cached` behind one whose preflights browsers cache, which
+/// `POST /admin/live-cached` reloads, and `/live/tenants` behind an `OriginSet` that `POST
+/// /admin/tenants` changes. The admin routes answer the page's origin (a listed origin's `POST`,
+/// so not a forged write), and say what they did.
+fn live_routes(router: Router<RequestLog>, page_origin: &str) -> Router<RequestLog> {
+    let live = LivePolicy::new(exact_policy(LIVE_ORIGIN));
+    let tenants = OriginSet::new();
+    let reload = {
+        let (live, page_origin) = (live.clone(), page_origin.to_owned());
+        move |State(log): State<RequestLog>, uri: Uri, body: String| async move {
+            log.handled(&Method::POST, uri.path());
+            let origins = match body.as_str() {
+                "allow" => vec![LIVE_ORIGIN.to_owned(), page_origin],
+                // The page's origin and a typo an operator could make (fixed, so that the
+                // message reads the same in every run): refused with the rule it breaks, and
+                // the policy in force stays.
+                "allow-with-typo" => vec![
+                    LIVE_ORIGIN.to_owned(),
+                    page_origin,
+                    "https://typo.example.com/".to_owned(),
+                ],
+                "refuse" => vec![LIVE_ORIGIN.to_owned()],
+                _ => return (StatusCode::BAD_REQUEST, format!("unknown reload {body:?}")),
+            };
+            match live.reload(PolicyBuilder::new().allow_origins(origins)) {
+                Ok(()) => (StatusCode::OK, format!("reloaded {body}")),
+                Err(e) => (StatusCode::BAD_REQUEST, format!("refused {body}: {e}")),
+            }
+        }
+    };
+    let change = {
+        let (tenants, page_origin) = (tenants.clone(), page_origin.to_owned());
+        move |State(log): State<RequestLog>, uri: Uri, body: String| async move {
+            log.handled(&Method::POST, uri.path());
+            match body.as_str() {
+                "insert" => match tenants.insert(&page_origin) {
+                    Ok(()) => (StatusCode::OK, "inserted".to_owned()),
+                    Err(e) => (StatusCode::BAD_REQUEST, format!("refused: {e}")),
+                },
+                "remove" if tenants.remove(&page_origin) => (StatusCode::OK, "removed".to_owned()),
+                _ => (StatusCode::BAD_REQUEST, format!("cannot {body:?}")),
+            }
+        }
+    };
+    // Preflights cached for 600 s, then the page's origin removed: what a browser's cached
+    // preflight still lets it send.
+    let cached_policy = |origins: Vec<String>| {
+        PolicyBuilder::new()
+            .allow_origins(origins)
+            .allow_methods(["GET", "PUT"])
+            .allow_headers(["x-custom"])
+            .max_age(600)
+    };
+    let cached = LivePolicy::new(
+        cached_policy(vec![LIVE_ORIGIN.to_owned(), page_origin.to_owned()])
+            .build()
+            .expect("a valid policy"),
+    );
+    let forget = {
+        let cached = cached.clone();
+        move |State(log): State<RequestLog>, uri: Uri| async move {
+            log.handled(&Method::POST, uri.path());
+            match cached.reload(cached_policy(vec![LIVE_ORIGIN.to_owned()])) {
+                Ok(()) => (StatusCode::OK, "reloaded refuse".to_owned()),
+                Err(e) => (StatusCode::BAD_REQUEST, format!("refused: {e}")),
+            }
+        }
+    };
+    router
+        .route("/live/policy", any(handler).layer(CorsLayer::live(&live)))
+        .route("/live/cached", any(handler).layer(CorsLayer::live(&cached)))
+        .route(
+            "/admin/live-cached",
+            post(forget).layer(CorsLayer::<PageOrigin>::new()),
+        )
+        .route(
+            "/live/tenants",
+            any(handler).layer(CorsLayer::<OtherOrigin>::new().with_origins(tenants)),
+        )
+        .route(
+            "/admin/live",
+            post(reload).layer(CorsLayer::<PageOrigin>::new()),
+        )
+        .route(
+            "/admin/tenants",
+            post(change).layer(CorsLayer::<PageOrigin>::new()),
+        )
+}
+
 /// Every CORS route's handler: logs that it ran and sends a header that only `expose` reveals.
 async fn handler(State(log): State<RequestLog>, method: Method, uri: Uri) -> impl IntoResponse {
     log.handled(&method, uri.path());
     ([("x-request-id", "42")], "ok")
+}
+
+/// How many `POST`s to the path in the query (`/forms/handled?/forms/unlisted`) a handler ran
+/// for: the page's view of the server's counter, read before and after each forged write.
+async fn handled_posts(State(log): State<RequestLog>, uri: Uri) -> String {
+    let path = uri.query().unwrap_or_default();
+    log.handled_count("POST", path).to_string()
+}
+
+/// The statuses `POST`s to the path in the query were answered with, in order, once there is
+/// one (waiting up to 10 s, so that the page asks once whatever the timing): how the page learns
+/// that the server answered its form, whose answer it may not read.
+async fn post_statuses(State(log): State<RequestLog>, uri: Uri) -> String {
+    let path = uri.query().unwrap_or_default();
+    for _ in 0..200 {
+        let statuses: Vec<String> = log
+            .seen(path)
+            .into_iter()
+            .filter(|s| s.method == "POST")
+            .filter_map(|s| s.status.map(|status| status.to_string()))
+            .collect();
+        if !statuses.is_empty() {
+            return statuses.join(" ");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    String::new()
+}
+
+/// A page on the API's own origin that submits the same form to its own origin, and tells the
+/// page that framed it what came back.
+async fn same_origin_form() -> Html<&'static str> {
+    Html(include_str!("same-origin-form.html"))
 }
 
 /// A handler with its own `Vary`, which the layer must extend, not replace.
@@ -375,6 +532,13 @@ async fn wildcard_credentials(
         ],
         "ok",
     )
+}
+
+/// What the layer answers a forged write, `403` without a handler, but with a body: the control
+/// showing that an engine which does not load the layer's empty `403` into a frame does so for
+/// the empty body alone.
+async fn forbidden_with_body() -> impl IntoResponse {
+    (StatusCode::FORBIDDEN, "forbidden")
 }
 
 /// The control's positive twin: the request's origin echoed with credentials, which browsers
@@ -796,6 +960,184 @@ fn negative_control_wildcard_with_credentials_is_refused_by_the_browser(s: &Suit
     assert_eq!(s.counts("GET", "/control/echo-credentials"), (1, 1));
 }
 
+/// The one `POST` that reached `path`, checked for what every forged-write scenario shares: from
+/// `origin`, with the session cookie (every engine sends it under the suite's profiles, which
+/// allow third-party cookies), answered `status`.
+#[track_caller]
+fn the_post(s: &Suite, path: &str, origin: &str, status: u16) -> log::Seen {
+    let posts: Vec<_> = s
+        .log
+        .seen(path)
+        .into_iter()
+        .filter(|seen| seen.method == "POST")
+        .collect();
+    assert_eq!(posts.len(), 1, "{path}: {posts:#?}");
+    let post = posts.into_iter().next().unwrap();
+    assert_eq!(post.origin.as_deref(), Some(origin), "{path}");
+    assert_eq!(post.cookie.as_deref(), Some(COOKIE), "{path}");
+    assert_eq!(post.status, Some(status), "{path}");
+    post
+}
+
+fn a_forged_form_from_an_unlisted_origin_is_refused_before_the_handler(s: &Suite) {
+    // The attack of issue 17: the page auto-submits a form to a route whose policy does not list
+    // its origin. The browser sends it, a simple request, with the user's cookie and no
+    // preflight; the layer answers 403 and the handler never runs.
+    let shown = match s.engine {
+        Engine::Chromium | Engine::WebKit => "frame loaded",
+        // Firefox ESR leaves the frame on its `about:blank` when a navigation's answer is an
+        // empty 403 (the layer's; with or without a `Content-Type`, measured): the control below,
+        // a 403 with a body, loads. No script learns more either way.
+        Engine::Firefox => "frame did not load",
+    };
+    assert_eq!(
+        s.observed("forms", "unlisted"),
+        format!("answered 403, {shown}, handled 0->0")
+    );
+    assert_eq!(s.counts("POST", "/forms/unlisted"), (1, 0));
+    let post = the_post(s, "/forms/unlisted", &s.page_origin, 403);
+    // Every engine marks it: the rule's first test.
+    assert_eq!(post.sec_fetch_site.as_deref(), Some("cross-site"));
+    assert_eq!(
+        s.observed("forms", "forbidden-with-body"),
+        "answered 403, frame loaded, handled 0->0"
+    );
+}
+
+fn the_same_form_from_a_listed_or_trusted_origin_goes_through(s: &Suite) {
+    for (key, why) in [
+        ("listed", "the policy lists the page's origin"),
+        (
+            "write-origin",
+            "`write_origins` trusts the page's origin for writes",
+        ),
+        ("opt-out", "`dangerously_allow_cross_origin_writes`"),
+    ] {
+        let path = format!("/forms/{key}");
+        assert_eq!(
+            s.observed("forms", key),
+            "answered 200, frame loaded, handled 0->1",
+            "{why}"
+        );
+        assert_eq!(s.counts("POST", &path), (1, 1), "{why}");
+        let post = the_post(s, &path, &s.page_origin, 200);
+        assert_eq!(post.sec_fetch_site.as_deref(), Some("cross-site"), "{why}");
+    }
+}
+
+fn the_same_form_from_the_apis_own_origin_goes_through(s: &Suite) {
+    // A page served by the API submits the form to its own origin (framed by the scenarios page,
+    // so its cookie is a third-party one there too) and reads the answer.
+    assert_eq!(
+        s.observed("forms", "same-origin"),
+        "answered ok, handled 0->1"
+    );
+    assert_eq!(s.counts("POST", "/forms/same-origin"), (1, 1));
+    let post = the_post(s, "/forms/same-origin", &s.api_origin, 200);
+    assert_eq!(post.sec_fetch_site.as_deref(), Some("same-origin"));
+}
+
+fn a_json_post_from_an_unlisted_origin_is_refused_at_its_preflight(s: &Suite) {
+    // `content-type: application/json` makes the POST preflighted: refused there, as before the
+    // forged-write rule, so the POST itself is never sent.
+    assert_eq!(s.observed("forms", "fetch-json"), "TypeError, handled 0->0");
+    let seen = s.log.seen("/forms/fetch-json");
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    assert_eq!(seen[0].method, "OPTIONS");
+    assert_eq!(seen[0].request_method.as_deref(), Some("POST"));
+    assert_eq!(seen[0].request_headers.as_deref(), Some("content-type"));
+    assert_eq!(seen[0].status, Some(403));
+    assert_eq!(s.counts("POST", "/forms/fetch-json"), (0, 0));
+    // A text body keeps the `fetch` simple, like the form: sent with the cookie and no preflight,
+    // and now refused before the handler too.
+    assert_eq!(s.observed("forms", "fetch-text"), "TypeError, handled 0->0");
+    assert_eq!(s.counts("OPTIONS", "/forms/fetch-text"), (0, 0));
+    assert_eq!(s.counts("POST", "/forms/fetch-text"), (1, 0));
+    let post = the_post(s, "/forms/fetch-text", &s.page_origin, 403);
+    assert_eq!(post.sec_fetch_site.as_deref(), Some("cross-site"));
+}
+
+fn a_reloaded_live_policy_applies_to_the_next_request(s: &Suite) {
+    // Issue 12: the same request, refused, readable once the policy is reloaded to list the
+    // page's origin, and refused again once it no longer does; no restart, no new layer.
+    assert_eq!(s.observed("live", "policy-1-before"), REFUSED);
+    assert_eq!(
+        s.observed("live", "policy-2-reload-allow"),
+        "readable 200 reloaded allow"
+    );
+    assert_eq!(s.observed("live", "policy-3-after-allow"), READABLE);
+    // A reload that breaks a rule is refused with the rule, and the policy in force stays.
+    assert_eq!(
+        s.observed("live", "policy-4-reload-broken"),
+        "readable 400 refused allow-with-typo: origins[2] `https://typo.example.com/`: an origin \
+         has no trailing `/`, so this one would never match (remove the trailing `/`)"
+    );
+    assert_eq!(s.observed("live", "policy-5-after-broken"), READABLE);
+    assert_eq!(
+        s.observed("live", "policy-6-reload-refuse"),
+        "readable 200 reloaded refuse"
+    );
+    assert_eq!(s.observed("live", "policy-7-after-refuse"), REFUSED);
+    // Simple requests: each reached the handler, and only the CORS answer changed.
+    assert_eq!(s.counts("OPTIONS", "/live/policy"), (0, 0));
+    assert_eq!(s.counts("GET", "/live/policy"), (4, 4));
+    assert_eq!(s.counts("POST", "/admin/live"), (3, 3));
+    // The last reload is still in force.
+    let response = wire::request(
+        s.api,
+        &s.api_host(),
+        "GET",
+        "/live/policy",
+        &[("origin", &s.page_origin)],
+    )
+    .unwrap();
+    assert!(response.all("access-control-allow-origin").is_empty());
+}
+
+fn a_preflight_cached_before_a_reload_grants_no_write_after_it(s: &Suite) {
+    // Allowed for 600 s when the browser asked, then removed by a reload: the browser still
+    // trusts its cached preflight and sends the `PUT` without asking again, but the layer decides
+    // each request with the policy in force. The `PUT` is now a write from an origin the policy
+    // does not allow, answered 403 before the handler, and its answer is unreadable.
+    assert_eq!(s.observed("live", "cached-1-put"), READABLE);
+    assert_eq!(
+        s.observed("live", "cached-2-reload-refuse"),
+        "readable 200 reloaded refuse"
+    );
+    assert_eq!(s.observed("live", "cached-3-put-again"), REFUSED);
+    let seen = s.log.seen("/live/cached");
+    let sent: Vec<(&str, Option<u16>)> = seen
+        .iter()
+        .map(|seen| (seen.method.as_str(), seen.status))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("OPTIONS", Some(204)),
+            ("PUT", Some(200)),
+            ("PUT", Some(403))
+        ]
+    );
+    assert_eq!(s.counts("PUT", "/live/cached"), (2, 1));
+}
+
+fn an_origin_set_change_applies_to_the_next_request(s: &Suite) {
+    // `with_origins(OriginSet)`: the page's origin inserted, then removed, while serving.
+    assert_eq!(s.observed("live", "tenants-1-before"), REFUSED);
+    assert_eq!(
+        s.observed("live", "tenants-2-insert"),
+        "readable 200 inserted"
+    );
+    assert_eq!(s.observed("live", "tenants-3-after-insert"), READABLE);
+    assert_eq!(
+        s.observed("live", "tenants-4-remove"),
+        "readable 200 removed"
+    );
+    assert_eq!(s.observed("live", "tenants-5-after-remove"), REFUSED);
+    assert_eq!(s.counts("GET", "/live/tenants"), (3, 3));
+    assert_eq!(s.counts("POST", "/admin/tenants"), (2, 2));
+}
+
 fn the_page_reported_every_scenario_and_nothing_else(s: &Suite) {
     let errors: Vec<_> = s.report.iter().filter(|(_, k, _)| *k == "error").collect();
     assert!(
@@ -811,7 +1153,9 @@ fn the_page_reported_every_scenario_and_nothing_else(s: &Suite) {
         "credentials",
         "errors",
         "expose",
+        "forms",
         "header",
+        "live",
         "max-age",
         "methods",
         "null-origin",
@@ -838,6 +1182,14 @@ const DIFFERENCES: &[matrix::Note] = &[
     (
         "/cookies/echo",
         "the same, seen by the server: WebKitGTK sends no `secure` cookie.",
+    ),
+    (
+        "forms.unlisted",
+        "the forged form is refused alike (sent with the cookie and `Sec-Fetch-Site: \
+         cross-site`, answered 403, no handler run); only the hidden frame differs: Firefox ESR \
+         leaves it on `about:blank` when the answer is an empty 403 (the layer's), while a 403 \
+         with a body (`forms.forbidden-with-body`) loads. The forging page learns nothing either \
+         way.",
     ),
 ];
 
@@ -871,7 +1223,23 @@ enforce the standard, such a server breaks; `CorsLayer` already applies it \
 - **`max_age = 0` disables the preflight cache** in all three; `max_age = 600` saves the second \
 preflight in all three (`/max-age/*`).\n\
 - **Error responses need CORS headers too**: the decorated 500 is readable everywhere \
-(`errors.500`).";
+(`errors.500`).\n\
+- **A forged form is stopped before the handler in all three**: a page on an unlisted origin \
+auto-submits a urlencoded form into a hidden frame; each engine sends it with the user's \
+`SameSite=None` cookie (under these profiles) and `Sec-Fetch-Site: cross-site`, without a \
+preflight, and `CorsLayer` answers 403 without running the handler (`forms.unlisted`: the \
+server's counter stays at 0). The same form goes through from a listed origin, an origin in \
+`write_origins`, under `dangerously_allow_cross_origin_writes`, and from the API's own origin \
+(`Sec-Fetch-Site: same-origin`). A `fetch` POST with a JSON body still stops at its preflight; \
+with a text body it is simple, sent with the cookie, and refused before the handler like the form \
+(`forms.fetch-*`).\n\
+- **A reload applies to the next request** in all three (`live.*`): a `LivePolicy` reloaded to \
+list the page's origin makes the same request readable, and reloaded without it refused again; \
+a reload that breaks a rule is refused and leaves the policy in force; an `OriginSet` behind \
+`with_origins` does the same by insert and remove. A preflight cached (`max_age = 600`) before a \
+reload that removes the origin is still trusted by every engine, which sends the `PUT` without \
+asking again; the layer decides with the policy in force and answers it 403 before the handler \
+(`live.cached-*`), so a cached preflight outlives no removal.";
 
 const MATRIX_UNTESTED: &str = "- **Preflight cache caps** (Chromium 7200 s, Firefox 86400 s, \
 WebKit 600 s): observing a cap takes waiting it out, so the suite \
@@ -896,6 +1264,7 @@ fn write_matrix(suites: &[(Engine, Result<Suite, String>)]) -> Result<(), String
             log: &s.log,
             elapsed: s.elapsed,
             page_origin: &s.page_origin,
+            api_origin: &s.api_origin,
         });
     }
     let prose = matrix::Prose {
@@ -967,5 +1336,12 @@ in_every_engine!(
     a_sandboxed_iframe_is_refused_unless_null_is_allowed,
     the_handlers_vary_is_kept_and_extended,
     negative_control_wildcard_with_credentials_is_refused_by_the_browser,
+    a_forged_form_from_an_unlisted_origin_is_refused_before_the_handler,
+    the_same_form_from_a_listed_or_trusted_origin_goes_through,
+    the_same_form_from_the_apis_own_origin_goes_through,
+    a_json_post_from_an_unlisted_origin_is_refused_at_its_preflight,
+    a_reloaded_live_policy_applies_to_the_next_request,
+    a_preflight_cached_before_a_reload_grants_no_write_after_it,
+    an_origin_set_change_applies_to_the_next_request,
     the_page_reported_every_scenario_and_nothing_else,
 );
