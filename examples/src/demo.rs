@@ -12,6 +12,9 @@
 //! handler runs. (It is the same *site* as the API, since sites ignore ports; the browser marks
 //! its form `Sec-Fetch-Site: same-site`, which the layer refuses from an unlisted origin just as
 //! it does `cross-site`. `SameSite` cookies would not stop it: they stop at sites, not origins.)
+//!
+//! The page server also has an admin endpoint that adds origins to an [`OriginSet`] while the
+//! demo runs: the `/api/tenant` row is blocked until the page adds its own origin.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -23,7 +26,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
-use cors_core::{BuildError, Cors, CorsLayer, CorsPolicy, PolicyBuilder, RuntimePolicy};
+use cors_core::{BuildError, Cors, CorsLayer, CorsPolicy, OriginSet, PolicyBuilder, RuntimePolicy};
 
 use crate::observe::{log_refusal, Calls, Refusals};
 
@@ -80,6 +83,13 @@ pub struct Items;
 #[cors(origins = ["http://127.0.0.1:*"])]
 pub struct Greeting;
 
+/// A tenant's report: the origins it lists are the ones known when the service was built; the
+/// rest come from an [`OriginSet`] that the page server's admin endpoint changes while the demo
+/// runs (`CorsLayer::<Tenant>::new().with_origins(tenants)`).
+#[derive(Cors)]
+#[cors(origins = ["https://first-tenant.example.com"])]
+pub struct Tenant;
+
 /// The per-route layer: the policy of `P`, refusals logged.
 fn cors<P: CorsPolicy>() -> CorsLayer<P> {
     CorsLayer::new().on_refusal(log_refusal)
@@ -118,6 +128,8 @@ pub struct Shared {
     pub calls: Calls,
     /// The API's refusals, which the page server shows the page.
     pub refusals: Refusals,
+    /// The origins `/api/tenant` allows beyond its policy's own, changed by the admin endpoint.
+    pub tenants: OriginSet,
     /// The transfers `POST /api/transfer` made.
     pub transfers: Transfers,
 }
@@ -130,6 +142,7 @@ pub struct Shared {
 /// which `MethodRouter::route_layer` leaves out (axum would answer `405` without CORS headers).
 pub fn api(page_origin: &str, shared: &Shared) -> Result<Router, BuildError> {
     let request_ids = Arc::new(AtomicU64::new(0));
+    let tenant = cors::<Tenant>().with_origins(shared.tenants.clone());
     Ok(Router::new()
         .route("/api/public", get(public).layer(cors::<Public>()))
         .route("/api/login", post(login).layer(cors::<Account>()))
@@ -148,6 +161,7 @@ pub fn api(page_origin: &str, shared: &Shared) -> Result<Router, BuildError> {
                 .post(transfer)
                 .layer(only(page_origin, &["GET", "POST"])?),
         )
+        .route("/api/tenant", get(tenant_report).layer(tenant))
         // Outside the CORS layers, so that handlers and `on_refusal` find them in the request.
         .layer(Extension(shared.calls.clone()))
         .layer(Extension(shared.refusals.clone()))
@@ -158,7 +172,8 @@ pub fn api(page_origin: &str, shared: &Shared) -> Result<Router, BuildError> {
 /// The demo's three origins, as browsers write them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origins {
-    /// The page's, which serves the page, its configuration and the API's refusals.
+    /// The page's, which serves the page, its configuration, the API's refusals and the admin
+    /// endpoint.
     pub page: String,
     /// The API's.
     pub api: String,
@@ -178,24 +193,36 @@ impl Origins {
     }
 }
 
-/// The page server: the page, the other origins (`/config`, JSON), and the API's refusals
-/// (which the browser never tells the page).
-pub fn page(origins: &Origins, shared: &Shared) -> Router {
+/// The page server: the page, the other origins and whether the page's origin is a tenant
+/// (`/config`, JSON), the API's refusals (which the browser never tells the page), and the admin
+/// endpoint `/admin/tenants`, which adds (`POST`) or removes (`DELETE`) the origin in the body.
+///
+/// The admin endpoint is for the page only: a policy listing only the page's origin guards it, so
+/// that another site's form cannot post to it (the layer refuses the write); the page's own
+/// `fetch` is same-origin and passes.
+pub fn page(origins: &Origins, shared: &Shared) -> Result<Router, BuildError> {
     let config = {
-        let origins = origins.clone();
+        let (origins, tenants) = (origins.clone(), shared.tenants.clone());
         move || async move {
             let json = format!(
-                "{{\"api\": \"{}\", \"other\": \"{}\"}}\n",
-                origins.api, origins.other,
+                "{{\"api\": \"{}\", \"other\": \"{}\", \"tenant\": {}}}\n",
+                origins.api,
+                origins.other,
+                tenants.contains(&origins.page)
             );
             ([(header::CONTENT_TYPE, "application/json")], json)
         }
     };
-    Router::new()
+    let admin = post(add_tenant)
+        .delete(remove_tenant)
+        .layer(only(&origins.page, &["POST", "DELETE"])?);
+    Ok(Router::new()
         .route("/", get(|| async { Html(PAGE) }))
         .route("/config", get(config))
         .route("/refusals", get(list_refusals))
+        .route("/admin/tenants", admin)
         .layer(Extension(shared.refusals.clone()))
+        .layer(Extension(shared.tenants.clone())))
 }
 
 /// The other site: one page, whose form posts a transfer to the API at `api_origin` as soon as it
@@ -203,6 +230,26 @@ pub fn page(origins: &Origins, shared: &Shared) -> Router {
 pub fn other_site(api_origin: &str) -> Router {
     let page = OTHER_PAGE.replace("API_ORIGIN", api_origin);
     Router::new().route("/", get(|| async move { Html(page) }))
+}
+
+/// `POST /admin/tenants`: adds the origin in the body to the tenants, checked by the rules of
+/// `origins` (a malformed one is answered `400` with the rule and its fix).
+async fn add_tenant(Extension(tenants): Extension<OriginSet>, body: String) -> Response {
+    let origin = body.trim();
+    match tenants.insert(origin) {
+        Ok(()) => format!("added {origin}: {} tenant(s)\n", tenants.len()).into_response(),
+        Err(error) => (StatusCode::BAD_REQUEST, format!("refused {error}\n")).into_response(),
+    }
+}
+
+/// `DELETE /admin/tenants`: removes the origin in the body from the tenants.
+async fn remove_tenant(Extension(tenants): Extension<OriginSet>, body: String) -> Response {
+    let origin = body.trim();
+    if tenants.remove(origin) {
+        format!("removed {origin}: {} tenant(s)\n", tenants.len()).into_response()
+    } else {
+        (StatusCode::NOT_FOUND, format!("{origin} is not a tenant\n")).into_response()
+    }
 }
 
 /// `/refusals`: one line per refusal, `seq method path origin reason`, tab-separated.
@@ -336,6 +383,11 @@ async fn transfer(
 ) -> String {
     calls.record("transfer");
     format!("transfer {} made\n", transfers.record())
+}
+
+async fn tenant_report(Extension(calls): Extension<Calls>) -> &'static str {
+    calls.record("tenant");
+    "the tenant's report"
 }
 
 /// Where the demo listens.

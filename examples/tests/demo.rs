@@ -391,7 +391,7 @@ async fn demo() -> (Origins, Shared) {
     });
     let shared = Shared::default();
     let routers = [
-        demo::page(&origins, &shared),
+        demo::page(&origins, &shared).unwrap(),
         demo::api(&origins.page, &shared).unwrap(),
         demo::other_site(&origins.api),
     ];
@@ -416,7 +416,7 @@ async fn page_server_serves_the_page_its_config_and_the_refusals() {
     assert_eq!(
         config.text(),
         format!(
-            "{{\"api\": \"{api_url}\", \"other\": \"{}\"}}\n",
+            "{{\"api\": \"{api_url}\", \"other\": \"{}\", \"tenant\": false}}\n",
             origins.other
         )
     );
@@ -465,7 +465,7 @@ fn page_shows_the_policies_of_the_source() {
         );
         shown += 1;
     }
-    assert_eq!(shown, 5, "one attribute per derived policy");
+    assert_eq!(shown, 6, "one attribute per derived policy");
 }
 
 #[test]
@@ -628,4 +628,82 @@ async fn other_site_serves_a_form_posting_to_the_api() {
         })
         .collect();
     assert_eq!(fields.join("&"), demo::TRANSFER_FORM);
+}
+
+/// What the page's `fetch` sends to its own server's admin endpoint.
+async fn admin(page: &str, method: &str, origin: &str) -> Reply {
+    let headers = [("origin", page), ("sec-fetch-site", "same-origin")];
+    let url = format!("{page}/admin/tenants");
+    send(method, &url, &headers, origin.as_bytes()).await
+}
+
+#[tokio::test]
+async fn admin_endpoint_adds_the_page_origin_and_the_blocked_call_becomes_readable() {
+    let (origins, shared) = demo().await;
+    let (page, api) = (origins.page.as_str(), origins.api.as_str());
+    let (tenant_url, config_url) = (format!("{api}/api/tenant"), format!("{page}/config"));
+    let from_page = [("origin", page)];
+    let tenant = || send("GET", &tenant_url, &from_page, b"");
+    let config = || send("GET", &config_url, &[], b"");
+
+    let blocked = tenant().await;
+    assert_eq!(blocked.text(), "the tenant's report");
+    assert_eq!(blocked.cors_headers(), expected(&[]));
+    assert!(config().await.text().ends_with("\"tenant\": false}\n"));
+
+    let added = admin(page, "POST", page).await;
+    assert_eq!(
+        (added.status.as_u16(), added.text()),
+        (200, format!("added {page}: 1 tenant(s)\n").as_str())
+    );
+    assert!(shared.tenants.contains(page));
+    assert!(config().await.text().ends_with("\"tenant\": true}\n"));
+    let readable = tenant().await;
+    assert_eq!(
+        readable.cors_headers(),
+        expected(&[("access-control-allow-origin", page)])
+    );
+    assert_eq!(readable.vary(), ["origin"]);
+
+    let removed = admin(page, "DELETE", page).await;
+    assert_eq!(
+        (removed.status.as_u16(), removed.text()),
+        (200, format!("removed {page}: 0 tenant(s)\n").as_str())
+    );
+    assert_eq!(tenant().await.cors_headers(), expected(&[]));
+    let again = admin(page, "DELETE", page).await;
+    assert_eq!(again.status, 404);
+
+    // The set checks what it is given, with the compiler's message and fix.
+    let malformed = admin(page, "POST", "http://127.0.0.1:8080/").await;
+    assert_eq!(malformed.status, 400);
+    assert_eq!(
+        malformed.text(),
+        "refused `http://127.0.0.1:8080/`: an origin has no trailing `/`, so this one would never \
+         match (remove the trailing `/`)\n"
+    );
+    assert!(shared.tenants.is_empty());
+
+    // Another site's form cannot use the admin endpoint: the page server refuses the write.
+    let forged = send(
+        "POST",
+        &format!("{page}/admin/tenants"),
+        &[
+            ("origin", origins.other.as_str()),
+            ("sec-fetch-site", "same-site"),
+        ],
+        origins.other.as_bytes(),
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    assert!(shared.tenants.is_empty());
+    let refusals = shared.refusals.all();
+    let last = refusals.last().unwrap();
+    assert_eq!(
+        (last.path.as_str(), last.reason.as_str()),
+        (
+            "/admin/tenants",
+            "cross-origin write from an unlisted origin"
+        )
+    );
 }

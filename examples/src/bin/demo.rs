@@ -23,7 +23,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let other_listener = TcpListener::bind(("127.0.0.1", ports.other)).await?;
     let origins = Origins::loopback(ports);
     let shared = Shared::default();
-    let page = demo::page(&origins, &shared);
+    let page = demo::page(&origins, &shared)?;
     let api = demo::api(&origins.page, &shared)?;
     let other = demo::other_site(&origins.api);
     println!("page: {}/ (open it in a browser)", origins.page);
