@@ -4,6 +4,7 @@
 //!
 //! - [`demo`]: the README's demo, an axum API with one policy per route and a page that calls it
 //!   from another origin;
+//! - [`reload`]: a policy read from a TOML file and reloaded while the service runs;
 //! - [`hyper_server`]: plain hyper 1 with the tower layer;
 //! - [`actix`]: an actix-web middleware over the byte-slice API;
 //! - [`embedded`] and [`tiny_http`]: CORS with no allocator, behind a hand-rolled HTTP/1.1 server.
@@ -15,6 +16,7 @@ pub mod demo;
 pub mod embedded;
 pub mod hyper_server;
 pub mod observe;
+pub mod reload;
 pub mod tiny_http;
 
 /// The port given as the only argument, or `default`; exits with a usage message on anything else.
