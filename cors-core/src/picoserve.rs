@@ -208,7 +208,7 @@ type Field<'r> = Option<(&'static str, &'r str)>;
 fn text<'r>(value: Value<'r, 'r>) -> Option<&'r str> {
     let bytes = match value {
         Value::Policy(s) => s.as_bytes(),
-        Value::RequestOrigin(b) | Value::RequestHeaders(b) => b,
+        Value::RequestOrigin(b) | Value::RequestHeaders(b) | Value::RequestMethod(b) => b,
     };
     let valid = bytes
         .iter()

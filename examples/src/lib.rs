@@ -4,6 +4,7 @@
 //!
 //! - [`demo`]: the README's demo, an axum API with one policy per route and a page that calls it
 //!   from another origin;
+//! - [`reload`]: a policy read from a TOML file and reloaded while the service runs;
 //! - [`hyper_server`]: plain hyper 1 with the tower layer;
 //! - [`actix`]: an actix-web middleware over the byte-slice API;
 //! - [`embedded`]: CORS with no allocator, a picoserve app (the no_std server of embassy
@@ -16,6 +17,7 @@ pub mod demo;
 pub mod embedded;
 pub mod hyper_server;
 pub mod observe;
+pub mod reload;
 
 /// The port given as the only argument, or `default`; exits with a usage message on anything else.
 pub fn port_from_args(default: u16) -> u16 {

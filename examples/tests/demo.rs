@@ -8,16 +8,21 @@ use axum::routing::get;
 use axum::Router;
 use common::{expected, frames, send, Reply};
 use cors_core::CorsLayer;
-use cors_examples::demo::{self, Ports, TICK_DELAY};
+use cors_examples::demo::{self, Origins, Ports, Shared, TICK_DELAY};
 use cors_examples::observe::{Calls, Refusals};
 
-/// The page's origin, as a browser would send it (the policies allow any port of 127.0.0.1).
+/// The page's origin, as a browser would send it (the policies allow any port of 127.0.0.1;
+/// `/api/transfer` allows only this one).
 const PAGE: &str = "http://127.0.0.1:8080";
+
+/// The other site's origin: another port of the same host, so another origin of the same site.
+const OTHER: &str = "http://127.0.0.1:8082";
 
 struct Api {
     url: String,
     calls: Calls,
     refusals: Refusals,
+    shared: Shared,
 }
 
 /// Serves `router` on an ephemeral port; returns its base URL.
@@ -29,12 +34,13 @@ async fn serve(router: Router) -> String {
 }
 
 async fn api() -> Api {
-    let (calls, refusals) = (Calls::default(), Refusals::default());
-    let url = serve(demo::api(calls.clone(), refusals.clone())).await;
+    let shared = Shared::default();
+    let url = serve(demo::api(PAGE, &shared).unwrap()).await;
     Api {
         url,
-        calls,
-        refusals,
+        calls: shared.calls.clone(),
+        refusals: shared.refusals.clone(),
+        shared,
     }
 }
 
@@ -49,6 +55,23 @@ impl Api {
             request.push(("access-control-request-headers", headers));
         }
         send("OPTIONS", &format!("{}{path}", self.url), &request, b"").await
+    }
+
+    async fn post(&self, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+        send(
+            "POST",
+            &format!("{}{path}", self.url),
+            headers,
+            body.as_bytes(),
+        )
+        .await
+    }
+
+    /// The transfer counter as the page reads it: a CORS `GET` from the page's origin.
+    async fn transfers(&self) -> u64 {
+        let reply = self.get("/api/transfer", &[("origin", PAGE)]).await;
+        assert_eq!(reply.header("access-control-allow-origin"), Some(PAGE));
+        reply.text().parse().unwrap()
     }
 
     fn reasons(&self) -> Vec<(String, String, String)> {
@@ -351,22 +374,51 @@ async fn streamed_body_passes_through_chunk_by_chunk() {
     common::assert_streamed(&frames, TICK_DELAY);
 }
 
+/// The three servers on ephemeral ports, as the binary runs them: the page server, the API and
+/// the other site.
+async fn demo() -> (Origins, Shared) {
+    let bind = || tokio::net::TcpListener::bind("127.0.0.1:0");
+    let (page, api, other) = (
+        bind().await.unwrap(),
+        bind().await.unwrap(),
+        bind().await.unwrap(),
+    );
+    let port = |l: &tokio::net::TcpListener| l.local_addr().unwrap().port();
+    let origins = Origins::loopback(Ports {
+        page: port(&page),
+        api: port(&api),
+        other: port(&other),
+    });
+    let shared = Shared::default();
+    let routers = [
+        demo::page(&origins, &shared).unwrap(),
+        demo::api(&origins.page, &shared).unwrap(),
+        demo::other_site(&origins.api),
+    ];
+    for (listener, router) in [page, api, other].into_iter().zip(routers) {
+        tokio::spawn(axum::serve(listener, router).into_future());
+    }
+    (origins, shared)
+}
+
 #[tokio::test]
 async fn page_server_serves_the_page_its_config_and_the_refusals() {
-    let refusals = Refusals::default();
-    let api_url = serve(demo::api(Calls::default(), refusals.clone())).await;
-    let page = serve(demo::page(api_url.clone(), refusals)).await;
+    let (origins, _) = demo().await;
+    let (page, api_url) = (&origins.page, &origins.api);
     let html = send("GET", &format!("{page}/"), &[], b"").await;
     assert_eq!(
         html.header("content-type"),
         Some("text/html; charset=utf-8")
     );
     assert_eq!(html.text(), demo::PAGE);
+    let config = send("GET", &format!("{page}/config"), &[], b"").await;
+    assert_eq!(config.header("content-type"), Some("application/json"));
     assert_eq!(
-        send("GET", &format!("{page}/config"), &[], b"")
-            .await
-            .text(),
-        api_url
+        config.text(),
+        format!(
+            "{{\"api\": \"{api_url}\", \"other\": \"{}\", \"tenant\": false}}\n",
+            origins.other
+        )
     );
     send(
         "GET",
@@ -413,7 +465,7 @@ fn page_shows_the_policies_of_the_source() {
         );
         shown += 1;
     }
-    assert_eq!(shown, 5, "one attribute per policy");
+    assert_eq!(shown, 6, "one attribute per derived policy");
 }
 
 #[test]
@@ -426,22 +478,232 @@ fn ports_come_from_arguments_then_environment_then_defaults() {
         Ports::from_args(args(&[]), env),
         Ok(Ports {
             page: 8080,
-            api: 9001
+            api: 9001,
+            other: 8082,
         })
     );
     assert_eq!(
         Ports::from_args(args(&["--api-port", "9002", "--page-port", "9000"]), env),
         Ok(Ports {
             page: 9000,
-            api: 9002
+            api: 9002,
+            other: 8082,
         })
+    );
+    let other = |name: &str| (name == "OTHER_PORT").then(|| "9003".to_owned());
+    assert_eq!(
+        Ports::from_args(args(&[]), other).map(|p| p.other),
+        Ok(9003)
+    );
+    assert_eq!(
+        Ports::from_args(args(&["--other-port", "9004"]), other).map(|p| p.other),
+        Ok(9004)
     );
     for bad in [
         &["--api-port"][..],
         &["--api-port", "x"],
         &["--port", "1"],
         &["--api-port", "8080"],
+        &["--other-port", "8080"],
+        &["--other-port", "8081"],
+        &["--other-port"],
     ] {
         assert!(Ports::from_args(args(bad), none).is_err(), "{bad:?}");
     }
+}
+
+/// What a browser sends with a form posted to the API: its origin, `Sec-Fetch-Site` (or, from an
+/// older browser, nothing: the layer then compares `Origin` with `Host`) and the form's body type.
+fn form_headers<'a>(origin: &'a str, site: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+    let mut headers = vec![
+        ("origin", origin),
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("cookie", demo::SESSION),
+    ];
+    if let Some(site) = site {
+        headers.push(("sec-fetch-site", site));
+    }
+    headers
+}
+
+#[tokio::test]
+async fn other_sites_transfer_form_is_refused_before_the_handler() {
+    let api = api().await;
+    assert_eq!(api.transfers().await, 0);
+    // `same-site` is what a browser sends here (another port of 127.0.0.1); `cross-site` from a
+    // page on another registrable domain; none at all from a browser without Fetch Metadata.
+    for site in [Some("same-site"), Some("cross-site"), None] {
+        let reply = api
+            .post(
+                "/api/transfer",
+                &form_headers(OTHER, site),
+                demo::TRANSFER_FORM,
+            )
+            .await;
+        assert_eq!(reply.status, 403, "{site:?}");
+        assert!(reply.body.is_empty(), "{site:?}");
+        assert_eq!(reply.cors_headers(), expected(&[]), "{site:?}");
+    }
+    assert_eq!(api.calls.count("transfer"), 0, "the handler ran");
+    assert_eq!(api.transfers().await, 0);
+    assert_eq!(api.shared.transfers.count(), 0);
+    let refusal = (
+        "POST /api/transfer".to_owned(),
+        OTHER.to_owned(),
+        "cross-origin write from an unlisted origin".to_owned(),
+    );
+    assert_eq!(api.reasons(), vec![refusal; 3]);
+    // The other site can still ask for the counter (a GET changes nothing), but not read it.
+    let read = api.get("/api/transfer", &[("origin", OTHER)]).await;
+    assert_eq!(
+        (read.status.as_u16(), read.cors_headers()),
+        (200, expected(&[]))
+    );
+}
+
+#[tokio::test]
+async fn pages_own_transfer_form_makes_the_transfer() {
+    let api = api().await;
+    let reply = api
+        .post(
+            "/api/transfer",
+            &form_headers(PAGE, Some("same-site")),
+            demo::TRANSFER_FORM,
+        )
+        .await;
+    assert_eq!(
+        (reply.status.as_u16(), reply.text()),
+        (200, "transfer 1 made\n")
+    );
+    assert_eq!(reply.header("access-control-allow-origin"), Some(PAGE));
+    assert_eq!(api.transfers().await, 1);
+    // Without `Sec-Fetch-Site`, `Origin` differs from `Host`, but the origin is listed.
+    let reply = api
+        .post(
+            "/api/transfer",
+            &form_headers(PAGE, None),
+            demo::TRANSFER_FORM,
+        )
+        .await;
+    assert_eq!(reply.status, 200);
+    // A client that is not a browser sends neither header: no page made it, it passes.
+    let reply = api.post("/api/transfer", &[], demo::TRANSFER_FORM).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(api.transfers().await, 3);
+    assert_eq!(api.calls.count("transfer"), 3);
+    assert!(api.refusals.all().is_empty(), "{:?}", api.refusals.all());
+}
+
+#[tokio::test]
+async fn other_site_serves_a_form_posting_to_the_api() {
+    let (origins, _) = demo().await;
+    let page = send("GET", &format!("{}/", origins.other), &[], b"").await;
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let html = page.text();
+    let action = format!(
+        r#"<form id="transfer" method="post" action="{}/api/transfer""#,
+        origins.api
+    );
+    assert!(html.contains(&action), "{html}");
+    assert!(!html.contains("API_ORIGIN"));
+    // The fields `TRANSFER_FORM` encodes, in order, with their values.
+    let fields: Vec<String> = html
+        .lines()
+        .flat_map(|l| l.split("<input ").skip(1))
+        .map(|input| {
+            let attr = |name: &str| {
+                input
+                    .split(&format!("{name}=\""))
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            };
+            format!("{}={}", attr("name"), attr("value"))
+        })
+        .collect();
+    assert_eq!(fields.join("&"), demo::TRANSFER_FORM);
+}
+
+/// What the page's `fetch` sends to its own server's admin endpoint.
+async fn admin(page: &str, method: &str, origin: &str) -> Reply {
+    let headers = [("origin", page), ("sec-fetch-site", "same-origin")];
+    let url = format!("{page}/admin/tenants");
+    send(method, &url, &headers, origin.as_bytes()).await
+}
+
+#[tokio::test]
+async fn admin_endpoint_adds_the_page_origin_and_the_blocked_call_becomes_readable() {
+    let (origins, shared) = demo().await;
+    let (page, api) = (origins.page.as_str(), origins.api.as_str());
+    let (tenant_url, config_url) = (format!("{api}/api/tenant"), format!("{page}/config"));
+    let from_page = [("origin", page)];
+    let tenant = || send("GET", &tenant_url, &from_page, b"");
+    let config = || send("GET", &config_url, &[], b"");
+
+    let blocked = tenant().await;
+    assert_eq!(blocked.text(), "the tenant's report");
+    assert_eq!(blocked.cors_headers(), expected(&[]));
+    assert!(config().await.text().ends_with("\"tenant\": false}\n"));
+
+    let added = admin(page, "POST", page).await;
+    assert_eq!(
+        (added.status.as_u16(), added.text()),
+        (200, format!("added {page}: 1 tenant(s)\n").as_str())
+    );
+    assert!(shared.tenants.contains(page));
+    assert!(config().await.text().ends_with("\"tenant\": true}\n"));
+    let readable = tenant().await;
+    assert_eq!(
+        readable.cors_headers(),
+        expected(&[("access-control-allow-origin", page)])
+    );
+    assert_eq!(readable.vary(), ["origin"]);
+
+    let removed = admin(page, "DELETE", page).await;
+    assert_eq!(
+        (removed.status.as_u16(), removed.text()),
+        (200, format!("removed {page}: 0 tenant(s)\n").as_str())
+    );
+    assert_eq!(tenant().await.cors_headers(), expected(&[]));
+    let again = admin(page, "DELETE", page).await;
+    assert_eq!(again.status, 404);
+
+    // The set checks what it is given, with the compiler's message and fix.
+    let malformed = admin(page, "POST", "http://127.0.0.1:8080/").await;
+    assert_eq!(malformed.status, 400);
+    assert_eq!(
+        malformed.text(),
+        "refused `http://127.0.0.1:8080/`: an origin has no trailing `/`, so this one would never \
+         match (remove the trailing `/`)\n"
+    );
+    assert!(shared.tenants.is_empty());
+
+    // Another site's form cannot use the admin endpoint: the page server refuses the write.
+    let forged = send(
+        "POST",
+        &format!("{page}/admin/tenants"),
+        &[
+            ("origin", origins.other.as_str()),
+            ("sec-fetch-site", "same-site"),
+        ],
+        origins.other.as_bytes(),
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    assert!(shared.tenants.is_empty());
+    let refusals = shared.refusals.all();
+    let last = refusals.last().unwrap();
+    assert_eq!(
+        (last.path.as_str(), last.reason.as_str()),
+        (
+            "/admin/tenants",
+            "cross-origin write from an unlisted origin"
+        )
+    );
 }
