@@ -43,6 +43,7 @@
 //! ```
 //!
 //! With the `tower` feature, `CorsLayer::<Api>::new()` serves the policy in axum, hyper or tonic;
+//! with the `actix` feature, `actix::Cors::<Api>::new()` serves it in actix-web 4;
 //! the `http` feature (default) adapts [`Policy::evaluate`] to the `http` crate's types
 //! ([`http::read_request`], [`http::PreparedPolicy`], [`http::Decoration`]); without default features the crate is `no_std`
 //! and needs no allocator. [`PolicyBuilder`] (feature `alloc`) builds policies at start-up from
@@ -118,6 +119,8 @@ mod request_headers;
 mod response;
 mod storage;
 
+#[cfg(feature = "actix")]
+pub mod actix;
 #[cfg(feature = "http")]
 pub mod http;
 #[cfg(feature = "tower")]
@@ -139,10 +142,20 @@ pub use request_headers::{MAX_REQUEST_HEADERS, MAX_REQUEST_HEADERS_LEN};
 pub use response::{HeaderName, Value};
 pub use storage::{Table, Text};
 
-#[cfg(all(feature = "tower", feature = "live"))]
-pub use layer::Live;
 #[cfg(feature = "tower")]
-pub use layer::{CorsLayer, CorsService, OnRefusal, ResponseFuture, RuntimePolicy};
+pub use layer::{CorsLayer, CorsService, OnRefusal, ResponseFuture};
+
+/// The type parameter of a layer or middleware serving a policy built at run time (see
+/// `CorsLayer::from_policy` and `actix::Cors::from_policy`).
+#[cfg(any(feature = "tower", feature = "actix"))]
+#[derive(Debug)]
+pub enum RuntimePolicy {}
+
+/// The type parameter of a layer or middleware serving a [`LivePolicy`] (see `CorsLayer::live`
+/// and `actix::Cors::live`).
+#[cfg(all(feature = "live", any(feature = "tower", feature = "actix")))]
+#[derive(Debug)]
+pub enum Live {}
 #[cfg(feature = "live")]
 pub use live::{Current, LivePolicy};
 
