@@ -5,7 +5,7 @@
 //! - [`demo`]: the README's demo, an axum API with one policy per route and a page that calls it
 //!   from another origin;
 //! - [`hyper_server`]: plain hyper 1 with the tower layer;
-//! - [`actix`]: an actix-web middleware over the byte-slice API;
+//! - [`actix`]: actix-web with the library's middleware, `cors_core::actix::Cors`;
 //! - [`embedded`] and [`tiny_http`]: CORS with no allocator, behind a hand-rolled HTTP/1.1 server.
 #![warn(missing_docs)]
 
