@@ -13,12 +13,12 @@ count() {
     valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
         "$quick" repeat "$1" "$2" "$3" 2>&1 | sed -n 's/.*I *refs: *//p' | tr -d ,
 }
-printf '%-18s %6s %7s %8s %6s %7s %6s %8s %9s %6s\n' scenario bare 'ours +' 'tower +' ratio \
-    'lean +' ratio 'actix' 'actix +' evaluate
+printf '%-18s %6s %7s %8s %6s %7s %6s %8s %9s %9s %6s\n' scenario bare 'ours +' 'tower +' ratio \
+    'lean +' ratio 'actix' 'actix +' 'a-ours +' evaluate
 for scenario in no_origin simple_allowed simple_refused preflight_allowed preflight_refused \
     exact_3 exact_100 exact_1000 exact_10000 subdomain_pattern; do
     declare -A per=()
-    for implementation in bare ours tower-http lean evaluate actix-bare actix-cors; do
+    for implementation in bare ours tower-http lean evaluate actix-bare actix-cors actix-ours; do
         once=$(count "$scenario" "$implementation" "$n")
         twice=$(count "$scenario" "$implementation" $((2 * n)))
         per[$implementation]=$(((twice - once) / n))
@@ -31,7 +31,9 @@ for scenario in no_origin simple_allowed simple_refused preflight_allowed prefli
     tower=$((per[tower-http] - base))
     lean=$((per[lean] - base))
     actix=$((per[actix-cors] - actix_base))
-    printf '%-18s %6d %7d %8d %6.3f %7d %6.3f %8d %9d %6d\n' "$scenario" "${per[bare]}" \
+    actix_ours=$((per[actix-ours] - actix_base))
+    printf '%-18s %6d %7d %8d %6.3f %7d %6.3f %8d %9d %9d %6d\n' "$scenario" "${per[bare]}" \
         "$ours" "$tower" "$(echo "$ours / $tower" | bc -l)" "$lean" \
-        "$(echo "$lean / $tower" | bc -l)" "${per[actix-bare]}" "$actix" "${per[evaluate]}"
+        "$(echo "$lean / $tower" | bc -l)" "${per[actix-bare]}" "$actix" "$actix_ours" \
+        "${per[evaluate]}"
 done

@@ -1,5 +1,6 @@
-//! Benchmarks of `cors_core::CorsLayer` against tower-http's `CorsLayer` and actix-cors, in
-//! process: the same requests, through the same kind of handler, under the same policy.
+//! Benchmarks of `cors_core::CorsLayer` against tower-http's `CorsLayer`, and of
+//! `cors_core::actix::Cors` against actix-cors, in process: the same requests, through the same
+//! kind of handler, under the same policy.
 //!
 //! Two front ends share this library: `benches/cors.rs` (criterion, `cargo bench -p cors-bench`)
 //! and `src/bin/quick.rs` (a few seconds, `cargo run --release -p cors-bench --bin quick`), which

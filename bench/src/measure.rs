@@ -91,6 +91,8 @@ pub struct Row {
     pub actix_bare_ns: f64,
     /// Median nanoseconds actix-cors adds to the actix app (for a preflight, its whole answer).
     pub actix_overhead_ns: f64,
+    /// The same for this project's actix middleware.
+    pub actix_ours_overhead_ns: f64,
     /// Median nanoseconds of `Policy::evaluate` alone, on the request's headers already read.
     pub evaluate_ns: f64,
     /// Allocations per request: the bare handler.
@@ -105,6 +107,8 @@ pub struct Row {
     pub actix_bare_allocations: f64,
     /// Allocations per request: the actix app wrapped in actix-cors.
     pub actix_allocations: f64,
+    /// Allocations per request: the actix app wrapped in this project's actix middleware.
+    pub actix_ours_allocations: f64,
     /// Allocations per call of `Policy::evaluate`.
     pub evaluate_allocations: f64,
 }
@@ -132,10 +136,19 @@ impl Row {
 
     /// Allocations actix-cors adds to the actix app (for a preflight, the whole answer's).
     pub fn actix_layer_allocations(&self) -> f64 {
+        self.actix_added(self.actix_allocations)
+    }
+
+    /// Allocations this project's actix middleware adds to the actix app.
+    pub fn actix_ours_layer_allocations(&self) -> f64 {
+        self.actix_added(self.actix_ours_allocations)
+    }
+
+    fn actix_added(&self, total: f64) -> f64 {
         if self.preflight {
-            self.actix_allocations
+            total
         } else {
-            self.actix_allocations - self.actix_bare_allocations
+            total - self.actix_bare_allocations
         }
     }
 
@@ -161,6 +174,7 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
         lean,
         actix_bare,
         actix,
+        actix_ours,
         ..
     } = scenario;
     let policy = *policy;
@@ -188,7 +202,7 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
     };
     let (mut bare_t, mut ours_t, mut tower_t, mut eval_t) = (vec![], vec![], vec![], vec![]);
     let (mut ours_d, mut tower_d, mut actix_bare_t, mut actix_d) = (vec![], vec![], vec![], vec![]);
-    let mut lean_d = vec![];
+    let (mut lean_d, mut actix_ours_d) = (vec![], vec![]);
     // Warm caches and branch predictors before the first timed round.
     for _ in 0..2 {
         time_batch(BATCH, || requests.next_request(), |r| call(bare, r));
@@ -198,9 +212,10 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
         time_batch(BATCH, &mut actix_request, |r| actix_bare.send(r));
         time_batch(BATCH, &mut actix_request, |r| actix.send(r));
         time_batch(BATCH, || requests.next_request(), |r| call(lean, r));
+        time_batch(BATCH, &mut actix_request, |r| actix_ours.send(r));
     }
     for round in 0..rounds {
-        let mut times = [0.0; 7];
+        let mut times = [0.0; 8];
         // Rotate the order so that no implementation always runs right after another.
         for k in 0..times.len() {
             let which = (round + k) % times.len();
@@ -211,12 +226,14 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
                 3 => evaluate(BATCH),
                 4 => time_batch(BATCH, &mut actix_request, |r| actix_bare.send(r)),
                 5 => time_batch(BATCH, &mut actix_request, |r| actix.send(r)),
-                _ => time_batch(BATCH, || requests.next_request(), |r| call(lean, r)),
+                6 => time_batch(BATCH, || requests.next_request(), |r| call(lean, r)),
+                _ => time_batch(BATCH, &mut actix_request, |r| actix_ours.send(r)),
             };
         }
-        let [b, o, t, e, ab, a, l] = times;
+        let [b, o, t, e, ab, a, l, ao] = times;
         actix_bare_t.push(ab);
         actix_d.push(if *preflight { a } else { a - ab });
+        actix_ours_d.push(if *preflight { ao } else { ao - ab });
         bare_t.push(b);
         ours_t.push(o);
         tower_t.push(t);
@@ -238,6 +255,7 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
         lean_overhead_ns: median(&mut lean_d),
         actix_bare_ns: median(&mut actix_bare_t),
         actix_overhead_ns: median(&mut actix_d),
+        actix_ours_overhead_ns: median(&mut actix_ours_d),
         evaluate_ns: median(&mut eval_t),
         bare_allocations: allocations_per_item(
             COUNTED,
@@ -263,6 +281,9 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
             actix_bare.send(r)
         }),
         actix_allocations: allocations_per_item(COUNTED, &mut actix_request, |r| actix.send(r)),
+        actix_ours_allocations: allocations_per_item(COUNTED, &mut actix_request, |r| {
+            actix_ours.send(r)
+        }),
         evaluate_allocations: allocations_per_item(
             COUNTED,
             || &reads[0],

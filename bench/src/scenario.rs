@@ -1,6 +1,6 @@
 //! The scenarios: a policy, the requests sent, and the services that answer them: the bare
 //! handler, this project's layer, tower-http's and the `lean` sketch over it, and an actix app
-//! alone and behind actix-cors.
+//! alone, behind actix-cors and behind this project's actix middleware.
 
 use cors_core::{CorsLayer, CorsPolicy, CorsService, Policy};
 use http::header::{
@@ -76,10 +76,12 @@ pub struct Scenario {
     pub actix_bare: ActixApp,
     /// The same app wrapped in actix-cors.
     pub actix: ActixApp,
+    /// The same app wrapped in this project's actix middleware, `cors_core::actix::Cors`.
+    pub actix_ours: ActixApp,
 }
 
 impl Scenario {
-    fn new<P: CorsPolicy>(
+    fn new<P: CorsPolicy + 'static>(
         name: impl Into<String>,
         allowed: bool,
         templates: Vec<Request<()>>,
@@ -100,6 +102,7 @@ impl Scenario {
             lean: LeanCors::new(P::policy(), Bare),
             actix_bare: ActixApp::bare(),
             actix: ActixApp::with(actix_cors),
+            actix_ours: ActixApp::with_ours::<P>(),
         }
     }
 
@@ -176,16 +179,22 @@ impl Scenario {
             }
             let theirs = call(&mut self.tower_http, template.clone());
             let actix = actix::allow_origin(&self.actix.send(actix::request(&template)));
+            let actix_ours = actix::allow_origin(&self.actix_ours.send(actix::request(&template)));
             let (ours, theirs) = (allow_origin(&ours), allow_origin(&theirs));
             let expected = self
                 .allowed
                 .then(|| template.headers().get(ORIGIN).cloned())
                 .flatten();
             let expected_bytes = expected.as_ref().map(|v| v.as_bytes().to_vec());
-            if ours != expected || theirs != expected || actix != expected_bytes {
+            if ours != expected
+                || theirs != expected
+                || actix != expected_bytes
+                || actix_ours != expected_bytes
+            {
                 return Err(format!(
                     "{}: expected Access-Control-Allow-Origin {expected:?}, cors-core sent \
-                     {ours:?}, tower-http sent {theirs:?}, actix-cors sent {actix:?}",
+                     {ours:?}, tower-http sent {theirs:?}, actix-cors sent {actix:?}, \
+                     cors-core's actix middleware sent {actix_ours:?}",
                     self.name
                 ));
             }

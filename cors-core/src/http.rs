@@ -31,6 +31,7 @@ use std::boxed::Box;
 use std::vec::Vec;
 
 use crate::origins::Origins;
+use crate::request::Field;
 use crate::storage::Text;
 use crate::{Decision, Header, HeaderList, Policy, Request, Value};
 
@@ -62,21 +63,17 @@ pub fn read_parts<'r>(method: &'r Method, uri: &'r Uri, headers: &'r HeaderMap) 
 
 /// [`read`] from a request's method and headers alone: the host is the `Host` header's.
 pub fn read_request<'r>(method: &'r Method, headers: &'r HeaderMap) -> Request<'r> {
-    let mut request = Request {
-        method: method.as_str().as_bytes(),
-        origin: read_header(headers, &header::ORIGIN),
-        ..Request::default()
-    };
-    if method == Method::OPTIONS && request.origin != Header::Absent {
-        request.request_method = read_header(headers, &header::ACCESS_CONTROL_REQUEST_METHOD);
-        request.request_headers = read_header(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS);
-        request.request_private_network =
-            read_header(headers, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK);
-    } else if !request.is_safe_method() {
-        request.sec_fetch_site = read_header(headers, &SEC_FETCH_SITE);
-        request.host = read_header(headers, &header::HOST);
-    }
-    request
+    Request::read_with(method.as_str().as_bytes(), |field| {
+        let name = match field {
+            Field::Origin => &header::ORIGIN,
+            Field::RequestMethod => &header::ACCESS_CONTROL_REQUEST_METHOD,
+            Field::RequestHeaders => &header::ACCESS_CONTROL_REQUEST_HEADERS,
+            Field::RequestPrivateNetwork => &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+            Field::SecFetchSite => &SEC_FETCH_SITE,
+            Field::Host => &header::HOST,
+        };
+        read_header(headers, name)
+    })
 }
 
 fn read_header<'r>(headers: &'r HeaderMap, name: &header::HeaderName) -> Header<'r> {
@@ -110,6 +107,9 @@ pub struct PreparedPolicy {
     refused_preflight: HeaderMap,
     /// The headers of the `403` to a blocked cross-origin write: `Vary` only.
     blocked: HeaderMap,
+    /// The same values as actix-web's `HeaderValue`s, which are the `http` 0.2 crate's.
+    #[cfg(feature = "actix")]
+    pub(crate) actix: crate::actix::Values,
 }
 
 /// The policy a [`PreparedPolicy`] answers for: a derived one lives in a `static`, a built one is
@@ -123,10 +123,7 @@ enum Held {
 /// The header value of a policy string, or `None` if it is not one: policies built by the derive
 /// or `PolicyBuilder` hold valid values; should one not, the header is lost instead of a panic.
 fn value(text: &Text<'static>) -> Option<HeaderValue> {
-    let valid = text
-        .bytes()
-        .all(|b| b == b'\t' || (b' '..0x7f).contains(&b));
-    if !valid {
+    if !is_header_value(text) {
         return None;
     }
     match text {
@@ -139,6 +136,12 @@ fn value(text: &Text<'static>) -> Option<HeaderValue> {
             Some(value)
         }
     }
+}
+
+/// Whether `text` is a valid header value: visible ASCII, spaces and tabs.
+pub(crate) fn is_header_value(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b == b'\t' || (b' '..0x7f).contains(&b))
 }
 
 fn list_value(list: &HeaderList<'static>) -> Option<HeaderValue> {
@@ -212,6 +215,8 @@ impl PreparedPolicy {
                 .collect(),
         };
         PreparedPolicy {
+            #[cfg(feature = "actix")]
+            actix: crate::actix::Values::new(policy),
             expose: list_value(&policy.expose),
             vary_actual,
             allowed_preflight: [0, 1, 2, 3].map(|shape| template(&allowed, shape)),

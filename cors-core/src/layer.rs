@@ -13,7 +13,7 @@ use tower_service::Service;
 use std::sync::Arc;
 
 use crate::http::{answer, read, read_parts, Decoration, PreparedPolicy};
-use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal};
+use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal, RuntimePolicy};
 
 /// What [`CorsLayer::on_refusal`] calls with why a request got no CORS permission, for logs or
 /// metrics: any closure, which may hold a logger or a metrics handle.
@@ -96,11 +96,6 @@ impl<P> CorsLayer<P> {
     }
 }
 
-/// The type parameter of a [`CorsLayer`] serving a policy built at run time (see
-/// [`CorsLayer::from_policy`]).
-#[derive(Debug)]
-pub enum RuntimePolicy {}
-
 impl CorsLayer<RuntimePolicy> {
     /// A layer applying a policy built at start-up, for instance by
     /// [`PolicyBuilder`](crate::PolicyBuilder): served exactly like a derived one.
@@ -118,14 +113,8 @@ impl CorsLayer<RuntimePolicy> {
     }
 }
 
-/// The type parameter of a [`CorsLayer`] serving a [`LivePolicy`](crate::LivePolicy) (see
-/// [`CorsLayer::live`]).
 #[cfg(feature = "live")]
-#[derive(Debug)]
-pub enum Live {}
-
-#[cfg(feature = "live")]
-impl CorsLayer<Live> {
+impl CorsLayer<crate::Live> {
     /// A layer applying whatever policy `live` holds when each request arrives: a request is
     /// answered by one policy from start to end, even if `live` is replaced meanwhile.
     ///

@@ -33,6 +33,9 @@
 //! Everywhere else the same policy serves:
 //!
 //! - axum, hyper, tonic (any tower stack): `CorsLayer::<Api>::new()` (feature `tower`);
+//! - actix-web 4: `App::new().wrap(actix::Cors::<Api>::new())` (feature `actix`);
+//! - picoserve, the `no_std` server of embassy firmware: `.layer(picoserve::CorsLayer::<Api>::new())`
+//!   (feature `picoserve`, no allocator);
 //! - a policy from configuration: [`PolicyBuilder`] (feature `alloc`) or `PolicyConfig` (feature
 //!   `serde`, any serde format), checked by the same rules, served by `CorsLayer::from_policy`;
 //! - a policy that changes while the service runs: `LivePolicy` and `CorsLayer::live`, reloaded
@@ -203,6 +206,8 @@ mod request_headers;
 mod response;
 mod storage;
 
+#[cfg(feature = "actix")]
+pub mod actix;
 #[cfg(feature = "http")]
 pub mod http;
 #[cfg(feature = "tower")]
@@ -227,10 +232,20 @@ pub use request_headers::{MAX_REQUEST_HEADERS, MAX_REQUEST_HEADERS_LEN};
 pub use response::{HeaderName, Value};
 pub use storage::{Table, Text};
 
-#[cfg(all(feature = "tower", feature = "live"))]
-pub use layer::Live;
 #[cfg(feature = "tower")]
-pub use layer::{CorsLayer, CorsService, OnRefusal, ReportRefusal, ResponseFuture, RuntimePolicy};
+pub use layer::{CorsLayer, CorsService, OnRefusal, ReportRefusal, ResponseFuture};
+
+/// The type parameter of a layer or middleware serving a policy built at run time (see
+/// `CorsLayer::from_policy` and `actix::Cors::from_policy`).
+#[cfg(any(feature = "tower", feature = "actix"))]
+#[derive(Debug)]
+pub enum RuntimePolicy {}
+
+/// The type parameter of a layer or middleware serving a [`LivePolicy`] (see `CorsLayer::live`
+/// and `actix::Cors::live`).
+#[cfg(all(feature = "live", any(feature = "tower", feature = "actix")))]
+#[derive(Debug)]
+pub enum Live {}
 #[cfg(feature = "live")]
 pub use live::{Current, LivePolicy, OriginError, OriginSet};
 

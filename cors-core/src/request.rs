@@ -66,3 +66,40 @@ impl Request<'_> {
             && self.request_method != Header::Absent
     }
 }
+
+/// A request header [`Request::read_with`] asks an adapter for.
+#[cfg(feature = "http")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Field {
+    Origin,
+    RequestMethod,
+    RequestHeaders,
+    RequestPrivateNetwork,
+    SecFetchSite,
+    Host,
+}
+
+#[cfg(feature = "http")]
+impl<'r> Request<'r> {
+    /// The request with method `method` whose headers `header` looks up, for adapters over any
+    /// header map: the `Access-Control-Request-*` headers only matter to a preflight, so they
+    /// are asked for only for `OPTIONS` with an `Origin`; `Sec-Fetch-Site` and the host only
+    /// for unsafe methods.
+    #[inline]
+    pub(crate) fn read_with(method: &'r [u8], mut header: impl FnMut(Field) -> Header<'r>) -> Self {
+        let mut request = Request {
+            method,
+            origin: header(Field::Origin),
+            ..Request::default()
+        };
+        if method == b"OPTIONS" && request.origin != Header::Absent {
+            request.request_method = header(Field::RequestMethod);
+            request.request_headers = header(Field::RequestHeaders);
+            request.request_private_network = header(Field::RequestPrivateNetwork);
+        } else if !request.is_safe_method() {
+            request.sec_fetch_site = header(Field::SecFetchSite);
+            request.host = header(Field::Host);
+        }
+        request
+    }
+}

@@ -1,5 +1,7 @@
 //! The response headers an evaluation adds, named without the `http` crate.
 
+use core::fmt;
+
 /// A response header the evaluation may add.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HeaderName {
@@ -59,5 +61,55 @@ impl Value<'_, '_> {
             Value::Policy(s) => s.as_bytes(),
             Value::RequestOrigin(b) | Value::RequestHeaders(b) | Value::RequestMethod(b) => b,
         }
+    }
+
+    /// The value as text, for servers whose header types take `&str`. Every value a
+    /// [`Decision`](crate::Decision) gives is ASCII: policy values are checked when the policy is
+    /// built, and an echoed origin or header list only after the evaluation checked its bytes.
+    /// A `Value` made by hand from bytes that are not UTF-8 gives `""`.
+    ///
+    /// ```
+    /// use cors_core::Value;
+    ///
+    /// assert_eq!(Value::RequestOrigin(b"https://app.example.com").as_str(), "https://app.example.com");
+    /// assert_eq!(Value::Policy("GET, PUT").to_string(), "GET, PUT");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        match self {
+            Value::Policy(s) => s,
+            Value::RequestOrigin(b) | Value::RequestHeaders(b) | Value::RequestMethod(b) => {
+                core::str::from_utf8(b).unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// Writes the value as text; bytes that are not UTF-8 (only in a `Value` made by hand) are
+/// written as U+FFFD.
+impl fmt::Display for Value<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for chunk in self.as_bytes().utf8_chunks() {
+            f.write_str(chunk.valid())?;
+            if !chunk.invalid().is_empty() {
+                f.write_str("\u{fffd}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Value;
+    use std::string::ToString;
+
+    #[test]
+    fn values_read_as_text() {
+        let echoed = Value::RequestHeaders(b"content-type,x-api-key");
+        assert_eq!(echoed.as_str(), "content-type,x-api-key");
+        assert_eq!(echoed.to_string(), "content-type,x-api-key");
+        let forged = Value::RequestOrigin(b"https://a\xff.example");
+        assert_eq!(forged.as_str(), "");
+        assert_eq!(forged.to_string(), "https://a\u{fffd}.example");
     }
 }

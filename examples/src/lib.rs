@@ -6,7 +6,7 @@
 //!   from another origin;
 //! - [`reload`]: a policy read from a TOML file and reloaded while the service runs;
 //! - [`hyper_server`]: plain hyper 1 with the tower layer;
-//! - [`actix`]: an actix-web middleware over the byte-slice API;
+//! - [`actix`]: actix-web with the library's middleware, `cors_core::actix::Cors`;
 //! - [`embedded`]: CORS with no allocator, a picoserve app (the no_std server of embassy
 //!   firmware), served here on tokio.
 #![warn(missing_docs)]

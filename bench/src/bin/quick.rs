@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release -p cors-bench --bin quick [rounds]` (default 31 rounds; more is steadier).
 //!
-//! `quick repeat <scenario> <bare|ours|lean|tower-http|evaluate|actix-bare|actix-cors> <n>` sends one scenario's requests `n`
+//! `quick repeat <scenario> <bare|ours|lean|tower-http|evaluate|actix-bare|actix-cors|actix-ours> <n>` sends one scenario's requests `n`
 //! times through one implementation and nothing else, for a profiler or an instruction counter
 //! (`valgrind --tool=callgrind`): the difference between two `n` is the cost of the requests.
 
@@ -78,7 +78,41 @@ fn main() {
          layers answer without the handler, their whole time and allocations)"
     );
     println!();
+    report_actix(&rows);
+    println!();
     report_targets(&rows);
+}
+
+/// This project's actix middleware against actix-cors, over the same bare actix app, with the
+/// tower layer's figures beside them.
+fn report_actix(rows: &[Row]) {
+    println!(
+        "{:<18} {:>8} | {:>9} {:>9} {:>6} | {:>17} | {:>8}",
+        "actix: scenario",
+        "bare ns",
+        "ours +ns",
+        "a-cors +ns",
+        "ratio",
+        "allocs ours/a-cors",
+        "tower +ns"
+    );
+    for row in rows {
+        println!(
+            "{:<18} {:>8.1} | {:>9.1} {:>9.1} {:>6.3} | {:>8} {:>8} | {:>8.1}",
+            row.name,
+            row.actix_bare_ns,
+            row.actix_ours_overhead_ns,
+            row.actix_overhead_ns,
+            row.actix_ours_overhead_ns / row.actix_overhead_ns,
+            row.actix_ours_layer_allocations(),
+            row.actix_layer_allocations(),
+            row.ours_overhead_ns,
+        );
+    }
+    println!(
+        "(ours: cors_core::actix::Cors; a-cors: actix-cors; tower: cors_core::CorsLayer over the \
+         bare tower service, for comparison)"
+    );
 }
 
 fn report_targets(rows: &[Row]) {
@@ -144,6 +178,7 @@ fn repeat(name: &str, implementation: &str, n: usize) {
         policy,
         actix_bare,
         actix,
+        actix_ours,
         ..
     } = &mut scenario;
     for i in 0..n {
@@ -157,6 +192,9 @@ fn repeat(name: &str, implementation: &str, n: usize) {
             )),
             "actix-cors" => drop(black_box(
                 actix.send(actix::request(&templates[i % templates.len()])),
+            )),
+            "actix-ours" => drop(black_box(
+                actix_ours.send(actix::request(&templates[i % templates.len()])),
             )),
             "evaluate" => {
                 black_box(policy.evaluate(black_box(&reads[i % reads.len()])));

@@ -1,4 +1,4 @@
-//! actix-web with a middleware over the byte-slice API:
+//! actix-web with the library's middleware (`cors_core::actix::Cors`):
 //! `cargo run -p cors-examples --bin actix [PORT]` (8083 by default), then try
 //! `curl -i -H 'origin: https://shop.example.com' http://127.0.0.1:8083/cart`.
 

@@ -1,0 +1,567 @@
+//! An actix-web 4 middleware answering exactly as [`CorsLayer`](crate::CorsLayer) does.
+//!
+//! ```
+//! use actix_web::{test, web, App, HttpResponse};
+//! use cors_core::actix::Cors;
+//! use cors_core::Cors;
+//!
+//! #[derive(Cors)]
+//! #[cors(origins = ["https://app.example.com"], methods = [GET, PUT], headers = ["content-type"])]
+//! struct Api;
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! let app = App::new()
+//!     // For the whole app, a scope or a resource: `.wrap` on each takes the same middleware.
+//!     .wrap(Cors::<Api>::new().on_refusal(|refusal, request| {
+//!         eprintln!("cors: {} {}: {refusal}", request.method(), request.path());
+//!     }))
+//!     .route("/things", web::get().to(|| async { HttpResponse::Ok().body("things") }));
+//! let app = test::init_service(app).await;
+//!
+//! // A preflight is answered without calling the handler (the resource has no PUT route).
+//! let preflight = test::TestRequest::default()
+//!     .method(actix_web::http::Method::OPTIONS)
+//!     .uri("/things")
+//!     .insert_header(("origin", "https://app.example.com"))
+//!     .insert_header(("access-control-request-method", "PUT"))
+//!     .to_request();
+//! let response = test::call_service(&app, preflight).await;
+//! assert_eq!(response.status(), 204);
+//! assert_eq!(response.headers().get("access-control-allow-methods").unwrap(), "GET, PUT");
+//!
+//! // An actual request gets its CORS headers, and `Vary` appended to the handler's.
+//! let get = test::TestRequest::get()
+//!     .uri("/things")
+//!     .insert_header(("origin", "https://app.example.com"))
+//!     .to_request();
+//! let response = test::call_service(&app, get).await;
+//! assert_eq!(response.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
+//! assert_eq!(response.headers().get("vary").unwrap(), "origin");
+//! # });
+//! ```
+//!
+//! The `Cors` type and the `Cors` derive have one name in two namespaces (a type and a macro),
+//! so both imports above can stand side by side.
+
+use core::fmt;
+use core::future::{ready, Future, Ready};
+use core::marker::PhantomData;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use std::boxed::Box;
+use std::sync::Arc;
+use std::vec::Vec;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{Error, HttpResponse};
+
+use crate::http::{is_header_value, PreparedPolicy};
+use crate::origins::Origins;
+use crate::request::Field;
+use crate::storage::Text;
+use crate::{
+    CorsPolicy, Decision, Header, HeaderList, Policy, Refusal, Request, RuntimePolicy, Value,
+};
+
+const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-request-private-network");
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-allow-private-network");
+
+/// The function [`Cors::on_refusal`] calls.
+type Hook = Arc<dyn Fn(&Refusal<'_>, &ServiceRequest) + Send + Sync>;
+
+/// An actix-web middleware applying the policy of `P` (usually a `#[derive(Cors)]` type), for
+/// `App::wrap`, `Scope::wrap` and `Resource::wrap`.
+///
+/// It answers as [`CorsLayer`](crate::CorsLayer) does: preflights are answered by the
+/// middleware (`204 No Content` with the CORS headers, or `403 Forbidden` with only `Vary`), and
+/// the service it wraps never sees them, so a resource with only a `GET` route still gets its
+/// preflight answered; every other response, error responses included, passes through with CORS
+/// headers added when the origin is allowed and `Vary` appended to the handler's. An unsafe
+/// request that the browser marks as cross-origin, from an origin the policy does not allow, is
+/// answered `403 Forbidden` without running the handler (see [`Refusal::CrossOriginWrite`]).
+///
+/// The policy's header values are built once, when the middleware is made; a request only
+/// copies them (no allocation: shared or static bytes). A `Cors` is `Send` and cheap to clone,
+/// so one can be made at start-up and cloned into `HttpServer::new`'s factory.
+pub struct Cors<P> {
+    source: Source,
+    on_refusal: Option<Hook>,
+    _policy: PhantomData<fn() -> P>,
+}
+
+/// Where a middleware finds the policy for each request.
+#[derive(Clone)]
+enum Source {
+    Fixed(Arc<PreparedPolicy>),
+    #[cfg(feature = "live")]
+    Live(crate::LivePolicy),
+}
+
+impl<P: CorsPolicy> Cors<P> {
+    /// A middleware applying `P`'s policy.
+    pub fn new() -> Self {
+        Self::with_source(Source::Fixed(Arc::new(PreparedPolicy::new(P::policy()))))
+    }
+}
+
+impl<P: CorsPolicy> Default for Cors<P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Cors<RuntimePolicy> {
+    /// A middleware applying a policy built at start-up, for instance by
+    /// [`PolicyBuilder`](crate::PolicyBuilder): served exactly like a derived one.
+    ///
+    /// ```
+    /// use actix_web::App;
+    /// use cors_core::{actix::Cors, PolicyBuilder};
+    ///
+    /// let policy = PolicyBuilder::new().allow_origins(["https://app.example.com"]).build()?;
+    /// let cors = Cors::from_policy(policy);
+    /// let app = App::new().wrap(cors);
+    /// # let _ = app;
+    /// # Ok::<(), cors_core::BuildError>(())
+    /// ```
+    pub fn from_policy(policy: Policy<'static>) -> Self {
+        Self::with_source(Source::Fixed(Arc::new(PreparedPolicy::from_owned(policy))))
+    }
+}
+
+#[cfg(feature = "live")]
+impl Cors<crate::Live> {
+    /// A middleware applying whatever policy `live` holds when each request arrives: a request
+    /// is answered by one policy from start to end, even if `live` is replaced meanwhile.
+    ///
+    /// ```
+    /// use actix_web::App;
+    /// use cors_core::{actix::Cors, LivePolicy, PolicyBuilder};
+    ///
+    /// let live = LivePolicy::new(PolicyBuilder::new().allow_origins(["https://a.example"]).build()?);
+    /// let app = App::new().wrap(Cors::live(&live));
+    /// // Later, from a configuration watcher or an admin endpoint:
+    /// live.reload(PolicyBuilder::new().allow_origins(["https://a.example", "https://b.example"]))?;
+    /// # let _ = app;
+    /// # Ok::<(), cors_core::BuildError>(())
+    /// ```
+    pub fn live(live: &crate::LivePolicy) -> Self {
+        Self::with_source(Source::Live(live.clone()))
+    }
+}
+
+impl<P> Cors<P> {
+    fn with_source(source: Source) -> Self {
+        Cors {
+            source,
+            on_refusal: None,
+            _policy: PhantomData,
+        }
+    }
+
+    /// Calls `f` with the reason of every refusal (the request's origin, method or headers are
+    /// not allowed, or are malformed, or a cross-origin write was blocked) and the request, for
+    /// logs or metrics; `f` may capture a logger or a counter. Costs nothing when unset.
+    #[must_use]
+    pub fn on_refusal<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&Refusal<'_>, &ServiceRequest) + Send + Sync + 'static,
+    {
+        self.on_refusal = Some(Arc::new(f));
+        self
+    }
+}
+
+impl<P> Clone for Cors<P> {
+    fn clone(&self) -> Self {
+        Cors {
+            source: self.source.clone(),
+            on_refusal: self.on_refusal.clone(),
+            _policy: PhantomData,
+        }
+    }
+}
+
+impl<P> fmt::Debug for Cors<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("Cors");
+        match &self.source {
+            Source::Fixed(prepared) => debug.field("policy", prepared.policy()),
+            #[cfg(feature = "live")]
+            Source::Live(live) => debug.field("live", live),
+        };
+        debug
+            .field("on_refusal", &self.on_refusal.is_some())
+            .finish()
+    }
+}
+
+impl<S, B, P> Transform<S, ServiceRequest> for Cors<P>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = CorsMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<CorsMiddleware<S>, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(CorsMiddleware {
+            service,
+            source: self.source.clone(),
+            on_refusal: self.on_refusal.clone(),
+        }))
+    }
+}
+
+/// The service made by [`Cors`] around the service it wraps.
+pub struct CorsMiddleware<S> {
+    service: S,
+    source: Source,
+    on_refusal: Option<Hook>,
+}
+
+impl<S> fmt::Debug for CorsMiddleware<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsMiddleware").finish_non_exhaustive()
+    }
+}
+
+impl<S, B> Service<ServiceRequest> for CorsMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = ResponseFuture<S::Future>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        match &self.source {
+            Source::Fixed(prepared) => self.handle(prepared, request),
+            #[cfg(feature = "live")]
+            Source::Live(live) => {
+                // One load per request: the whole answer comes from this policy.
+                let current = live.current();
+                self.handle(&current, request)
+            }
+        }
+    }
+}
+
+impl<S> CorsMiddleware<S> {
+    /// Answers a preflight or a forged write from `prepared`, or calls the service with the
+    /// decoration of its response.
+    fn handle<B>(
+        &self,
+        prepared: &PreparedPolicy,
+        request: ServiceRequest,
+    ) -> ResponseFuture<S::Future>
+    where
+        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    {
+        let values = &prepared.actix;
+        let (answer, decoration) = {
+            let decision = prepared.policy().evaluate(&read(&request));
+            if let (Some(hook), Some(refusal)) = (&self.on_refusal, decision.refusal()) {
+                hook(&refusal, &request);
+            }
+            match values.answer(&decision, request.headers()) {
+                Some(answer) => (Some(answer), None),
+                None => (
+                    None,
+                    Some(Decoration::new(values, &decision, request.headers())),
+                ),
+            }
+        };
+        let state = match answer {
+            Some(answer) => State::Answered {
+                answer: Some(request.into_response(answer)),
+            },
+            None => State::Inner {
+                future: self.service.call(request),
+                decoration,
+            },
+        };
+        ResponseFuture { state }
+    }
+}
+
+/// Reads the parts of an actix request that decide its CORS answer, as
+/// [`http::read_parts`](crate::http::read_parts) does for the `http` crate's: the host is the
+/// URI's authority (an HTTP/2 request's `:authority`) or else the `Host` header.
+fn read(request: &ServiceRequest) -> Request<'_> {
+    let headers = request.headers();
+    let mut read = Request::read_with(request.method().as_str().as_bytes(), |field| {
+        let name = match field {
+            Field::Origin => &header::ORIGIN,
+            Field::RequestMethod => &header::ACCESS_CONTROL_REQUEST_METHOD,
+            Field::RequestHeaders => &header::ACCESS_CONTROL_REQUEST_HEADERS,
+            Field::RequestPrivateNetwork => &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+            Field::SecFetchSite => &SEC_FETCH_SITE,
+            Field::Host => &header::HOST,
+        };
+        let mut values = headers.get_all(name);
+        match (values.next(), values.next()) {
+            (None, _) => Header::Absent,
+            (Some(value), None) => Header::One(value.as_bytes()),
+            (Some(_), Some(_)) => Header::Many,
+        }
+    });
+    if !read.is_safe_method() {
+        if let Some(authority) = request.uri().authority() {
+            read.host = Header::One(authority.as_str().as_bytes());
+        }
+    }
+    read
+}
+
+/// A policy's response header values as actix-web's (`http` 0.2) `HeaderValue`s, built once per
+/// [`PreparedPolicy`]: the values of [`crate::http::PreparedPolicy`]'s `http` 1 ones, which are
+/// another type.
+#[derive(Clone, Debug)]
+pub(crate) struct Values {
+    any: HeaderValue,
+    truth: HeaderValue,
+    /// One value per exact origin of the policy, in its table's order.
+    listed: Box<[HeaderValue]>,
+    allow_methods: Option<HeaderValue>,
+    allow_headers: Option<HeaderValue>,
+    max_age: Option<HeaderValue>,
+    expose: Option<HeaderValue>,
+    vary_actual: Option<HeaderValue>,
+    vary_preflight: Option<HeaderValue>,
+}
+
+/// The header value of a policy string, or `None` if it is not one (as in `http.rs`).
+fn value(text: &Text<'static>) -> Option<HeaderValue> {
+    if !is_header_value(text) {
+        return None;
+    }
+    match text {
+        Text::Static(s) => Some(HeaderValue::from_static(s)),
+        Text::Owned(s) => {
+            let value = HeaderValue::from_str(s).ok()?;
+            // The first clone moves the bytes into a shared buffer; every later one, per
+            // request, is a count increment.
+            drop(value.clone());
+            Some(value)
+        }
+    }
+}
+
+fn list_value(list: &HeaderList<'static>) -> Option<HeaderValue> {
+    match list {
+        HeaderList::Any | HeaderList::AnyWithAuthorization => Some(HeaderValue::from_static("*")),
+        HeaderList::Names { names, .. } if names.is_empty() => None,
+        HeaderList::Names { rendered, .. } => value(rendered),
+    }
+}
+
+impl Values {
+    pub(crate) fn new(policy: &Policy<'static>) -> Self {
+        let any = HeaderValue::from_static("*");
+        let listed: Vec<HeaderValue> = match &policy.origins {
+            Origins::Any => Vec::new(),
+            Origins::List { exact, .. } => exact
+                .origins()
+                .iter()
+                .map(|origin| value(origin).unwrap_or_else(|| any.clone()))
+                .collect(),
+        };
+        Values {
+            truth: HeaderValue::from_static("true"),
+            listed: listed.into_boxed_slice(),
+            allow_methods: value(&policy.allow_methods),
+            allow_headers: list_value(&policy.headers),
+            max_age: policy.max_age.as_ref().and_then(value),
+            expose: list_value(&policy.expose),
+            vary_actual: policy.vary(false).map(HeaderValue::from_static),
+            vary_preflight: policy.vary(true).map(HeaderValue::from_static),
+            any,
+        }
+    }
+
+    /// The `Access-Control-Allow-Origin` value of an allowed decision; `request` is the header
+    /// map the decision was read from.
+    fn origin_value(
+        &self,
+        decision: &Decision<'_, '_>,
+        request: &HeaderMap,
+    ) -> Option<HeaderValue> {
+        match decision.allow_origin? {
+            Value::Policy("*") => Some(self.any.clone()),
+            Value::Policy(_) => self.listed.get(decision.listed?).cloned(),
+            Value::RequestOrigin(_) => request.get(header::ORIGIN).cloned(),
+            Value::RequestHeaders(_) | Value::RequestMethod(_) => None,
+        }
+    }
+
+    /// The middleware's own answer, without the handler: an allowed preflight's `204` with its
+    /// headers, a refused preflight's `403` with `Vary`, a blocked write's `403` with `Vary`.
+    /// `None` when the handler answers.
+    fn answer(&self, decision: &Decision<'_, '_>, request: &HeaderMap) -> Option<HttpResponse> {
+        let status = StatusCode::from_u16(decision.status()?).ok()?;
+        let mut answer = HttpResponse::new(status);
+        let headers = answer.headers_mut();
+        let vary = if decision.is_blocked() {
+            &self.vary_actual
+        } else {
+            &self.vary_preflight
+        };
+        if decision.refusal().is_none() {
+            // In `Decision::headers`' order.
+            let allow_headers = match decision.allow_headers {
+                Some(Value::RequestHeaders(_)) => {
+                    request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned()
+                }
+                Some(_) => self.allow_headers.clone(),
+                None => None,
+            };
+            let allow_methods = match decision.allow_methods {
+                Some(Value::RequestMethod(_)) => {
+                    request.get(header::ACCESS_CONTROL_REQUEST_METHOD).cloned()
+                }
+                Some(_) => self.allow_methods.clone(),
+                None => None,
+            };
+            let truth = |on: bool| on.then(|| self.truth.clone());
+            let allowed = [
+                (
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    self.origin_value(decision, request),
+                ),
+                (
+                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                    truth(decision.allow_credentials),
+                ),
+                (header::ACCESS_CONTROL_ALLOW_METHODS, allow_methods),
+                (header::ACCESS_CONTROL_ALLOW_HEADERS, allow_headers),
+                (header::ACCESS_CONTROL_MAX_AGE, self.max_age.clone()),
+                (
+                    ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+                    truth(decision.allow_private_network),
+                ),
+            ];
+            for (name, value) in allowed {
+                if let Some(value) = value {
+                    headers.insert(name, value);
+                }
+            }
+        }
+        if let Some(vary) = vary {
+            headers.insert(header::VARY, vary.clone());
+        }
+        Some(answer)
+    }
+}
+
+/// The headers a decision on an actual request adds to the handler's response, detached from the
+/// request (as [`crate::http::Decoration`] is).
+#[derive(Clone, Debug, Default)]
+struct Decoration {
+    allow_origin: Option<HeaderValue>,
+    allow_credentials: Option<HeaderValue>,
+    expose_headers: Option<HeaderValue>,
+    vary: Option<HeaderValue>,
+}
+
+impl Decoration {
+    fn new(values: &Values, decision: &Decision<'_, '_>, request: &HeaderMap) -> Self {
+        Decoration {
+            allow_origin: values.origin_value(decision, request),
+            allow_credentials: decision.allow_credentials.then(|| values.truth.clone()),
+            expose_headers: decision.expose_headers.and_then(|_| values.expose.clone()),
+            vary: decision.vary.and_then(|_| values.vary_actual.clone()),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.allow_origin.is_none() && self.vary.is_none()
+    }
+
+    /// CORS headers replace any the handler set (two `Access-Control-Allow-Origin` fail the CORS
+    /// check); `Vary` is appended to the handler's.
+    fn apply(&self, headers: &mut HeaderMap) {
+        if let Some(value) = &self.allow_origin {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value.clone());
+        }
+        if let Some(value) = &self.allow_credentials {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, value.clone());
+        }
+        if let Some(value) = &self.expose_headers {
+            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, value.clone());
+        }
+        if let Some(value) = &self.vary {
+            headers.append(header::VARY, value.clone());
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`CorsMiddleware`]: the middleware's own answer (a preflight's, or the `403`
+    /// to a blocked write), or the wrapped service's response decorated.
+    pub struct ResponseFuture<F> {
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = StateProj]
+    enum State<F> {
+        Answered { answer: Option<ServiceResponse> },
+        Inner { #[pin] future: F, decoration: Option<Decoration> },
+    }
+}
+
+impl<F, B> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+{
+    type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProj::Answered { answer } => {
+                let answer = answer
+                    .take()
+                    .expect("ResponseFuture polled after completion");
+                Poll::Ready(Ok(answer.map_into_right_body()))
+            }
+            StateProj::Inner { future, decoration } => {
+                let result = core::task::ready!(future.poll(cx));
+                let decoration = decoration.take().unwrap_or_default();
+                match result {
+                    Ok(mut response) => {
+                        decoration.apply(response.headers_mut());
+                        Poll::Ready(Ok(response.map_into_left_body()))
+                    }
+                    // An error stays an error for the middlewares outside this one; the response
+                    // actix renders from it gets the CORS headers, since a browser lets a script
+                    // read a decorated 500 and tell a failure from a refusal.
+                    Err(mut error) => {
+                        if !decoration.is_empty() {
+                            error.add_response_mapper(move |mut response| {
+                                decoration.apply(response.headers_mut());
+                                response
+                            });
+                        }
+                        Poll::Ready(Err(error))
+                    }
+                }
+            }
+        }
+    }
+}
