@@ -18,7 +18,7 @@ fn main() {
         writeln!(
             out,
             "/// The common policy over {n} generated exact origins.\n\
-             #[derive(::cors_core::Cors)]\n\
+             #[derive(::checked_cors::Cors)]\n\
              #[cors(origins = [{}], methods = [GET, POST, PUT, DELETE], \
              headers = [\"content-type\", \"authorization\", \"x-api-key\"], \
              expose = [\"x-request-id\"], credentials, max_age = 600)]\n\

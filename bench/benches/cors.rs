@@ -12,12 +12,12 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
+use checked_cors::http::read_request;
 use cors_bench::actix;
 use cors_bench::alloc_count::Counting;
 use cors_bench::measure::allocations_per_item;
 use cors_bench::scenario::Scenario;
 use cors_bench::service::call;
-use cors_core::http::read_request;
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -55,8 +55,8 @@ fn layers(c: &mut Criterion) {
             actix::request(&templates[next_actix])
         };
         println!(
-            "{name}: allocations per request: bare {}, cors-core {}, tower-http {}, lean {}, \
-             evaluate {}, actix bare {}, actix-cors {}, cors-core actix {}",
+            "{name}: allocations per request: bare {}, checked-cors {}, tower-http {}, lean {}, \
+             evaluate {}, actix bare {}, actix-cors {}, checked-cors actix {}",
             allocations_per_item(COUNTED, || requests.next_request(), |r| call(bare, r)),
             allocations_per_item(COUNTED, || requests.next_request(), |r| call(ours, r)),
             allocations_per_item(COUNTED, || requests.next_request(), |r| call(tower_http, r)),
@@ -76,7 +76,7 @@ fn layers(c: &mut Criterion) {
                 BatchSize::SmallInput,
             )
         });
-        group.bench_function("cors-core", |b| {
+        group.bench_function("checked-cors", |b| {
             b.iter_batched(
                 || requests.next_request(),
                 |r| call(ours, r),

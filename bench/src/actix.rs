@@ -1,4 +1,4 @@
-//! actix-cors and this project's actix middleware (`cors_core::actix::Cors`), driven in process the way `actix_web::test` does it: `init_service` builds the app,
+//! actix-cors and this project's actix middleware (`checked_cors::actix::Cors`), driven in process the way `actix_web::test` does it: `init_service` builds the app,
 //! its `call` future is polled once. Requests are converted from the scenario's templates untimed.
 
 use std::future::Future;
@@ -12,7 +12,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
 use actix_web::{test, web, App, HttpResponse};
-use cors_core::CorsPolicy;
+use checked_cors::CorsPolicy;
 
 use crate::policies::is_example_com_subdomain;
 
@@ -49,7 +49,7 @@ impl ActixApp {
     pub fn with_ours<P: CorsPolicy + 'static>() -> Self {
         ActixApp::from_service(ready(test::init_service(
             App::new()
-                .wrap(cors_core::actix::Cors::<P>::new())
+                .wrap(checked_cors::actix::Cors::<P>::new())
                 .default_service(web::to(handler)),
         )))
     }

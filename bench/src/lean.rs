@@ -1,7 +1,7 @@
-//! A sketch of the change this benchmark still suggests to `cors_core::CorsLayer`, measured beside
+//! A sketch of the change this benchmark still suggests to `checked_cors::CorsLayer`, measured beside
 //! it: answer a preflight with a clone of a header map built once, rather than building the map
-//! per request. Actual requests are passed to `cors_core`'s own service unchanged (its adapter
-//! already does what the earlier version of this sketch did for them). Built only on `cors-core`'s
+//! per request. Actual requests are passed to `checked_cors`'s own service unchanged (its adapter
+//! already does what the earlier version of this sketch did for them). Built only on `checked-cors`'s
 //! public API; it must send exactly the same status and headers (checked by `Scenario::check`) and
 //! is not meant for use.
 //!
@@ -17,8 +17,8 @@ use std::pin::Pin;
 use std::sync::OnceLock;
 use std::task::{Context, Poll};
 
-use cors_core::http::read_request;
-use cors_core::{CorsLayer, CorsService, Decision, HeaderName, Policy, Value};
+use checked_cors::http::read_request;
+use checked_cors::{CorsLayer, CorsService, Decision, HeaderName, Policy, Value};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Response, StatusCode};
 use tower_layer::Layer;
@@ -122,7 +122,7 @@ fn build(shape: &Shape) -> HeaderMap {
         );
     }
     for (index, value) in shape.values.iter().enumerate() {
-        // `cors-core` drops a policy value that is not a valid header value rather than panic in
+        // `checked-cors` drops a policy value that is not a valid header value rather than panic in
         // `from_static`; so does this.
         let Some(value) =
             value.filter(|s| s.bytes().all(|b| b == b'\t' || (b' '..0x7f).contains(&b)))
@@ -212,7 +212,7 @@ where
                 };
             }
         }
-        // Actual requests (and the rare preflights not templated) take cors-core's own path.
+        // Actual requests (and the rare preflights not templated) take checked-cors's own path.
         LeanFuture::Inner {
             future: self.inner.call(request),
         }
@@ -225,7 +225,7 @@ pin_project_lite::pin_project! {
     pub enum LeanFuture<F, B> {
         /// A preflight's answer.
         Preflight { answer: Option<Response<B>> },
-        /// `cors_core`'s future.
+        /// `checked_cors`'s future.
         Inner { #[pin] future: F },
     }
 }

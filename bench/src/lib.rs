@@ -1,5 +1,5 @@
-//! Benchmarks of `cors_core::CorsLayer` against tower-http's `CorsLayer`, and of
-//! `cors_core::actix::Cors` against actix-cors, in process: the same requests, through the same
+//! Benchmarks of `checked_cors::CorsLayer` against tower-http's `CorsLayer`, and of
+//! `checked_cors::actix::Cors` against actix-cors, in process: the same requests, through the same
 //! kind of handler, under the same policy.
 //!
 //! Two front ends share this library: `benches/cors.rs` (criterion, `cargo bench -p cors-bench`)

@@ -7,7 +7,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use cors_core::http::read_request;
+use checked_cors::http::read_request;
 
 use crate::actix;
 use crate::alloc_count::counting;

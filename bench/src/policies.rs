@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use cors_core::Cors;
+use checked_cors::Cors;
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use http::Method;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -98,7 +98,7 @@ pub fn is_example_com_subdomain(origin: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cors_core::{CorsPolicy, Header, Request};
+    use checked_cors::{CorsPolicy, Header, Request};
 
     fn ours_allows(origin: &str) -> bool {
         Subdomains::policy()

@@ -2,7 +2,7 @@
 //! handler, this project's layer, tower-http's and the `lean` sketch over it, and an actix app
 //! alone, behind actix-cors and behind this project's actix middleware.
 
-use cors_core::{CorsLayer, CorsPolicy, CorsService, Policy};
+use checked_cors::{CorsLayer, CorsPolicy, CorsService, Policy};
 use http::header::{
     HeaderValue, ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_REQUEST_HEADERS,
     ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
@@ -76,7 +76,7 @@ pub struct Scenario {
     pub actix_bare: ActixApp,
     /// The same app wrapped in actix-cors.
     pub actix: ActixApp,
-    /// The same app wrapped in this project's actix middleware, `cors_core::actix::Cors`.
+    /// The same app wrapped in this project's actix middleware, `checked_cors::actix::Cors`.
     pub actix_ours: ActixApp,
 }
 
@@ -169,7 +169,7 @@ impl Scenario {
             let lean = call(&mut self.lean, template.clone());
             if (lean.status(), lean.headers()) != (ours.status(), ours.headers()) {
                 return Err(format!(
-                    "{}: the lean sketch answered {:?} {:?}, cors-core {:?} {:?}",
+                    "{}: the lean sketch answered {:?} {:?}, checked-cors {:?} {:?}",
                     self.name,
                     lean.status(),
                     lean.headers(),
@@ -192,9 +192,9 @@ impl Scenario {
                 || actix_ours != expected_bytes
             {
                 return Err(format!(
-                    "{}: expected Access-Control-Allow-Origin {expected:?}, cors-core sent \
+                    "{}: expected Access-Control-Allow-Origin {expected:?}, checked-cors sent \
                      {ours:?}, tower-http sent {theirs:?}, actix-cors sent {actix:?}, \
-                     cors-core's actix middleware sent {actix_ours:?}",
+                     checked-cors's actix middleware sent {actix_ours:?}",
                     self.name
                 ));
             }

@@ -20,7 +20,7 @@ Exit status:
 /// Checks a CORS policy file with the rules of #[derive(Cors)] and, given an origin, explains how
 /// the policy answers a browser's request from it.
 #[derive(Debug, Parser)]
-#[command(name = "cors-cli", version, after_help = exit_status!(), arg_required_else_help = true)]
+#[command(name = "checked-cors-cli", version, after_help = exit_status!(), arg_required_else_help = true)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -150,7 +150,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Check, clap::Error> {
-        let cli = Cli::try_parse_from([&["cors-cli"], args].concat())?;
+        let cli = Cli::try_parse_from([&["checked-cors-cli"], args].concat())?;
         let Command::Check(check) = cli.command;
         Ok(check)
     }

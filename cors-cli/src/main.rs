@@ -1,5 +1,5 @@
-//! `cors-cli check`: checks a CORS policy file, TOML or JSON, with the rules of `#[derive(Cors)]` and
-//! explains how it answers a request. See `README.md` or `cors-cli --help`.
+//! `checked-cors-cli check`: checks a CORS policy file, TOML or JSON, with the rules of `#[derive(Cors)]` and
+//! explains how it answers a request. See `README.md` or `checked-cors-cli --help`.
 
 mod args;
 
@@ -7,8 +7,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use args::{Check, Cli, Command, Format, RequestSpec};
+use checked_cors::{Header, Policy, PolicyConfig, Request};
 use clap::Parser;
-use cors_core::{Header, Policy, PolicyConfig, Request};
 
 /// Exit status: the request is allowed, or the policy is valid.
 const ALLOWED: u8 = 0;

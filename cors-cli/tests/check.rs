@@ -1,4 +1,4 @@
-//! Runs the built `cors-cli` on the policies in `tests/data` (TOML and JSON) and checks what it
+//! Runs the built `checked-cors-cli` on the policies in `tests/data` (TOML and JSON) and checks what it
 //! prints and its exit status: 0 allowed or valid, 1 refused, 2 invalid policy or usage.
 
 use std::path::PathBuf;
@@ -11,10 +11,10 @@ fn data(name: &str) -> PathBuf {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cors-cli"))
+    Command::new(env!("CARGO_BIN_EXE_checked-cors-cli"))
         .args(args)
         .output()
-        .expect("cors-cli runs")
+        .expect("checked-cors-cli runs")
 }
 
 fn check(policy: &str, args: &[&str]) -> (i32, String, String) {
@@ -293,7 +293,7 @@ fn usage_errors_exit_2_and_help_exits_0() {
     let policy = data("policy.toml");
     let policy = policy.to_str().unwrap();
     let usage: [(&[&str], &str); 4] = [
-        (&[], "Usage: cors-cli <COMMAND>"),
+        (&[], "Usage: checked-cors-cli <COMMAND>"),
         (&["lint"], "error: unrecognized subcommand 'lint'"),
         (
             &["check", "--policy", policy, "--method", "PUT"],
@@ -323,7 +323,10 @@ fn usage_errors_exit_2_and_help_exits_0() {
         let output = run(args);
         assert_eq!(output.status.code(), Some(0), "{args:?}");
         let stdout = String::from_utf8(output.stdout).unwrap();
-        assert!(stdout.contains("Usage: cors-cli "), "{args:?}: {stdout}");
+        assert!(
+            stdout.contains("Usage: checked-cors-cli "),
+            "{args:?}: {stdout}"
+        );
         // The exit statuses are documented in every help.
         assert!(
             stdout.ends_with(
@@ -347,6 +350,6 @@ fn usage_errors_exit_2_and_help_exits_0() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
-        concat!("cors-cli ", env!("CARGO_PKG_VERSION"), "\n")
+        concat!("checked-cors-cli ", env!("CARGO_PKG_VERSION"), "\n")
     );
 }

@@ -2,8 +2,8 @@
 //!
 //! ```
 //! use actix_web::{test, web, App, HttpResponse};
-//! use cors_core::actix::Cors;
-//! use cors_core::Cors;
+//! use checked_cors::actix::Cors;
+//! use checked_cors::Cors;
 //!
 //! #[derive(Cors)]
 //! #[cors(origins = ["https://app.example.com"], methods = [GET, PUT], headers = ["content-type"])]
@@ -123,13 +123,13 @@ impl Cors<RuntimePolicy> {
     ///
     /// ```
     /// use actix_web::App;
-    /// use cors_core::{actix::Cors, PolicyBuilder};
+    /// use checked_cors::{actix::Cors, PolicyBuilder};
     ///
     /// let policy = PolicyBuilder::new().allow_origins(["https://app.example.com"]).build()?;
     /// let cors = Cors::from_policy(policy);
     /// let app = App::new().wrap(cors);
     /// # let _ = app;
-    /// # Ok::<(), cors_core::BuildError>(())
+    /// # Ok::<(), checked_cors::BuildError>(())
     /// ```
     pub fn from_policy(policy: Policy<'static>) -> Self {
         Self::with_source(Source::Fixed(Arc::new(PreparedPolicy::from_owned(policy))))
@@ -143,14 +143,14 @@ impl Cors<crate::Live> {
     ///
     /// ```
     /// use actix_web::App;
-    /// use cors_core::{actix::Cors, LivePolicy, PolicyBuilder};
+    /// use checked_cors::{actix::Cors, LivePolicy, PolicyBuilder};
     ///
     /// let live = LivePolicy::new(PolicyBuilder::new().allow_origins(["https://a.example"]).build()?);
     /// let app = App::new().wrap(Cors::live(&live));
     /// // Later, from a configuration watcher or an admin endpoint:
     /// live.reload(PolicyBuilder::new().allow_origins(["https://a.example", "https://b.example"]))?;
     /// # let _ = app;
-    /// # Ok::<(), cors_core::BuildError>(())
+    /// # Ok::<(), checked_cors::BuildError>(())
     /// ```
     pub fn live(live: &crate::LivePolicy) -> Self {
         Self::with_source(Source::Live(live.clone()))

@@ -5,7 +5,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use cors_rules::{
+use checked_cors_rules::{
     check_policy, CheckedOrigins, CheckedPolicy, Flag, Flags, HeaderNames, List, Methods, Pattern,
     PolicyInput, PortPattern, Site, Violation,
 };
@@ -17,7 +17,7 @@ use crate::{HeaderList, Policy};
 /// Builds a [`Policy`] at run time, from configuration, with every rule `#[derive(Cors)]` applies.
 ///
 /// ```
-/// use cors_core::PolicyBuilder;
+/// use checked_cors::PolicyBuilder;
 ///
 /// let policy = PolicyBuilder::new()
 ///     .allow_origins(["https://app.example.com", "https://*.example.com"])

@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use cors_rules::{Flags, KeyKind, KEYS};
+use checked_cors_rules::{Flags, KeyKind, KEYS};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
@@ -18,7 +18,7 @@ use crate::{BuildError, Policy, PolicyBuilder};
 /// start-up, `#[cors(origins = env("APP_CORS_ORIGINS"))]` has the compiler check them instead.
 ///
 /// ```
-/// use cors_core::PolicyConfig;
+/// use checked_cors::PolicyConfig;
 ///
 /// let config: PolicyConfig = serde_json::from_str(r#"{
 ///     "origins": ["https://app.example.com", "https://*.example.com"],
@@ -82,8 +82,8 @@ impl<'de> Visitor<'de> for PolicyConfigVisitor {
         let mut flags = Flags::NONE;
         let mut seen = Vec::new();
         while let Some(name) = map.next_key::<String>()? {
-            let Some(key) = cors_rules::key(&name) else {
-                return Err(de::Error::custom(cors_rules::unknown_key(&name)));
+            let Some(key) = checked_cors_rules::key(&name) else {
+                return Err(de::Error::custom(checked_cors_rules::unknown_key(&name)));
             };
             if seen.contains(&key.name) {
                 return Err(de::Error::duplicate_field(key.name));

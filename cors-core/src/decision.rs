@@ -4,7 +4,7 @@ use crate::refusal::{Malformed, Refusal};
 use crate::request::{Header, Request};
 use crate::request_headers::{find_refused, ListError};
 use crate::response::{HeaderName, Value};
-use cors_rules::is_tchar;
+use checked_cors_rules::is_tchar;
 
 /// What to do with a request: answer a preflight now, or run the handler and add headers to its
 /// response. Returned by [`Policy::evaluate`]; holds no allocation.
@@ -160,7 +160,7 @@ impl Policy<'_> {
     /// size of the policy's origin list.
     ///
     /// ```
-    /// use cors_core::{Cors, CorsPolicy, Header, HeaderName, Request, Value};
+    /// use checked_cors::{Cors, CorsPolicy, Header, HeaderName, Request, Value};
     ///
     /// #[derive(Cors)]
     /// #[cors(origins = ["https://app.example.com"], methods = [GET, PUT])]
@@ -192,7 +192,7 @@ impl Policy<'_> {
     /// about `null` or malformed bytes; it can allow an origin, which is then echoed, never `*`.
     ///
     /// ```
-    /// use cors_core::{Cors, CorsPolicy, Header, Request};
+    /// use checked_cors::{Cors, CorsPolicy, Header, Request};
     ///
     /// #[derive(Cors)]
     /// #[cors(origins = ["https://app.example.com"], credentials)]
@@ -290,8 +290,8 @@ impl Policy<'_> {
             (Err(Unmatched::NoEntry), Some(dynamic)) => {
                 let text = core::str::from_utf8(origin).map_err(|_| Unmatched::NoEntry)?;
                 let serialized = matches!(
-                    cors_rules::check_origin(text),
-                    Ok(cors_rules::OriginSpec::Exact(_))
+                    checked_cors_rules::check_origin(text),
+                    Ok(checked_cors_rules::OriginSpec::Exact(_))
                 );
                 if serialized && dynamic.allows(text) {
                     Ok(Allowed::Dynamic)

@@ -1,4 +1,4 @@
-//! A human-readable account of a decision, for logs and the `cors-cli` tool.
+//! A human-readable account of a decision, for logs and the `checked-cors-cli` tool.
 
 use core::fmt::{self, Display, Formatter};
 
@@ -43,7 +43,7 @@ impl<'p> Policy<'p> {
     /// the headers to send and the verdict. The verdict is [`Policy::evaluate`]'s own.
     ///
     /// ```
-    /// use cors_core::{Header, PolicyBuilder, Request};
+    /// use checked_cors::{Header, PolicyBuilder, Request};
     ///
     /// let policy = PolicyBuilder::new()
     ///     .allow_origins(["https://app.example.com"])
@@ -71,7 +71,7 @@ impl<'p> Policy<'p> {
     ///   vary: origin, access-control-request-method, access-control-request-headers
     /// verdict: refused (header x-api-key not allowed): the preflight is answered with 403 Forbidden and no CORS headers"
     /// );
-    /// # Ok::<(), cors_core::BuildError>(())
+    /// # Ok::<(), checked_cors::BuildError>(())
     /// ```
     pub fn explain<'r>(&'p self, request: &Request<'r>) -> Explanation<'p, 'r> {
         Explanation {
@@ -235,7 +235,7 @@ impl Explanation<'_, '_> {
                 // A value no browser sends is most likely a typo in the request being explained.
                 if let Some(Err(violation)) = core::str::from_utf8(origin)
                     .ok()
-                    .map(cors_rules::check_origin)
+                    .map(checked_cors_rules::check_origin)
                 {
                     write!(f, "; besides, {violation}")?;
                 }

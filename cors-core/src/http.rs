@@ -2,8 +2,8 @@
 //! one.
 //!
 //! ```
-//! use cors_core::http::{read_request, Decoration, PreparedPolicy};
-//! use cors_core::{Cors, CorsPolicy};
+//! use checked_cors::http::{read_request, Decoration, PreparedPolicy};
+//! use checked_cors::{Cors, CorsPolicy};
 //! use http::{HeaderMap, Method};
 //!
 //! #[derive(Cors)]

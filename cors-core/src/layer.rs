@@ -40,7 +40,7 @@ type Dynamic = Arc<dyn DynamicOrigins + Send + Sync>;
 ///
 /// ```
 /// use axum::{routing::get, Router};
-/// use cors_core::{Cors, CorsLayer};
+/// use checked_cors::{Cors, CorsLayer};
 ///
 /// #[derive(Cors)]
 /// #[cors(origins = ["https://app.example.com"], methods = [GET, PUT], headers = ["content-type"])]
@@ -101,12 +101,12 @@ impl CorsLayer<RuntimePolicy> {
     /// [`PolicyBuilder`](crate::PolicyBuilder): served exactly like a derived one.
     ///
     /// ```
-    /// use cors_core::{CorsLayer, PolicyBuilder};
+    /// use checked_cors::{CorsLayer, PolicyBuilder};
     ///
     /// let policy = PolicyBuilder::new().allow_origins(["https://app.example.com"]).build()?;
     /// let layer = CorsLayer::from_policy(policy);
     /// # let _ = layer;
-    /// # Ok::<(), cors_core::BuildError>(())
+    /// # Ok::<(), checked_cors::BuildError>(())
     /// ```
     pub fn from_policy(policy: Policy<'static>) -> Self {
         Self::with_source(Source::Fixed(Arc::new(PreparedPolicy::from_owned(policy))))
@@ -119,14 +119,14 @@ impl CorsLayer<crate::Live> {
     /// answered by one policy from start to end, even if `live` is replaced meanwhile.
     ///
     /// ```
-    /// use cors_core::{CorsLayer, LivePolicy, PolicyBuilder};
+    /// use checked_cors::{CorsLayer, LivePolicy, PolicyBuilder};
     ///
     /// let live = LivePolicy::new(PolicyBuilder::new().allow_origins(["https://a.example"]).build()?);
     /// let layer = CorsLayer::live(&live);
     /// // Later, from a configuration watcher or an admin endpoint:
     /// live.reload(PolicyBuilder::new().allow_origins(["https://a.example", "https://b.example"]))?;
     /// # let _ = layer;
-    /// # Ok::<(), cors_core::BuildError>(())
+    /// # Ok::<(), checked_cors::BuildError>(())
     /// ```
     pub fn live(live: &crate::LivePolicy) -> Self {
         Self::with_source(Source::Live(live.clone()))
@@ -158,7 +158,7 @@ impl<P> CorsLayer<P> {
     /// them unchanged; see [`Policy::evaluate_with`] for what `dynamic` is asked.
     ///
     /// ```
-    /// use cors_core::{Cors, CorsLayer};
+    /// use checked_cors::{Cors, CorsLayer};
     ///
     /// #[derive(Cors)]
     /// #[cors(origins = ["https://app.example.com"], credentials)]

@@ -8,7 +8,7 @@
 //! # #[cfg(feature = "tower")]
 //! # mod app {
 //! use axum::{routing::get, Router};
-//! use cors_core::{Cors, CorsLayer};
+//! use checked_cors::{Cors, CorsLayer};
 //!
 //! #[derive(Cors)]
 //! #[cors(
@@ -143,7 +143,7 @@
 //! wherever the server keeps them.
 //!
 //! ```
-//! use cors_core::{Cors, CorsPolicy, Header, HeaderName, Request};
+//! use checked_cors::{Cors, CorsPolicy, Header, HeaderName, Request};
 //!
 //! #[derive(Cors)]
 //! #[cors(
@@ -251,12 +251,12 @@ pub use live::{Current, LivePolicy, OriginError, OriginSet};
 
 /// The rules every policy must satisfy, as plain functions: the same ones `#[derive(Cors)]` applies
 /// at compile time.
-pub use cors_rules as rules;
+pub use checked_cors_rules as rules;
 
 /// Derives [`CorsPolicy`] from a `#[cors(...)]` attribute, refusing unsafe or malformed policies at
 /// compile time.
 #[cfg(feature = "derive")]
-pub use cors_macros::Cors;
+pub use checked_cors_macros::Cors;
 
 /// A type that carries a CORS policy, usually through `#[derive(Cors)]`.
 ///
@@ -344,7 +344,7 @@ pub mod __private {
     }
 
     /// A list of origins from its checked parts; `slots`, `seed` and `max_probes` are the hash
-    /// table `cors_rules::check_policy` built over `exact`.
+    /// table `checked_cors_rules::check_policy` built over `exact`.
     pub const fn origins<'a>(
         exact: &'a [Text<'a>],
         slots: &'a [u32],
@@ -400,7 +400,7 @@ mod key_table {
     use std::string::String;
     use std::vec::Vec;
 
-    use cors_rules::{KeyKind, KEYS};
+    use checked_cors_rules::{KeyKind, KEYS};
 
     /// The documentation's row for each key of the key table.
     fn rows() -> Vec<String> {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::vec::Vec;
 
 use arc_swap::{ArcSwap, Guard};
-use cors_rules::{
+use checked_cors_rules::{
     check_policy, CheckedOrigins, CheckedPolicy, Flag, Flags, List, PolicyInput, Violation,
 };
 
@@ -32,7 +32,7 @@ use crate::{BuildError, DynamicOrigins, OriginPattern, Policy, PolicyBuilder};
 /// thread or periodic calls; a `RwLock` would make every request write the lock's cache line.
 ///
 /// ```
-/// use cors_core::{LivePolicy, PolicyBuilder};
+/// use checked_cors::{LivePolicy, PolicyBuilder};
 ///
 /// let live = LivePolicy::new(PolicyBuilder::new().allow_origins(["https://a.example"]).build()?);
 /// assert!(live.current().policy().allows_origin(b"https://a.example"));
@@ -45,7 +45,7 @@ use crate::{BuildError, DynamicOrigins, OriginPattern, Policy, PolicyBuilder};
 /// live.reload(PolicyBuilder::new().allow_origins(["https://b.example"]))?;
 /// assert!(live.current().policy().allows_origin(b"https://b.example"));
 /// assert!(!live.current().policy().allows_origin(b"https://a.example"));
-/// # Ok::<(), cors_core::BuildError>(())
+/// # Ok::<(), checked_cors::BuildError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct LivePolicy {
@@ -101,7 +101,7 @@ impl LivePolicy {
 /// and swaps it in atomically, like [`LivePolicy`].
 ///
 /// ```
-/// use cors_core::OriginSet;
+/// use checked_cors::OriginSet;
 ///
 /// let tenants = OriginSet::new();
 /// tenants.insert("https://initech.example.net")?;
@@ -118,7 +118,7 @@ impl LivePolicy {
 /// );
 /// assert!(tenants.remove("https://initech.example.net"));
 /// assert!(!tenants.contains("https://initech.example.net"));
-/// # Ok::<(), cors_core::OriginError>(())
+/// # Ok::<(), checked_cors::OriginError>(())
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct OriginSet {

@@ -7,7 +7,7 @@ use crate::storage::{Table, Text};
 /// Origins longer than this are refused before any matching: no browser sends one (a host is at
 /// most 253 bytes, and a policy cannot list a longer one), and a bound keeps a hostile value
 /// cheap. (`origins = "*"` answers `*` whatever the value, so it needs no bound.)
-pub const MAX_ORIGIN_LEN: usize = cors_rules::MAX_ORIGIN_LEN;
+pub const MAX_ORIGIN_LEN: usize = checked_cors_rules::MAX_ORIGIN_LEN;
 
 /// Which origins a [`Policy`](crate::Policy) allows.
 #[derive(Clone, Debug)]
@@ -36,7 +36,7 @@ pub struct OriginTable<'a> {
 }
 
 impl<'a> OriginTable<'a> {
-    /// A hashed table, as `cors_rules::check_policy` built it.
+    /// A hashed table, as `checked_cors_rules::check_policy` built it.
     pub(crate) const fn new(
         origins: Table<'a, Text<'a>>,
         slots: Table<'a, u32>,
@@ -65,7 +65,7 @@ impl<'a> OriginTable<'a> {
         }
         let origins = &*self.origins;
         let mask = slots.len() - 1;
-        let mut slot = cors_rules::origin_hash(self.seed, origin) as usize & mask;
+        let mut slot = checked_cors_rules::origin_hash(self.seed, origin) as usize & mask;
         for _ in 0..self.max_probes {
             let entry = *slots.get(slot)?;
             if entry == 0 {
@@ -109,7 +109,7 @@ pub enum PortMatch<'a> {
 }
 
 impl<'a> OriginPattern<'a> {
-    /// A pattern classified by `cors_rules::check_origin`: `subdomains` for `*.host`.
+    /// A pattern classified by `checked_cors_rules::check_origin`: `subdomains` for `*.host`.
     pub(crate) const fn new(
         scheme: Text<'a>,
         host: Text<'a>,
@@ -133,7 +133,7 @@ impl<'a> OriginPattern<'a> {
         else {
             return false;
         };
-        let Some((host_end, port_start)) = cors_rules::split_host_port(rest) else {
+        let Some((host_end, port_start)) = checked_cors_rules::split_host_port(rest) else {
             return false;
         };
         let (host, port) = rest.split_at(host_end);
@@ -144,7 +144,7 @@ impl<'a> OriginPattern<'a> {
             (PortMatch::Exact(want), Some(got)) => want.as_bytes() == got,
             // Browsers omit the default port, so `:80` on http was never sent by one.
             (PortMatch::Any, Some(got)) => canonical_port(got)
-                .is_some_and(|port| Some(port) != cors_rules::default_port(&self.scheme)),
+                .is_some_and(|port| Some(port) != checked_cors_rules::default_port(&self.scheme)),
             _ => false,
         };
         port_ok && self.host_matches(host)
@@ -178,7 +178,7 @@ impl core::fmt::Display for OriginPattern<'_> {
 }
 
 /// What the `*` of a subdomain pattern covers, label by label: what an exact host of a policy may
-/// hold (`cors_rules` checks those), 1 to 63 lower-case letters, digits, `-` and `_` (container
+/// hold (`checked_cors_rules` checks those), 1 to 63 lower-case letters, digits, `-` and `_` (container
 /// names such as `ex_am-ple`). Never an empty label, so never the final `.` of a fully qualified
 /// name: `https://*.example.com` does not match `https://a.example.com.`, another origin, which
 /// `https://*.example.com.` does.
@@ -377,7 +377,7 @@ mod tests {
             "https://b.example",
             "http://localhost:3000",
         ];
-        let data = cors_rules::build_table(&origins);
+        let data = checked_cors_rules::build_table(&origins);
         let texts = origins.map(Text::Static);
         let table = OriginTable::new(
             Table::Static(&texts),

@@ -10,8 +10,8 @@
 //! beside the handler's own.
 //!
 //! ```
-//! use cors_core::picoserve::CorsLayer;
-//! use cors_core::Cors;
+//! use checked_cors::picoserve::CorsLayer;
+//! use checked_cors::Cors;
 //! use picoserve::routing::get;
 //!
 //! #[derive(Cors)]
@@ -81,8 +81,8 @@ impl<P> CorsLayer<P> {
     /// request is answered. Costs nothing when unset.
     ///
     /// ```
-    /// use cors_core::picoserve::CorsLayer;
-    /// use cors_core::Cors;
+    /// use checked_cors::picoserve::CorsLayer;
+    /// use checked_cors::Cors;
     ///
     /// #[derive(Cors)]
     /// #[cors(origins = ["https://dashboard.example.com"])]

@@ -20,7 +20,7 @@ impl<'r> Header<'r> {
 /// The parts of a request that decide its CORS answer, borrowed from wherever the server keeps them.
 ///
 /// ```
-/// use cors_core::{Header, Request};
+/// use checked_cors::{Header, Request};
 /// let request = Request {
 ///     method: b"OPTIONS",
 ///     origin: Header::One(b"https://app.example.com"),

@@ -1,7 +1,7 @@
 //! `Access-Control-Request-Headers`, parsed in place. The value comes from whoever sends the request,
 //! so its length and entry count are bounded before any work: a comma flood costs little.
 
-use cors_rules::is_tchar;
+use checked_cors_rules::is_tchar;
 
 /// The longest `Access-Control-Request-Headers` value considered; longer ones are malformed.
 /// Browsers list only the unsafe headers a script set, each once: 4 KiB is far beyond any page,

@@ -69,7 +69,7 @@ impl Value<'_, '_> {
     /// A `Value` made by hand from bytes that are not UTF-8 gives `""`.
     ///
     /// ```
-    /// use cors_core::Value;
+    /// use checked_cors::Value;
     ///
     /// assert_eq!(Value::RequestOrigin(b"https://app.example.com").as_str(), "https://app.example.com");
     /// assert_eq!(Value::Policy("GET, PUT").to_string(), "GET, PUT");

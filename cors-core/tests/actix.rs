@@ -10,8 +10,8 @@ use actix_web::http::header::HeaderMap;
 use actix_web::http::Method;
 use actix_web::test as actix_test;
 use actix_web::{error, web, App, HttpResponse};
-use cors_core::actix::Cors;
-use cors_core::{LivePolicy, PolicyBuilder};
+use checked_cors::actix::Cors;
+use checked_cors::{LivePolicy, PolicyBuilder};
 
 fn builder() -> PolicyBuilder {
     PolicyBuilder::new()

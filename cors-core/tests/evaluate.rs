@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use cors_test_support::requests::{actual, preflight};
 
-use cors_core::{Header, HeaderName, Malformed, Policy, PolicyBuilder, Refusal, Request, Value};
+use checked_cors::{Header, HeaderName, Malformed, Policy, PolicyBuilder, Refusal, Request, Value};
 
 fn list_policy() -> &'static Policy<'static> {
     static POLICY: OnceLock<Policy<'static>> = OnceLock::new();

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use cors_core::{CorsLayer, CorsPolicy, Policy, PolicyBuilder};
+use checked_cors::{CorsLayer, CorsPolicy, Policy, PolicyBuilder};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -200,7 +200,7 @@ fn preflights_never_reach_the_handler() {
 #[test]
 fn refusals_are_reported() {
     static REPORTED: AtomicUsize = AtomicUsize::new(0);
-    fn report(refusal: &cors_core::Refusal<'_>, parts: &http::request::Parts) {
+    fn report(refusal: &checked_cors::Refusal<'_>, parts: &http::request::Parts) {
         assert_eq!(refusal.to_string(), "method DELETE not allowed");
         assert_eq!(parts.method, Method::OPTIONS);
         REPORTED.fetch_add(1, Ordering::SeqCst);

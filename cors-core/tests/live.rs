@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use cors_core::{CorsLayer, LivePolicy, Policy, PolicyBuilder};
+use checked_cors::{CorsLayer, LivePolicy, Policy, PolicyBuilder};
 use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -224,7 +224,7 @@ impl CloneList for Vec<Request<()>> {
 
 mod tenants {
     use super::*;
-    use cors_core::{Cors, CorsPolicy, OriginSet};
+    use checked_cors::{Cors, CorsPolicy, OriginSet};
     use std::sync::Mutex;
 
     #[derive(Cors)]
@@ -371,10 +371,10 @@ mod tenants {
         ] {
             assert!(!tenants.contains(refused), "{refused}");
         }
-        let request = cors_core::Request {
+        let request = checked_cors::Request {
             method: b"GET",
-            origin: cors_core::Header::One(b"https://tenant42.example.net"),
-            ..cors_core::Request::default()
+            origin: checked_cors::Header::One(b"https://tenant42.example.net"),
+            ..checked_cors::Request::default()
         };
         assert!(Api::policy()
             .evaluate_with(&request, Some(&tenants))

@@ -1,4 +1,4 @@
-//! `cors-core` without default features links into a binary that has no `std` at all.
+//! `checked-cors` without default features links into a binary that has no `std` at all.
 //!
 //! The check builds `nostd-check/` (outside the workspace, so that its `panic = "abort"` profile
 //! and the absence of dev-dependencies apply): if anything pulled in `std`, the build fails with a

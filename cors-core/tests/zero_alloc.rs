@@ -1,6 +1,6 @@
 //! The byte-slice entry point allocates nothing, whether it allows or refuses.
 
-use cors_core::{Header, PolicyBuilder, Request};
+use checked_cors::{Header, PolicyBuilder, Request};
 use cors_test_support::alloc::{counting, Counting};
 
 #[global_allocator]

@@ -1,8 +1,10 @@
-//! A checked policy -> `impl ::cors_core::CorsPolicy`: the static serialization of the model
-//! `cors_rules::check_policy` returns (`PolicyBuilder` writes the owned one), every list
+//! A checked policy -> `impl ::checked_cors::CorsPolicy`: the static serialization of the model
+//! `checked_cors_rules::check_policy` returns (`PolicyBuilder` writes the owned one), every list
 //! pre-rendered and the exact origins in the hash table validation built.
 
-use cors_rules::{CheckedOrigins, CheckedPolicy, HeaderNames, Methods, Pattern, PortPattern};
+use checked_cors_rules::{
+    CheckedOrigins, CheckedPolicy, HeaderNames, Methods, Pattern, PortPattern,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use syn::DeriveInput;
@@ -35,7 +37,7 @@ pub(crate) fn derive(
     let mut tokens = impl_policy(
         input,
         quote! {
-            ::cors_core::__private::policy(
+            ::checked_cors::__private::policy(
                 #origins,
                 #methods,
                 #any_method,
@@ -57,7 +59,7 @@ pub(crate) fn derive(
 /// The impl emitted beside the errors of an invalid policy, so that the user sees those errors and
 /// not also "`CorsPolicy` is not implemented" wherever the type is used. It allows nothing.
 pub(crate) fn fallback(input: &DeriveInput) -> TokenStream {
-    impl_policy(input, quote!(::cors_core::__private::NOTHING))
+    impl_policy(input, quote!(::checked_cors::__private::NOTHING))
 }
 
 /// The policy does not depend on the type's generic parameters, so a `static` inside the generic
@@ -67,13 +69,13 @@ fn impl_policy(input: &DeriveInput, policy: TokenStream) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         #[automatically_derived]
-        impl #impl_generics ::cors_core::CorsPolicy for #ident #ty_generics #where_clause {
-            fn policy() -> &'static ::cors_core::Policy<'static> {
-                static POLICY: ::cors_core::Policy<'static> = #policy;
+        impl #impl_generics ::checked_cors::CorsPolicy for #ident #ty_generics #where_clause {
+            fn policy() -> &'static ::checked_cors::Policy<'static> {
+                static POLICY: ::checked_cors::Policy<'static> = #policy;
                 &POLICY
             }
 
-            ::cors_core::__prepared!();
+            ::checked_cors::__prepared!();
         }
     }
 }
@@ -81,7 +83,7 @@ fn impl_policy(input: &DeriveInput, policy: TokenStream) -> TokenStream {
 /// `&[Text::Static("a"), ...]`.
 fn texts<S: AsRef<str>>(items: &[S]) -> TokenStream {
     let items = items.iter().map(AsRef::as_ref);
-    quote!(&[#(::cors_core::__private::Text::Static(#items)),*])
+    quote!(&[#(::checked_cors::__private::Text::Static(#items)),*])
 }
 
 fn origins(origins: &CheckedOrigins) -> TokenStream {
@@ -92,7 +94,7 @@ fn origins(origins: &CheckedOrigins) -> TokenStream {
         null,
     } = origins
     else {
-        return quote!(::cors_core::Origins::Any);
+        return quote!(::checked_cors::Origins::Any);
     };
     let exact = texts(exact);
     let slots = table
@@ -107,8 +109,8 @@ fn origins(origins: &CheckedOrigins) -> TokenStream {
     // `'static`, as the reference to a literal array is.
     quote! {
         {
-            static PATTERNS: [::cors_core::OriginPattern<'static>; #count] = [#(#patterns),*];
-            ::cors_core::__private::origins(
+            static PATTERNS: [::checked_cors::OriginPattern<'static>; #count] = [#(#patterns),*];
+            ::checked_cors::__private::origins(
                 #exact, &[#(#slots),*], #seed, #max_probes, &PATTERNS, #null,
             )
         }
@@ -121,25 +123,27 @@ fn pattern(pattern: &Pattern) -> TokenStream {
         Pattern::AnyPort { scheme, host } => (scheme, host, false, PortPattern::Any),
     };
     let port = match port {
-        PortPattern::Default => quote!(::cors_core::__private::PortMatch::Default),
+        PortPattern::Default => quote!(::checked_cors::__private::PortMatch::Default),
         PortPattern::Exact(port) => quote! {
-            ::cors_core::__private::PortMatch::Exact(::cors_core::__private::Text::Static(#port))
+            ::checked_cors::__private::PortMatch::Exact(::checked_cors::__private::Text::Static(#port))
         },
-        PortPattern::Any => quote!(::cors_core::__private::PortMatch::Any),
+        PortPattern::Any => quote!(::checked_cors::__private::PortMatch::Any),
     };
-    quote!(::cors_core::__private::pattern(#scheme, #host, #subdomains, #port))
+    quote!(::checked_cors::__private::pattern(#scheme, #host, #subdomains, #port))
 }
 
 /// Header names compare ignoring case; they are stored and sent in lower case.
 fn header_list(names: &HeaderNames) -> TokenStream {
     match names {
-        HeaderNames::Any => quote!(::cors_core::HeaderList::Any),
-        HeaderNames::AnyWithAuthorization => quote!(::cors_core::HeaderList::AnyWithAuthorization),
-        HeaderNames::Names(list) if list.is_empty() => quote!(::cors_core::HeaderList::NONE),
+        HeaderNames::Any => quote!(::checked_cors::HeaderList::Any),
+        HeaderNames::AnyWithAuthorization => {
+            quote!(::checked_cors::HeaderList::AnyWithAuthorization)
+        }
+        HeaderNames::Names(list) if list.is_empty() => quote!(::checked_cors::HeaderList::NONE),
         HeaderNames::Names(list) => {
             let rendered = names.rendered().unwrap_or_default();
             let list = texts(list);
-            quote!(::cors_core::__private::header_names(#list, #rendered))
+            quote!(::checked_cors::__private::header_names(#list, #rendered))
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The `#[derive(Cors)]` macro of `cors-core`, which documents it: parse the `#[cors(...)]`
-//! attribute, validate it with `cors-rules`, expand it to a `static` policy.
+//! The `#[derive(Cors)]` macro of `checked-cors`, which documents it: parse the `#[cors(...)]`
+//! attribute, validate it with `checked-cors-rules`, expand it to a `static` policy.
 
 mod env;
 mod errors;
@@ -10,7 +10,7 @@ mod validate;
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
-/// Implements `cors_core::CorsPolicy` from a `#[cors(...)]` attribute; see `cors_core::Cors`.
+/// Implements `checked_cors::CorsPolicy` from a `#[cors(...)]` attribute; see `checked_cors::Cors`.
 #[proc_macro_derive(Cors, attributes(cors))]
 pub fn derive_cors(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

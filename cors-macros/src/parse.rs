@@ -6,7 +6,7 @@
 
 use crate::env::EnvList;
 use crate::errors::{with_help, Errors};
-use cors_rules::{Flag, Flags, Key, KeyKind};
+use checked_cors_rules::{Flag, Flags, Key, KeyKind};
 use proc_macro2::{Delimiter, Group, Ident, Punct, Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Lit, LitStr, Meta};
@@ -119,7 +119,7 @@ impl Attr {
             .map(|(_, ident)| ident)
     }
 
-    /// The flags given, as `cors_rules` takes them.
+    /// The flags given, as `checked_cors_rules` takes them.
     pub(crate) fn flag_set(&self) -> Flags {
         self.flags
             .iter()
@@ -268,9 +268,12 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
         name.push_str(&unraw(next));
         len += 2;
     }
-    let Some(known) = cors_rules::key(&name) else {
-        errors.spanned(stream(&tokens[..len]), cors_rules::unknown_key(&name));
-        return cors_rules::suggest_key(&name);
+    let Some(known) = checked_cors_rules::key(&name) else {
+        errors.spanned(
+            stream(&tokens[..len]),
+            checked_cors_rules::unknown_key(&name),
+        );
+        return checked_cors_rules::suggest_key(&name);
     };
     if is_set(attr, known) {
         errors.at(
@@ -438,7 +441,7 @@ fn set_malformed(attr: &mut Attr, ident: &Ident, key: &Key) {
 
 /// `key = example`, from the key table.
 fn example(name: &str) -> String {
-    match cors_rules::key(name) {
+    match checked_cors_rules::key(name) {
         Some(key) => format!("{name} = {}", key.example),
         None => name.to_owned(),
     }

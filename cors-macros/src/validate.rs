@@ -1,16 +1,16 @@
-//! [`Attr`] -> [`Policy`]: every rule of `cors_rules::check_policy`, each violation turned into an
+//! [`Attr`] -> [`Policy`]: every rule of `checked_cors_rules::check_policy`, each violation turned into an
 //! error on the exact token it concerns, plus the few rules that only exist in the macro's syntax.
 
 use crate::env::EnvList;
 use crate::errors::{with_help, Errors};
 use crate::parse::{Attr, Entry, List, Method, Methods, StrList};
-use cors_rules::{
+use checked_cors_rules::{
     check_method, check_policy, CheckedPolicy, Flag, PolicyInput, Site, STANDARD_METHODS,
 };
 use proc_macro2::Span;
 
 /// The policy's entries as written (origins read from the environment included), owned, for
-/// `cors_rules::check_policy` to borrow.
+/// `checked_cors_rules::check_policy` to borrow.
 pub(crate) struct Written {
     pub origins: Names,
     /// `None` when absent (the default).
@@ -26,7 +26,7 @@ pub(crate) enum Names {
     List(Vec<String>),
 }
 
-/// [`Written`] as the string slices `cors_rules::PolicyInput` takes.
+/// [`Written`] as the string slices `checked_cors_rules::PolicyInput` takes.
 pub(crate) struct Refs<'a> {
     origins: Vec<&'a str>,
     methods: Vec<&'a str>,
@@ -36,10 +36,10 @@ pub(crate) struct Refs<'a> {
 }
 
 impl Names {
-    fn as_rule<'a>(&self, refs: &'a [&'a str]) -> cors_rules::List<'a> {
+    fn as_rule<'a>(&self, refs: &'a [&'a str]) -> checked_cors_rules::List<'a> {
         match self {
-            Names::Any => cors_rules::List::Any,
-            Names::List(_) => cors_rules::List::Items(refs),
+            Names::Any => checked_cors_rules::List::Any,
+            Names::List(_) => checked_cors_rules::List::Items(refs),
         }
     }
 

@@ -1,8 +1,8 @@
 //! The rules every CORS policy must satisfy, shared by the `#[derive(Cors)]` macro (at compile time)
-//! and by `cors-core`'s run-time builder (at start-up), so that both refuse exactly the same policies
+//! and by `checked-cors`'s run-time builder (at start-up), so that both refuse exactly the same policies
 //! with exactly the same messages.
 //!
-//! Most users reach these through `cors_core::rules`. Each rule is a plain function over strings that
+//! Most users reach these through `checked_cors::rules`. Each rule is a plain function over strings that
 //! returns a [`Violation`]: a message saying what is wrong and a [`Violation::fix`] saying what to
 //! write instead. [`check_policy`] (feature `alloc`) applies every rule to a whole policy and reports
 //! every violation, not only the first.

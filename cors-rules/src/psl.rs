@@ -77,7 +77,7 @@ const PART_3: Part = scan_part(LIST.as_bytes(), 3);
 /// suffix.
 ///
 /// ```
-/// use cors_rules::is_public_suffix;
+/// use checked_cors_rules::is_public_suffix;
 ///
 /// assert!(is_public_suffix("co.uk"));
 /// assert!(is_public_suffix("github.io"));

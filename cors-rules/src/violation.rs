@@ -318,7 +318,7 @@ impl Violation {
     /// what to write: the punycode form of an internationalized host.
     ///
     /// ```
-    /// use cors_rules::{check_origin, Violation};
+    /// use checked_cors_rules::{check_origin, Violation};
     ///
     /// let violation = check_origin("https://bücher.example").unwrap_err();
     /// assert_eq!(violation, Violation::NonAsciiHost);

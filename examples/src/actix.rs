@@ -1,4 +1,4 @@
-//! actix-web with the library's middleware, `cors_core::actix::Cors` (feature `actix`): one
+//! actix-web with the library's middleware, `checked_cors::actix::Cors` (feature `actix`): one
 //! `.wrap(...)` per resource, and an `on_refusal` closure that logs into the app's [`Refusals`].
 
 use std::io;
@@ -7,8 +7,8 @@ use actix_web::dev::ServiceRequest;
 use actix_web::http::header;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer, Responder};
 // The middleware and the derive share a name, in two namespaces (a type and a macro).
-use cors_core::actix::Cors;
-use cors_core::{Cors, Refusal};
+use checked_cors::actix::Cors;
+use checked_cors::{Cors, Refusal};
 
 use crate::observe::{Calls, Refusals};
 

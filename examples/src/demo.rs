@@ -26,7 +26,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
-use cors_core::{BuildError, Cors, CorsLayer, CorsPolicy, OriginSet, PolicyBuilder, RuntimePolicy};
+use checked_cors::{
+    BuildError, Cors, CorsLayer, CorsPolicy, OriginSet, PolicyBuilder, RuntimePolicy,
+};
 
 use crate::observe::{log_refusal, Calls, Refusals};
 

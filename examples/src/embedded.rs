@@ -1,7 +1,7 @@
 //! CORS with no allocator, as firmware does it: a [picoserve](https://docs.rs/picoserve/0.20) app
-//! behind [`cors_core::picoserve::CorsLayer`].
+//! behind [`checked_cors::picoserve::CorsLayer`].
 //!
-//! [`Dashboard`], [`Device`] and [`app`] use only `core`, `cors_core` and picoserve, nothing that
+//! [`Dashboard`], [`Device`] and [`app`] use only `core`, `checked_cors` and picoserve, nothing that
 //! allocates, so they compile unchanged in a `#![no_std]` firmware crate, where embassy serves the
 //! app:
 //!
@@ -24,8 +24,8 @@
 
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use cors_core::picoserve::{CorsLayer, OnRefusal};
-use cors_core::Cors;
+use checked_cors::picoserve::{CorsLayer, OnRefusal};
+use checked_cors::Cors;
 use picoserve::extract::{FromRequest, FromRequestParts};
 use picoserve::io::Read;
 use picoserve::request::{ReadAllBodyError, RequestBody, RequestParts};

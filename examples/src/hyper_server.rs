@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::io;
 
 use bytes::Bytes;
-use cors_core::{Cors, CorsLayer};
+use checked_cors::{Cors, CorsLayer};
 use http::{header, Method, Request, Response, StatusCode};
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full};

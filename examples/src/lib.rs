@@ -1,4 +1,4 @@
-//! Runnable examples of `cors-core` on real servers: each server's app is built here, so that the
+//! Runnable examples of `checked-cors` on real servers: each server's app is built here, so that the
 //! binaries in `src/bin` only bind ports and the tests in `tests/` drive the very same app over
 //! loopback sockets.
 //!
@@ -6,7 +6,7 @@
 //!   from another origin;
 //! - [`reload`]: a policy read from a TOML file and reloaded while the service runs;
 //! - [`hyper_server`]: plain hyper 1 with the tower layer;
-//! - [`actix`]: actix-web with the library's middleware, `cors_core::actix::Cors`;
+//! - [`actix`]: actix-web with the library's middleware, `checked_cors::actix::Cors`;
 //! - [`embedded`]: CORS with no allocator, a picoserve app (the no_std server of embassy
 //!   firmware), served here on tokio.
 #![warn(missing_docs)]

@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use cors_core::Refusal;
+use checked_cors::Refusal;
 use http::request::Parts;
 
 /// How many refusals a [`Refusals`] log keeps.
@@ -93,7 +93,7 @@ pub fn log_refusal(refusal: &Refusal<'_>, request: &Parts) {
 /// `bytes` as printable text: escaped, and cut at a length no serialized origin reaches, so that
 /// a hostile `Origin` cannot forge log lines or flood the log.
 pub fn escape(bytes: &[u8]) -> String {
-    const MAX: usize = cors_core::MAX_ORIGIN_LEN;
+    const MAX: usize = checked_cors::MAX_ORIGIN_LEN;
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX)]);
     let mut escaped: String = text.escape_debug().collect();
     if bytes.len() > MAX {

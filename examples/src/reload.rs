@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use axum::extract::Extension;
 use axum::routing::get;
 use axum::Router;
-use cors_core::{BuildError, CorsLayer, LivePolicy, PolicyConfig};
+use checked_cors::{BuildError, CorsLayer, LivePolicy, PolicyConfig};
 
 use crate::observe::{log_refusal, Calls, Refusals};
 

@@ -6,8 +6,8 @@ use std::future::IntoFuture;
 
 use axum::routing::get;
 use axum::Router;
+use checked_cors::CorsLayer;
 use common::{expected, frames, send, Reply};
-use cors_core::CorsLayer;
 use cors_examples::demo::{self, Origins, Ports, Shared, TICK_DELAY};
 use cors_examples::observe::{Calls, Refusals};
 

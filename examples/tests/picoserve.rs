@@ -1,4 +1,4 @@
-//! `cors_core::picoserve::CorsLayer` on a real picoserve server (its `tokio` feature) on loopback,
+//! `checked_cors::picoserve::CorsLayer` on a real picoserve server (its `tokio` feature) on loopback,
 //! sent raw HTTP/1.1 requests over TCP; then the `embedded` example's app, over loopback and
 //! served from memory with its allocations counted.
 
@@ -11,8 +11,8 @@ use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
 
-use cors_core::picoserve::CorsLayer;
-use cors_core::Cors;
+use checked_cors::picoserve::CorsLayer;
+use checked_cors::Cors;
 use cors_examples::embedded::{self, Device, BUFFER};
 use picoserve::io::{BaseWrite, ErrorType};
 use picoserve::mem::{BorrowedBuffer, BorrowedCursor};

@@ -1,5 +1,5 @@
 //! One behaviour suite, two integrations: the same table of requests sent over loopback sockets to
-//! an axum server behind `CorsLayer` and to an actix-web server behind `cors_core::actix::Cors`,
+//! an axum server behind `CorsLayer` and to an actix-web server behind `checked_cors::actix::Cors`,
 //! with the same policy and handlers that behave alike. Each answer (status, CORS headers, `Vary`,
 //! body), whether the handler ran, and the refusal reported must be the table's, for both.
 
@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Extension, Router};
-use cors_core::{Cors, CorsLayer};
+use checked_cors::{Cors, CorsLayer};
 use cors_examples::observe::{log_refusal, Calls, Refusals};
 
 #[derive(Cors)]
@@ -67,7 +67,7 @@ async fn serve_axum(calls: Calls, refusals: Refusals) -> String {
 
 mod actix {
     use actix_web::{error, web, App, HttpResponse, HttpServer};
-    use cors_core::actix::Cors;
+    use checked_cors::actix::Cors;
     use cors_examples::observe::{Calls, Refusals};
 
     use super::{Api, FAIL_BODY, ITEMS};

@@ -1,10 +1,10 @@
-//! Links `cors-core` into a binary with no `std` at all: building it fails if the crate (without
+//! Links `checked-cors` into a binary with no `std` at all: building it fails if the crate (without
 //! default features) needs `std` or an allocator.
 #![no_std]
 #![no_main]
 
 use core::panic::PanicInfo;
-use cors_core::{Cors, CorsPolicy, Header, Request};
+use checked_cors::{Cors, CorsPolicy, Header, Request};
 
 // The derive's static tables need neither `std` nor an allocator.
 #[derive(Cors)]

@@ -7,7 +7,7 @@ mod attribute;
 
 use cors_test_support::adversarial_origins;
 
-use cors_core::{Cors, CorsPolicy, Decision, Header, Policy, Request};
+use checked_cors::{Cors, CorsPolicy, Decision, Header, Policy, Request};
 
 /// Derives each policy and pairs it with its `PolicyBuilder` twin, built from the same tokens.
 macro_rules! twins {

@@ -1,6 +1,6 @@
 //! Run-time checks that a derived policy holds exactly what its attribute says.
 
-use cors_core::{Cors, CorsPolicy, HeaderList, Origins};
+use checked_cors::{Cors, CorsPolicy, HeaderList, Origins};
 
 fn names<'a>(list: &'a HeaderList<'_>) -> (Vec<&'a str>, &'a str) {
     match list {

@@ -5,7 +5,7 @@
 mod scratch;
 
 const MAIN: &str = r#"
-use cors_core::{Cors, CorsPolicy, Origins};
+use checked_cors::{Cors, CorsPolicy, Origins};
 
 #[derive(Cors)]
 #[cors(origins = env("CORS_SCRATCH_ORIGINS"))]

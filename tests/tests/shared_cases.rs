@@ -24,8 +24,8 @@ mod scratch;
 use std::collections::BTreeMap;
 
 use attribute::{builder, parse, Value};
-use cors_core::rules::Site;
-use cors_core::BuildViolation;
+use checked_cors::rules::Site;
+use checked_cors::BuildViolation;
 
 /// One case of the list.
 struct Case {
@@ -155,7 +155,7 @@ fn scratch_source(cases: &[Case]) -> (String, Vec<(usize, usize)>) {
     for (i, case) in cases.iter().enumerate() {
         let first = source.lines().count() + 1;
         source.push_str(&format!(
-            "\n// {}\nmod case_{i} {{\n    #[derive(::cors_core::Cors)]\n    #[cors({})]\n    struct Api;\n}}\n",
+            "\n// {}\nmod case_{i} {{\n    #[derive(::checked_cors::Cors)]\n    #[cors({})]\n    struct Api;\n}}\n",
             case.name, case.attribute
         ));
         lines.push((first, source.lines().count()));

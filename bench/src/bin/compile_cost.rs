@@ -3,7 +3,7 @@
 //! expansion and type checking) and `cargo build` (plus code generation) take for that crate alone.
 //!
 //! `cargo run --release -p cors-bench --bin compile-cost [repetitions]` (default 3; the first
-//! run also compiles cors-core and the macro's dependencies into the scratch target, untimed).
+//! run also compiles checked-cors and the macro's dependencies into the scratch target, untimed).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,18 +19,18 @@ fn main() {
         Some(arg) => arg.parse().expect("usage: compile-cost [repetitions]"),
         None => 3,
     };
-    let cors_core = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cors-core");
-    let cors_core = cors_core
+    let checked_cors = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cors-core");
+    let checked_cors = checked_cors
         .canonicalize()
-        .expect("cors-core is beside the bench crate");
+        .expect("checked-cors is beside the bench crate");
     let dir = std::env::temp_dir().join("cors-bench-compile-cost");
     std::fs::create_dir_all(dir.join("src")).expect("the temporary directory is writable");
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"compile-cost\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
-             publish = false\n\n[dependencies]\ncors-core = {{ path = {:?} }}\n\n[workspace]\n",
-            cors_core.display().to_string()
+             publish = false\n\n[dependencies]\nchecked-cors = {{ path = {:?} }}\n\n[workspace]\n",
+            checked_cors.display().to_string()
         ),
     )
     .expect("the temporary directory is writable");
@@ -65,7 +65,7 @@ fn main() {
 fn write_policy(dir: &Path, n: usize) -> PathBuf {
     let origins: Vec<String> = (0..n).map(|i| format!("{:?}", tenant_origin(i))).collect();
     let source = format!(
-        "#[derive(::cors_core::Cors)]\n\
+        "#[derive(::checked_cors::Cors)]\n\
          #[cors(origins = [{}], methods = [GET, POST, PUT, DELETE], \
          headers = [\"content-type\", \"authorization\", \"x-api-key\"], \
          expose = [\"x-request-id\"], credentials, max_age = 600)]\n\

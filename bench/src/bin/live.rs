@@ -14,8 +14,8 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
+use checked_cors::{Cors, CorsLayer, LivePolicy, OriginSet, PolicyBuilder};
 use cors_bench::alloc_count::{counting, Counting};
-use cors_core::{Cors, CorsLayer, LivePolicy, OriginSet, PolicyBuilder};
 use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;

@@ -7,12 +7,12 @@
 //! times through one implementation and nothing else, for a profiler or an instruction counter
 //! (`valgrind --tool=callgrind`): the difference between two `n` is the cost of the requests.
 
+use checked_cors::http::read_request;
 use cors_bench::actix;
 use cors_bench::alloc_count::Counting;
 use cors_bench::measure::{measure, Row};
 use cors_bench::scenario::Scenario;
 use cors_bench::service::call;
-use cors_core::http::read_request;
 use std::hint::black_box;
 
 #[global_allocator]
@@ -110,7 +110,7 @@ fn report_actix(rows: &[Row]) {
         );
     }
     println!(
-        "(ours: cors_core::actix::Cors; a-cors: actix-cors; tower: cors_core::CorsLayer over the \
+        "(ours: checked_cors::actix::Cors; a-cors: actix-cors; tower: checked_cors::CorsLayer over the \
          bare tower service, for comparison)"
     );
 }

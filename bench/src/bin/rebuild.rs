@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
-use cors_core::{CorsLayer, LivePolicy, Policy, PolicyBuilder};
+use checked_cors::{CorsLayer, LivePolicy, Policy, PolicyBuilder};
 use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;

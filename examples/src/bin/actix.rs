@@ -1,4 +1,4 @@
-//! actix-web with the library's middleware (`cors_core::actix::Cors`):
+//! actix-web with the library's middleware (`checked_cors::actix::Cors`):
 //! `cargo run -p cors-examples --bin actix [PORT]` (8083 by default), then try
 //! `curl -i -H 'origin: https://shop.example.com' http://127.0.0.1:8083/cart`.
 

@@ -19,12 +19,12 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
 use axum::routing::{any, get, post};
 use axum::{middleware, Router};
+use checked_cors::{Cors, CorsLayer, CorsPolicy, LivePolicy, OriginSet, Policy, PolicyBuilder};
 use cors_browser_tests::engine::{self, Browser, Engine};
 use cors_browser_tests::log::{self, RequestLog};
 use cors_browser_tests::matrix::{self, Column};
 use cors_browser_tests::report::Report;
 use cors_browser_tests::{serve, wire};
-use cors_core::{Cors, CorsLayer, CorsPolicy, LivePolicy, OriginSet, Policy, PolicyBuilder};
 
 /// The page's origin has an ephemeral port that no compile-time policy can name: the derived
 /// policies allow any port on `127.0.0.1`; `exact_policy` (built at run time) names the exact one.
@@ -1244,7 +1244,7 @@ asking again; the layer decides with the policy in force and answers it 403 befo
 const MATRIX_UNTESTED: &str = "- **Preflight cache caps** (Chromium 7200 s, Firefox 86400 s, \
 WebKit 600 s): observing a cap takes waiting it out, so the suite \
 checks only that `max_age = 600` saves the second preflight and `max_age = 0` does not. A policy \
-that needs one answer cached longer than 600 s gets it in no WebKit browser; `cors-rules` \
+that needs one answer cached longer than 600 s gets it in no WebKit browser; `checked-cors-rules` \
 refuses more than 86400.\n\
 - **Private Network Access** (Chromium only, `Access-Control-Request-Private-Network`): page and \
 API are both on loopback, the same address space, so no engine sends it here; Chromium is \

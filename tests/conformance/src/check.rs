@@ -1,7 +1,7 @@
 //! The checks every test and fuzz target applies to a decision: invariants that hold for any policy,
 //! and agreement with the reference model.
 
-use cors_core::{Decision, Header, HeaderName, Policy, Refusal, Request};
+use checked_cors::{Decision, Header, HeaderName, Policy, Refusal, Request};
 
 use crate::model::{self, AllowOrigin, Reason, Spec, Verdict};
 

@@ -9,7 +9,7 @@ pub mod check;
 pub mod model;
 pub mod policies;
 
-use cors_core::{Header, Request};
+use checked_cors::{Header, Request};
 
 // The macro's own stages (parse, validate, expand, ...), compiled here as plain modules: a
 // proc-macro crate cannot be linked into a test or a fuzz target, and these stages only use
@@ -133,9 +133,9 @@ pub fn try_fuzz_check_attribute(data: &[u8]) -> Result<(), String> {
 
 #[cfg(feature = "attribute")]
 /// The `PolicyBuilder` calls equivalent to a validated attribute.
-fn builder_of(attr: &parse::Attr, policy: &validate::Written) -> cors_core::PolicyBuilder {
+fn builder_of(attr: &parse::Attr, policy: &validate::Written) -> checked_cors::PolicyBuilder {
     use validate::Names;
-    let mut builder = cors_core::PolicyBuilder::new();
+    let mut builder = checked_cors::PolicyBuilder::new();
     builder = match &policy.origins {
         Names::Any => builder.allow_any_origin(),
         Names::List(origins) => builder.allow_origins(origins),

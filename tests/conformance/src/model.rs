@@ -1,10 +1,10 @@
 //! A reference model of the CORS decision, written for clarity, not speed.
 //!
-//! It shares no code with `cors-core`: origins are parsed by the URL standard's parser (the `url`
+//! It shares no code with `checked-cors`: origins are parsed by the URL standard's parser (the `url`
 //! crate) and compared structurally (scheme, host, port), header lists are split with `str`
 //! methods, and every rule is written the way the Fetch standard and the crate docs state it.
 
-use cors_core::{Header, Malformed, Refusal, Request, MAX_ORIGIN_LEN};
+use checked_cors::{Header, Malformed, Refusal, Request, MAX_ORIGIN_LEN};
 use url::{Host, Url};
 
 /// A serialized tuple origin, parsed: `scheme://host[:port]`.
@@ -222,10 +222,10 @@ impl Spec {
         }
     }
 
-    /// The same policy built by `cors_core::PolicyBuilder`, with the `dangerously_*` flags its
+    /// The same policy built by `checked_cors::PolicyBuilder`, with the `dangerously_*` flags its
     /// entries need (a `null` entry, `http://` with credentials, a public-suffix wildcard).
-    pub fn build(&self) -> Result<cors_core::Policy<'static>, cors_core::BuildError> {
-        let mut builder = cors_core::PolicyBuilder::new()
+    pub fn build(&self) -> Result<checked_cors::Policy<'static>, checked_cors::BuildError> {
+        let mut builder = checked_cors::PolicyBuilder::new()
             .dangerously_allow_null_origin()
             .dangerously_allow_insecure_origins()
             .dangerously_allow_public_suffix_wildcards();
@@ -301,12 +301,12 @@ impl Spec {
     }
 }
 
-/// Whether the model allows what [`known_deviation`] describes, as `cors-core` does, so that the
+/// Whether the model allows what [`known_deviation`] describes, as `checked-cors` does, so that the
 /// differential checks can go on finding other disagreements. Set it to `false` to see the
 /// deviations fail.
 pub const TOLERATE_KNOWN_DEVIATIONS: bool = true;
 
-/// Known deviations of `cors-core` from the model, reported to its maintainers.
+/// Known deviations of `checked-cors` from the model, reported to its maintainers.
 ///
 /// Returns the deviation `origin` hits under `spec`, if any:
 ///
@@ -364,7 +364,7 @@ pub enum Reason {
 }
 
 impl Reason {
-    /// The part of the request a `cors-core` refusal blames.
+    /// The part of the request a `checked-cors` refusal blames.
     pub fn of(refusal: &Refusal<'_>) -> Option<Reason> {
         Some(match refusal {
             Refusal::OriginNotAllowed
@@ -499,8 +499,8 @@ pub fn is_preflight(request: &Request<'_>) -> bool {
 /// whitespace, empty elements ignored), or `None` if it is no such list or exceeds the crate's
 /// documented bounds.
 pub fn request_header_names(value: &[u8]) -> Option<Vec<String>> {
-    if value.len() > cors_core::MAX_REQUEST_HEADERS_LEN
-        || value.iter().filter(|&&b| b == b',').count() >= cors_core::MAX_REQUEST_HEADERS
+    if value.len() > checked_cors::MAX_REQUEST_HEADERS_LEN
+        || value.iter().filter(|&&b| b == b',').count() >= checked_cors::MAX_REQUEST_HEADERS
     {
         return None;
     }

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use cors_core::{Cors, CorsPolicy, Policy};
+use checked_cors::{Cors, CorsPolicy, Policy};
 
 use crate::model::{Names, Origins, Spec};
 
@@ -14,7 +14,7 @@ pub struct Case {
     pub name: &'static str,
     /// The policy as written, for the model.
     pub spec: Spec,
-    /// The policy as `cors-core` serves it.
+    /// The policy as `checked-cors` serves it.
     pub policy: Policy<'static>,
     /// Whether `vectors/adversarial-origins.txt` is written for it: every vector must be refused.
     pub refuses_vectors: bool,

@@ -3,8 +3,8 @@
 //! `-Allow-Credentials`, for simple requests and preflights, with the reason said. An any-origin
 //! policy answers `*` and never echoes or grants credentials.
 
+use checked_cors::{HeaderName, Malformed, Refusal, Request};
 use cors_conformance::{adversarial_origins, model, policies};
-use cors_core::{HeaderName, Malformed, Refusal, Request};
 use cors_test_support::requests;
 
 /// Every vector, plus what a line cannot hold: the empty value and one past every length bound.
@@ -21,7 +21,7 @@ fn hostile_origins() -> Vec<Vec<u8>> {
     origins
 }
 
-/// A vector `cors-core` is known to accept (see `model::known_deviation`, and the report).
+/// A vector `checked-cors` is known to accept (see `model::known_deviation`, and the report).
 fn known_deviation(origin: &[u8]) -> bool {
     policies::all()
         .iter()

@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+use checked_cors::{CorsLayer, Header, Policy, Request};
 use cors_conformance::check::{against_model, invariants};
 use cors_conformance::model::{Names, Origins, Spec};
-use cors_core::{CorsLayer, Header, Policy, Request};
 use http::{HeaderMap, HeaderValue, Method, Response};
 use proptest::prelude::*;
 use tower_service::Service;
@@ -355,7 +355,10 @@ proptest! {
 }
 
 /// The layer around `inner`, for the policy in `CURRENT`.
-fn tower_layer_apply(policy: Policy<'static>, inner: Counting) -> cors_core::CorsService<Counting> {
+fn tower_layer_apply(
+    policy: Policy<'static>,
+    inner: Counting,
+) -> checked_cors::CorsService<Counting> {
     use tower_layer::Layer;
     CorsLayer::from_policy(policy).layer(inner)
 }

@@ -1,10 +1,10 @@
 //! `Policy::allows_origin` and `Policy::evaluate` agree with the reference model on generated
 //! origins: mutations of allowed ones, random bytes, and very long values.
 
+use checked_cors::{Header, Request};
 use cors_conformance::check::evaluate_and_check;
 use cors_conformance::model::Origins;
 use cors_conformance::policies::{self, Case};
-use cors_core::{Header, Request};
 use proptest::prelude::*;
 
 /// Origins each policy allows, to mutate: every kind of entry is represented.

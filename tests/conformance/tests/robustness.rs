@@ -4,8 +4,10 @@
 
 use std::sync::OnceLock;
 
-use cors_core::http::read_request;
-use cors_core::{Decision, Header, HeaderName, Malformed, Policy, PolicyBuilder, Refusal, Request};
+use checked_cors::http::read_request;
+use checked_cors::{
+    Decision, Header, HeaderName, Malformed, Policy, PolicyBuilder, Refusal, Request,
+};
 use cors_test_support::alloc::{allocations, Counting};
 use http::{HeaderMap, HeaderValue, Method};
 
@@ -164,7 +166,7 @@ fn thousands_of_requested_headers_are_refused_without_allocating() {
         }
     }
     // At the bound exactly, a list of allowed names passes.
-    let at_bound = vec!["x-api-key"; cors_core::MAX_REQUEST_HEADERS].join(",");
+    let at_bound = vec!["x-api-key"; checked_cors::MAX_REQUEST_HEADERS].join(",");
     let decision = evaluate(
         policy,
         &preflight(b"https://example.com", b"PUT", at_bound.as_bytes()),

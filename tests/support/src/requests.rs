@@ -1,6 +1,6 @@
-//! `cors_core::Request`s as tests write them.
+//! `checked_cors::Request`s as tests write them.
 
-use cors_core::{Header, Request};
+use checked_cors::{Header, Request};
 
 /// A preflight from `origin` asking for `method` and, if given, `headers`.
 pub fn preflight<'r>(origin: &'r [u8], method: &'r [u8], headers: Option<&'r [u8]>) -> Request<'r> {

@@ -1,8 +1,8 @@
 //! The `#[cors(...)]` attribute as text, read into the `PolicyBuilder` calls it stands for: one
 //! policy, two ways to build it, for the tests that compare the macro and the builder.
 
-use cors_core::rules::KeyKind;
-use cors_core::PolicyBuilder;
+use checked_cors::rules::KeyKind;
+use checked_cors::PolicyBuilder;
 
 /// A token of the attribute grammar the cases use.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,7 +120,7 @@ pub fn builder(attribute: &str) -> PolicyBuilder {
             ("expose", Value::List(items)) => b.expose_headers(items),
             ("max_age", Value::Int(seconds)) => b.max_age(seconds),
             ("write_origins", Value::List(items)) => b.trust_origins_for_writes(items),
-            (key, Value::Flag) => match cors_core::rules::key(key).map(|k| k.kind) {
+            (key, Value::Flag) => match checked_cors::rules::key(key).map(|k| k.kind) {
                 Some(KeyKind::Flag(flag)) => b.flag(flag),
                 _ => panic!("no flag {key}"),
             },

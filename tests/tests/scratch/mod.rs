@@ -1,11 +1,11 @@
-//! A throwaway crate depending on this workspace's `cors-core`, built with Cargo from a test, for
+//! A throwaway crate depending on this workspace's `checked-cors`, built with Cargo from a test, for
 //! what trybuild cannot observe: rustc's diagnostics as data, and rebuilds across runs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A crate in `CARGO_TARGET_TMPDIR/<name>`, sharing one target directory with every other scratch
-/// crate so that `cors-core` and its dependencies are compiled once.
+/// crate so that `checked-cors` and its dependencies are compiled once.
 pub struct Scratch {
     dir: PathBuf,
 }
@@ -20,7 +20,7 @@ impl Scratch {
         // An empty `[workspace]`: the directory may sit inside this workspace's `target/`.
         let manifest = format!(
             "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\ncors-core = {{ path = {core:?}, default-features = false, features = [\"derive\"] }}\n\n\
+             [dependencies]\nchecked-cors = {{ path = {core:?}, default-features = false, features = [\"derive\"] }}\n\n\
              [workspace]\n"
         );
         let scratch = Scratch { dir };

@@ -1,4 +1,4 @@
-use cors_core::Cors;
+use checked_cors::Cors;
 
 // CORS_UI_ENV_EMPTY=" , ,"
 #[derive(Cors)]

@@ -1,4 +1,4 @@
-use cors_core::Cors;
+use checked_cors::Cors;
 
 // CORS_UI_ENV_INVALID="https://app.example.com/, https://ok.example.com,HTTPS://Admin.example.com, https://ok.example.com"
 #[derive(Cors)]

@@ -1,4 +1,4 @@
-use cors_core::Cors;
+use checked_cors::Cors;
 
 // `ui_env.rs` makes sure this variable is not set.
 #[derive(Cors)]

@@ -1,4 +1,4 @@
-use cors_core::Cors;
+use checked_cors::Cors;
 
 // CORS_UI_ENV_WILDCARD="*": allowing every origin is a decision for the code, not the environment.
 #[derive(Cors)]

@@ -1,4 +1,4 @@
-use cors_core::Cors;
+use checked_cors::Cors;
 
 #[derive(Cors)]
 #[cors(origins = ["https://app.example.com"], credentials = true)]

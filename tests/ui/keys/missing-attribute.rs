@@ -1,8 +1,8 @@
-use cors_core::Cors;
+use checked_cors::Cors;
 
 #[derive(Cors)]
 struct Api;
 
 fn main() {
-    let _ = <Api as cors_core::CorsPolicy>::policy();
+    let _ = <Api as checked_cors::CorsPolicy>::policy();
 }

@@ -1,4 +1,4 @@
-use cors_core::Cors;
+use checked_cors::Cors;
 
 #[derive(Cors)]
 #[cors(methods = [GET, POST])]
@@ -6,5 +6,5 @@ struct Api;
 
 fn main() {
     // No cascade: the type still implements the trait (with a policy allowing nothing).
-    let _ = <Api as cors_core::CorsPolicy>::policy();
+    let _ = <Api as checked_cors::CorsPolicy>::policy();
 }

@@ -1,4 +1,4 @@
-use cors_core::{Cors, CorsPolicy};
+use checked_cors::{Cors, CorsPolicy};
 
 #[derive(Cors)]
 #[cors(origins = ["https://app.example.com"], methods = [GET, DELETE, PATCH, OPTIONS, HEAD])]

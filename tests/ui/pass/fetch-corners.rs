@@ -1,4 +1,4 @@
-use cors_core::{Cors, CorsPolicy, HeaderList};
+use checked_cors::{Cors, CorsPolicy, HeaderList};
 
 // `methods = "*"`, and `headers = "*"` with credentials: answered with the names asked for.
 #[derive(Cors)]

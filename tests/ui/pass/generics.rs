@@ -1,5 +1,5 @@
 use core::marker::PhantomData;
-use cors_core::{Cors, CorsPolicy};
+use checked_cors::{Cors, CorsPolicy};
 
 #[derive(Cors)]
 #[cors(origins = ["https://app.example.com"])]

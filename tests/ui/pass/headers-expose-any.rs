@@ -1,4 +1,4 @@
-use cors_core::{Cors, CorsPolicy, HeaderList};
+use checked_cors::{Cors, CorsPolicy, HeaderList};
 
 #[derive(Cors)]
 #[cors(origins = "*", headers = "*", expose = "*", max_age = 0)]

@@ -1,5 +1,5 @@
 //! A policy assembled by `macro_rules!`: fragments arrive in invisible groups.
-use cors_core::{Cors, CorsPolicy};
+use checked_cors::{Cors, CorsPolicy};
 
 macro_rules! api {
     ($name:ident, $($origin:literal),*) => {

@@ -1,4 +1,4 @@
-use cors_core::{Cors, CorsPolicy, Origins};
+use checked_cors::{Cors, CorsPolicy, Origins};
 
 #[derive(Cors)]
 #[cors(origins = "*")]

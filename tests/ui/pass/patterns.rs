@@ -1,4 +1,4 @@
-use cors_core::{Cors, CorsPolicy};
+use checked_cors::{Cors, CorsPolicy};
 
 #[derive(Cors)]
 #[cors(origins = [

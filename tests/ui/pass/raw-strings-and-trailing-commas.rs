@@ -1,4 +1,4 @@
-use cors_core::{Cors, CorsPolicy};
+use checked_cors::{Cors, CorsPolicy};
 
 #[derive(Cors)]
 #[cors(origins = [r"https://app.example.com", r#"https://admin.example.com"#,], methods = [r#GET,],)]

@@ -1,4 +1,4 @@
-use cors_core::{Cors, CorsPolicy, Header, Refusal, Request};
+use checked_cors::{Cors, CorsPolicy, Header, Refusal, Request};
 
 #[derive(Cors)]
 #[cors(

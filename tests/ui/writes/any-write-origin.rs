@@ -1,4 +1,4 @@
-use cors_core::Cors;
+use checked_cors::Cors;
 
 // `"*"` would trust every site to post forms with the user's cookies.
 #[derive(Cors)]

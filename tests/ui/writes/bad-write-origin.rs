@@ -1,4 +1,4 @@
-use cors_core::Cors;
+use checked_cors::Cors;
 
 // Write origins follow the rules of `origins`, every error at once.
 #[derive(Cors)]

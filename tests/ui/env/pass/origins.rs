@@ -1,4 +1,4 @@
-use cors_core::{Cors, CorsPolicy, Origins};
+use checked_cors::{Cors, CorsPolicy, Origins};
 
 // CORS_UI_ENV_GOOD="https://app.example.com, https://*.example.com ,http://localhost:*,"
 #[derive(Cors)]
