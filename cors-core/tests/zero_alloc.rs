@@ -68,6 +68,32 @@ fn evaluating_allocates_nothing() {
             request_private_network: Header::Absent,
             ..Request::default()
         },
+        // The forged-write check: blocked, let through from a listed origin, same-origin.
+        Request {
+            method: b"POST",
+            origin: Header::One(b"https://evil.com"),
+            sec_fetch_site: Header::One(b"cross-site"),
+            host: Header::One(b"api.example.net"),
+            ..Request::default()
+        },
+        Request {
+            method: b"DELETE",
+            origin: Header::One(b"https://evil.com"),
+            host: Header::One(b"api.example.net"),
+            ..Request::default()
+        },
+        Request {
+            method: b"POST",
+            origin: Header::One(b"https://site3.example.net"),
+            sec_fetch_site: Header::One(b"same-site"),
+            ..Request::default()
+        },
+        Request {
+            method: b"PUT",
+            origin: Header::One(b"https://api.example.net"),
+            host: Header::One(b"api.example.net"),
+            ..Request::default()
+        },
     ];
     for request in &requests {
         let mut seen = 0;
@@ -82,4 +108,10 @@ fn evaluating_allocates_nothing() {
         assert_eq!(count, 0, "{request:?}");
         std::hint::black_box(seen);
     }
+    // The write cases above take each branch of the check.
+    let blocked: Vec<bool> = requests[7..]
+        .iter()
+        .map(|r| policy.evaluate(r).is_blocked())
+        .collect();
+    assert_eq!(blocked, [true, true, false, false]);
 }
