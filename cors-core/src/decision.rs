@@ -215,9 +215,21 @@ impl Policy<'_> {
         let preflight = request.is_preflight();
         let vary = self.vary(preflight);
         let mut decision = Decision::new(preflight, vary);
-        if !preflight && self.is_forged_write(request, dynamic) {
-            decision.blocked = true;
-            return decision.refuse(Refusal::CrossOriginWrite);
+        // The write check needs the origin's match; computed there, it is not computed again.
+        let mut matched = None;
+        if !preflight && self.is_cross_origin_write(request) {
+            let trusted = match request.origin {
+                Header::One(origin) if origin.iter().all(u8::is_ascii_graphic) => {
+                    let own = self.match_origin(origin, dynamic);
+                    matched = Some(own);
+                    own.is_ok() || self.write_origins.match_origin(origin).is_ok()
+                }
+                _ => false,
+            };
+            if !trusted {
+                decision.blocked = true;
+                return decision.refuse(Refusal::CrossOriginWrite);
+            }
         }
         let origin = match request.origin {
             // `*` is the same answer for every request: sent on every response, it stays right
@@ -233,7 +245,7 @@ impl Policy<'_> {
         if !origin.iter().all(|b| b.is_ascii_graphic()) {
             return decision.refuse(Refusal::Malformed(Malformed::Origin));
         }
-        let matched = self.match_origin(origin, dynamic);
+        let matched = matched.unwrap_or_else(|| self.match_origin(origin, dynamic));
         decision.matched = Some(matched);
         let Ok(allowed) = matched else {
             return decision.refuse(Refusal::OriginNotAllowed);
@@ -245,7 +257,8 @@ impl Policy<'_> {
         }
     }
 
-    /// Whether `request` is a write that another site may have forged: an unsafe method that the
+    /// Whether `request` is a write that another site may have forged, unless its origin is
+    /// trusted (checked by the caller, which keeps the match): an unsafe method that the
     /// browser marks as cross-origin (`Sec-Fetch-Site` other than `same-origin` or `none`; or,
     /// from browsers without it, an `Origin` whose host and port differ from the request's host),
     /// from an origin the policy neither allows nor trusts for writes. Requests with neither
@@ -253,29 +266,19 @@ impl Policy<'_> {
     /// pass. The scheme is not compared: behind a TLS-terminating proxy the server sees `http`.
     /// This is the rule of Go's `net/http.CrossOriginProtection`, with the policy's own origins
     /// as the trusted ones.
-    fn is_forged_write(&self, request: &Request<'_>, dynamic: Option<&dyn DynamicOrigins>) -> bool {
+    fn is_cross_origin_write(&self, request: &Request<'_>) -> bool {
         if self.cross_origin_writes || request.is_safe_method() {
             return false;
         }
-        let cross_origin = match request.sec_fetch_site {
+        match request.sec_fetch_site {
             Header::One(b"same-origin" | b"none") => false,
             Header::One(_) | Header::Many => true,
             Header::Absent => match request.origin {
-                Header::Absent => return false,
+                Header::Absent => false,
                 Header::One(origin) => !same_host(origin, request.host),
                 Header::Many => true,
             },
-        };
-        cross_origin && !self.trusts_for_writes(request.origin, dynamic)
-    }
-
-    fn trusts_for_writes(&self, origin: Header<'_>, dynamic: Option<&dyn DynamicOrigins>) -> bool {
-        let Header::One(origin) = origin else {
-            return false;
-        };
-        origin.iter().all(u8::is_ascii_graphic)
-            && (self.match_origin(origin, dynamic).is_ok()
-                || self.write_origins.match_origin(origin).is_ok())
+        }
     }
 
     /// The policy's own origins, then `dynamic`'s, for a syntactically valid origin only.
