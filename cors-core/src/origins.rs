@@ -65,7 +65,7 @@ impl<'a> OriginTable<'a> {
         }
         let origins = &*self.origins;
         let mask = slots.len() - 1;
-        let mut slot = checked_cors_rules::origin_hash(self.seed, origin) as usize & mask;
+        let mut slot = checked_cors_rules::__private::origin_hash(self.seed, origin) as usize & mask;
         for _ in 0..self.max_probes {
             let entry = *slots.get(slot)?;
             if entry == 0 {
@@ -377,7 +377,7 @@ mod tests {
             "https://b.example",
             "http://localhost:3000",
         ];
-        let data = checked_cors_rules::build_table(&origins);
+        let data = checked_cors_rules::__private::build_table(&origins);
         let texts = origins.map(Text::Static);
         let table = OriginTable::new(
             Table::Static(&texts),

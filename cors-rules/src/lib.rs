@@ -25,9 +25,8 @@ mod punycode;
 mod token;
 mod violation;
 
-pub use hash::origin_hash;
 #[cfg(feature = "alloc")]
-pub use hash::{build_table, OriginTableData};
+pub use hash::OriginTableData;
 pub use keys::{key, Flag, Flags, Key, KeyKind, KEYS};
 #[cfg(feature = "alloc")]
 pub use keys::{suggest_key, unknown_key};
@@ -46,3 +45,12 @@ pub use token::{
     DEFAULT_METHODS, MAX_AGE_LIMIT, STANDARD_METHODS,
 };
 pub use violation::{Fix, Violation};
+
+/// The hash of the origin tables, which the runtime's lookups must compute exactly as the tables
+/// were built: plumbing shared with `checked-cors`, not rules.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::hash::origin_hash;
+    #[cfg(feature = "alloc")]
+    pub use crate::hash::build_table;
+}

@@ -1,5 +1,6 @@
+use crate::hash::build_table;
 use crate::{
-    build_table, check_exposed_header, check_max_age, check_method, check_origin_each,
+    check_exposed_header, check_max_age, check_method, check_origin_each,
     check_request_header, is_public_suffix, Flag, Flags, OriginSpec, OriginTableData, Pattern,
     Violation, DEFAULT_METHODS,
 };
