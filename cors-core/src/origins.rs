@@ -65,7 +65,8 @@ impl<'a> OriginTable<'a> {
         }
         let origins = &*self.origins;
         let mask = slots.len() - 1;
-        let mut slot = checked_cors_rules::__private::origin_hash(self.seed, origin) as usize & mask;
+        let mut slot =
+            checked_cors_rules::__private::origin_hash(self.seed, origin) as usize & mask;
         for _ in 0..self.max_probes {
             let entry = *slots.get(slot)?;
             if entry == 0 {

@@ -50,7 +50,7 @@ pub use violation::{Fix, Violation};
 /// were built: plumbing shared with `checked-cors`, not rules.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::hash::origin_hash;
     #[cfg(feature = "alloc")]
     pub use crate::hash::build_table;
+    pub use crate::hash::origin_hash;
 }

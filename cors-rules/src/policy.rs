@@ -1,8 +1,8 @@
 use crate::hash::build_table;
 use crate::{
-    check_exposed_header, check_max_age, check_method, check_origin_each,
-    check_request_header, is_public_suffix, Flag, Flags, OriginSpec, OriginTableData, Pattern,
-    Violation, DEFAULT_METHODS,
+    check_exposed_header, check_max_age, check_method, check_origin_each, check_request_header,
+    is_public_suffix, Flag, Flags, OriginSpec, OriginTableData, Pattern, Violation,
+    DEFAULT_METHODS,
 };
 use alloc::collections::BTreeMap;
 use alloc::string::String;
