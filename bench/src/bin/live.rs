@@ -36,8 +36,20 @@ struct Api;
 const BATCH: u32 = 200_000;
 
 fn main() {
-    let rounds: usize = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `live repeat <row> <n>`: only `n` actual requests through row number `row` (0 is the bare
+    // handler), for an instruction counter (`valgrind --tool=callgrind`): the difference of two
+    // `n` is the cost of the requests.
+    let repeat = match &args[..] {
+        [mode, row, n] if mode == "repeat" => Some((
+            row.parse::<usize>().expect("a row number"),
+            n.parse::<u32>().expect("a count"),
+        )),
+        _ => None,
+    };
+    let rounds: usize = args
+        .first()
+        .filter(|_| repeat.is_none())
         .map_or(7, |a| a.parse().expect("a number of rounds"));
     let live = LivePolicy::new(
         PolicyBuilder::new()
@@ -94,6 +106,19 @@ fn main() {
             "https://tenant9999.example.net",
         ),
     ];
+    if let Some((row, n)) = repeat {
+        let (name, make, origin) = &rows[row];
+        let mut service = make();
+        for _ in 0..n {
+            let request = Request::builder()
+                .header("origin", *origin)
+                .body(())
+                .unwrap();
+            black_box(now(service.call(request)).unwrap());
+        }
+        println!("{name}: {n} requests");
+        return;
+    }
     for (name, make, origin) in rows {
         let mut service = make();
         let actual = || {
