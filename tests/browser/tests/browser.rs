@@ -1396,6 +1396,19 @@ enforce the standard, such a server breaks; `CorsLayer` already applies it \
 - **Methods are case-sensitive everywhere**: `fetch` upper-cases only `DELETE`, `GET`, `HEAD`, \
 `OPTIONS`, `POST`, `PUT`, so `method: 'patch'` asks for `patch`, which `PATCH` does not allow \
 (`methods.patch-lowercase`).\n\
+- **A copy cached without CORS is served to a later `fetch` by all three** \
+(`any-origin-cache.*`): a `max-age=600` resource loaded with `mode: 'no-cors'` (no `Origin`) is \
+then fetched by CORS from the same page, and every engine answers the second from its HTTP cache \
+(one request on the wire). Under `origins = \"*\"` the layer sent `*` to the first request too, so \
+the script reads it; the control answering `*` only to requests with `Origin` (the layer before \
+issue 14) is refused in all three.\n\
+- **Safelisted methods pass a preflight whatever `methods` lists** \
+(`safelisted-method.*`): under `methods = [PUT]`, a `GET` with `x-custom` is preflighted for the \
+header, asks for `GET`, and is read in all three; a `DELETE` is still refused at its preflight.\n\
+- **`headers = \"*\"` with `credentials` works in all three** (`any-header-credentials.*`): the \
+layer answers the preflight with the names asked for (`x-custom`), never a `*` that credentialed \
+requests would read literally, and the credentialed `GET` carries the cookie and is read; \
+`authorization` is still refused unless named.\n\
 - **A sandboxed iframe sends `Origin: null`** in all three, refused unless the policy allows \
 `null` (`null-origin.*`).\n\
 - **`max_age = 0` disables the preflight cache** in all three; `max_age = 600` saves the second \
