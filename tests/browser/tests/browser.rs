@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use axum::extract::State;
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_REQUEST_METHOD, COOKIE as COOKIE_HEADER, LOCATION, ORIGIN, SET_COOKIE, VARY,
+    ACCESS_CONTROL_REQUEST_METHOD, CACHE_CONTROL, COOKIE as COOKIE_HEADER, LOCATION, ORIGIN,
+    SET_COOKIE, VARY,
 };
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
@@ -78,6 +79,17 @@ struct AnyOrigin;
 #[derive(Cors)]
 #[cors(origins = ["http://127.0.0.1:*"], headers = "*", expose = "*")]
 struct AnyHeader;
+
+/// `headers = "*"` with credentials: the layer echoes the requested names, never a `*` that
+/// browsers would read as a header literally named `*` (and never `authorization`).
+#[derive(Cors)]
+#[cors(origins = ["http://127.0.0.1:*"], headers = "*", credentials)]
+struct AnyHeaderWithCredentials;
+
+/// `PUT` listed, `GET` not: the CORS-safelisted `GET` passes a preflight whatever `methods` says.
+#[derive(Cors)]
+#[cors(origins = ["http://127.0.0.1:*"], methods = [PUT], headers = ["x-custom"])]
+struct PutOnly;
 
 #[derive(Cors)]
 #[cors(origins = ["http://127.0.0.1:*"], methods = [GET, OPTIONS])]
@@ -324,6 +336,14 @@ fn api_router(engine: Engine, page_port: u16, log: RequestLog) -> Router {
     router = cors::<NotCached>(router, "/max-age/0");
     router = cors::<AnyOrigin>(router, "/any-origin/plain");
     router = cors::<AnyOrigin>(router, "/any-origin/credentials");
+    router = router.route(
+        "/any-origin-cache/layer",
+        any(cacheable_handler).layer(CorsLayer::<AnyOrigin>::new()),
+    );
+    router = cors::<PutOnly>(router, "/safelisted-method/get-custom");
+    router = cors::<PutOnly>(router, "/safelisted-method/delete-custom");
+    router = cors::<AnyHeaderWithCredentials>(router, "/any-header-credentials/custom");
+    router = cors::<AnyHeaderWithCredentials>(router, "/any-header-credentials/authorization");
     router = cors::<PageOrigin>(router, "/null-origin/refused");
     router = cors::<NullOrigin>(router, "/null-origin/allowed");
     // Forged writes: the page's forms and `fetch` POSTs, each to a route of its own.
@@ -354,6 +374,10 @@ fn api_router(engine: Engine, page_port: u16, log: RequestLog) -> Router {
             any(failing_handler).layer(CorsLayer::<PageOrigin>::new()),
         )
         .route("/control/wildcard-credentials", any(wildcard_credentials))
+        .route(
+            "/control/any-origin-cache-origin-only",
+            any(any_origin_if_asked),
+        )
         .route("/control/forbidden-with-body", any(forbidden_with_body))
         .route("/control/echo-credentials", any(echo_credentials))
         .route("/control/any-header-authorization", any(wildcard_headers))
@@ -496,6 +520,39 @@ async fn post_statuses(State(log): State<RequestLog>, uri: Uri) -> String {
 /// page that framed it what came back.
 async fn same_origin_form() -> Html<&'static str> {
     Html(include_str!("same-origin-form.html"))
+}
+
+/// How long [`cacheable_handler`]'s answers may be reused from a browser's HTTP cache.
+const CACHEABLE: &str = "max-age=600";
+
+/// A resource any cache may keep for 600 s: an image or a script, say.
+async fn cacheable_handler(
+    State(log): State<RequestLog>,
+    method: Method,
+    uri: Uri,
+) -> impl IntoResponse {
+    log.handled(&method, uri.path());
+    ([(CACHE_CONTROL, CACHEABLE)], "ok")
+}
+
+/// The control for the cached resource: the same answer, with `Access-Control-Allow-Origin: *`
+/// only when the request has `Origin` and without `Vary`, as the layer answered `origins = "*"`
+/// before issue 14.
+async fn any_origin_if_asked(
+    State(log): State<RequestLog>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> impl IntoResponse {
+    let mut response = cacheable_handler(State(log), method, uri)
+        .await
+        .into_response();
+    if headers.contains_key(ORIGIN) {
+        response
+            .headers_mut()
+            .insert(ACCESS_CONTROL_ALLOW_ORIGIN, "*".parse().unwrap());
+    }
+    response
 }
 
 /// A handler with its own `Vary`, which the layer must extend, not replace.
@@ -914,6 +971,124 @@ fn any_origin_is_readable_without_credentials_only(s: &Suite) {
     assert!(response.all("access-control-allow-credentials").is_empty());
 }
 
+fn a_response_cached_without_cors_passes_a_later_cors_check_under_any_origin(s: &Suite) {
+    // Issue 14, item 2 (Fetch, "CORS protocol and HTTP caches"): first loaded without CORS, as
+    // an `<img>` would be, then fetched by CORS from the same page.
+    assert_eq!(s.observed("any-origin-cache", "layer-no-cors"), "opaque 0");
+    assert_eq!(s.observed("any-origin-cache", "layer-cors"), READABLE);
+    let seen = s.log.seen("/any-origin-cache/layer");
+    // A `no-cors` `GET` carries no `Origin`: the layer answers `*` to it all the same.
+    assert_eq!(seen[0].origin, None);
+    assert_eq!(seen[0].status, Some(200));
+    // How many requests reached the server: an engine may serve the CORS fetch from its cache
+    // or ask again (Fetch lets it). Measured: Chromium 156, Firefox ESR 153 and WebKitGTK 2.50
+    // all serve it from the copy the `no-cors` load stored, so the server sees one request, and
+    // the script reads it because that copy already carries `*`.
+    let sent = match s.engine {
+        Engine::Chromium | Engine::Firefox | Engine::WebKit => 1,
+    };
+    assert_eq!(seen.len(), sent, "{seen:#?}");
+    assert_eq!(s.counts("GET", "/any-origin-cache/layer"), (sent, sent));
+    // Without `Origin` on the wire: `*`, the handler's `Cache-Control`, and no `Vary: origin`.
+    let response =
+        wire::request(s.api, &s.api_host(), "GET", "/any-origin-cache/layer", &[]).unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(response.all("access-control-allow-origin"), ["*"]);
+    assert_eq!(response.all("cache-control"), [CACHEABLE]);
+    assert!(
+        response.all("vary").is_empty(),
+        "{:?}",
+        response.all("vary")
+    );
+}
+
+fn a_response_cached_without_cors_fails_the_cors_check_without_a_star(s: &Suite) {
+    // The control: the same resource answered `*` only when asked by `Origin`. An engine that
+    // serves the CORS fetch from the copy the `no-cors` load stored finds no
+    // `Access-Control-Allow-Origin` in it and hides the answer.
+    assert_eq!(
+        s.observed("any-origin-cache", "origin-only-no-cors"),
+        "opaque 0"
+    );
+    let seen = s.log.seen("/control/any-origin-cache-origin-only");
+    assert_eq!(seen[0].origin, None);
+    // Measured: all three serve the CORS fetch from the cached copy (one request on the wire)
+    // and refuse it, though the server would have answered `*` to a request with `Origin`: the
+    // failure issue 14 fixes.
+    let (outcome, sent) = match s.engine {
+        Engine::Chromium | Engine::Firefox | Engine::WebKit => (REFUSED, 1),
+    };
+    assert_eq!(s.observed("any-origin-cache", "origin-only-cors"), outcome);
+    assert_eq!(seen.len(), sent, "{seen:#?}");
+}
+
+fn a_safelisted_method_passes_the_preflight_whatever_methods_lists(s: &Suite) {
+    // Issue 14, item 3: under `methods = [PUT]`, a `GET` with a custom header is preflighted for
+    // the header; the preflight asks for `GET`, which browsers never check against
+    // `Access-Control-Allow-Methods`, and neither does the layer.
+    assert_eq!(s.observed("safelisted-method", "get-custom"), READABLE);
+    let seen = s.log.seen("/safelisted-method/get-custom");
+    assert_eq!(seen.len(), 2, "{seen:#?}");
+    assert_eq!(seen[0].method, "OPTIONS");
+    assert_eq!(seen[0].request_method.as_deref(), Some("GET"));
+    assert_eq!(seen[0].request_headers.as_deref(), Some("x-custom"));
+    assert_eq!(seen[0].status, Some(204));
+    assert_eq!(s.counts("GET", "/safelisted-method/get-custom"), (1, 1));
+    // `DELETE`, neither safelisted nor listed, is still refused at its preflight.
+    assert_eq!(s.observed("safelisted-method", "delete-custom"), REFUSED);
+    let seen = s.log.seen("/safelisted-method/delete-custom");
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    assert_eq!(seen[0].request_method.as_deref(), Some("DELETE"));
+    assert_eq!(seen[0].status, Some(403));
+    assert_eq!(
+        s.counts("DELETE", "/safelisted-method/delete-custom"),
+        (0, 0)
+    );
+}
+
+fn any_header_with_credentials_echoes_the_requested_names(s: &Suite) {
+    // Issue 14, item 6: `headers = "*"` with `credentials`, a credentialed request with a custom
+    // header: the preflight is answered with the names it asked for, which every engine reads.
+    assert_eq!(s.observed("any-header-credentials", "custom"), READABLE);
+    let path = "/any-header-credentials/custom";
+    let seen = s.log.seen(path);
+    assert_eq!(seen.len(), 2, "{seen:#?}");
+    assert_eq!(seen[0].method, "OPTIONS");
+    assert_eq!(seen[0].request_headers.as_deref(), Some("x-custom"));
+    assert_eq!(seen[0].cookie, None);
+    assert_eq!(seen[1].method, "GET");
+    assert_eq!(seen[1].cookie.as_deref(), Some(COOKIE));
+    assert_eq!(s.counts("GET", path), (1, 1));
+    let answer = wire::request(
+        s.api,
+        &s.api_host(),
+        "OPTIONS",
+        path,
+        &[
+            ("origin", &s.page_origin),
+            ("access-control-request-method", "GET"),
+            ("access-control-request-headers", "x-custom"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(answer.status, 204);
+    assert_eq!(
+        answer.all("access-control-allow-origin"),
+        [s.page_origin.as_str()]
+    );
+    assert_eq!(answer.all("access-control-allow-credentials"), ["true"]);
+    assert_eq!(answer.all("access-control-allow-headers"), ["x-custom"]);
+    // `*` never covers `authorization`, with credentials or without: refused at the preflight.
+    assert_eq!(
+        s.observed("any-header-credentials", "authorization"),
+        REFUSED
+    );
+    let seen = s.log.seen("/any-header-credentials/authorization");
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    assert_eq!(seen[0].request_headers.as_deref(), Some("authorization"));
+    assert_eq!(seen[0].status, Some(403));
+}
+
 fn a_sandboxed_iframe_is_refused_unless_null_is_allowed(s: &Suite) {
     assert_eq!(
         s.observed("null-origin", "refused"),
@@ -1147,7 +1322,9 @@ fn the_page_reported_every_scenario_and_nothing_else(s: &Suite) {
     let scenarios: std::collections::BTreeSet<&str> = s.report.iter().map(|(s, _, _)| s).collect();
     let expected = [
         "any-header",
+        "any-header-credentials",
         "any-origin",
+        "any-origin-cache",
         "control",
         "cookies",
         "credentials",
@@ -1161,6 +1338,7 @@ fn the_page_reported_every_scenario_and_nothing_else(s: &Suite) {
         "null-origin",
         "page",
         "real-options",
+        "safelisted-method",
         "simple",
         "vary",
     ];
@@ -1218,6 +1396,19 @@ enforce the standard, such a server breaks; `CorsLayer` already applies it \
 - **Methods are case-sensitive everywhere**: `fetch` upper-cases only `DELETE`, `GET`, `HEAD`, \
 `OPTIONS`, `POST`, `PUT`, so `method: 'patch'` asks for `patch`, which `PATCH` does not allow \
 (`methods.patch-lowercase`).\n\
+- **A copy cached without CORS is served to a later `fetch` by all three** \
+(`any-origin-cache.*`): a `max-age=600` resource loaded with `mode: 'no-cors'` (no `Origin`) is \
+then fetched by CORS from the same page, and every engine answers the second from its HTTP cache \
+(one request on the wire). Under `origins = \"*\"` the layer sent `*` to the first request too, so \
+the script reads it; the control answering `*` only to requests with `Origin` (the layer before \
+issue 14) is refused in all three.\n\
+- **Safelisted methods pass a preflight whatever `methods` lists** \
+(`safelisted-method.*`): under `methods = [PUT]`, a `GET` with `x-custom` is preflighted for the \
+header, asks for `GET`, and is read in all three; a `DELETE` is still refused at its preflight.\n\
+- **`headers = \"*\"` with `credentials` works in all three** (`any-header-credentials.*`): the \
+layer answers the preflight with the names asked for (`x-custom`), never a `*` that credentialed \
+requests would read literally, and the credentialed `GET` carries the cookie and is read; \
+`authorization` is still refused unless named.\n\
 - **A sandboxed iframe sends `Origin: null`** in all three, refused unless the policy allows \
 `null` (`null-origin.*`).\n\
 - **`max_age = 0` disables the preflight cache** in all three; `max_age = 600` saves the second \
@@ -1333,6 +1524,10 @@ in_every_engine!(
     an_error_response_is_readable_too,
     max_age_lets_the_browser_skip_the_second_preflight,
     any_origin_is_readable_without_credentials_only,
+    a_response_cached_without_cors_passes_a_later_cors_check_under_any_origin,
+    a_response_cached_without_cors_fails_the_cors_check_without_a_star,
+    a_safelisted_method_passes_the_preflight_whatever_methods_lists,
+    any_header_with_credentials_echoes_the_requested_names,
     a_sandboxed_iframe_is_refused_unless_null_is_allowed,
     the_handlers_vary_is_kept_and_extended,
     negative_control_wildcard_with_credentials_is_refused_by_the_browser,
