@@ -2,13 +2,11 @@
 #![cfg(all(feature = "tower", feature = "live"))]
 
 use std::convert::Infallible;
-use std::future::{ready, Future, Ready};
-use std::pin::pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
 
 use checked_cors::{CorsLayer, LivePolicy, Policy, PolicyBuilder};
+use cors_test_support::service::{now, Handler};
 use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -34,32 +32,6 @@ fn policy_b() -> Policy<'static> {
         .allow_credentials()
         .build()
         .unwrap()
-}
-
-#[derive(Clone)]
-struct Handler(Arc<AtomicUsize>);
-
-impl Service<Request<()>> for Handler {
-    type Response = Response<String>;
-    type Error = Infallible;
-    type Future = Ready<Result<Response<String>, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, _: Request<()>) -> Self::Future {
-        self.0.fetch_add(1, Ordering::Relaxed);
-        ready(Ok(Response::new("handled".to_owned())))
-    }
-}
-
-fn now<F: Future>(future: F) -> F::Output {
-    let mut context = Context::from_waker(Waker::noop());
-    match pin!(future).poll(&mut context) {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("ready at once"),
-    }
 }
 
 /// The requests each thread sends, each answered differently by the two policies.

@@ -5,14 +5,11 @@
 //! `net/http.CrossOriginProtection` tests, with the policy's origins as the trusted ones.
 #![cfg(all(feature = "tower", feature = "actix"))]
 
-use std::convert::Infallible;
-use std::future::{ready, Future, Ready};
-use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
 
 use checked_cors::{CorsLayer, Header, Policy, PolicyBuilder, Refusal, Request};
+use cors_test_support::service::{now, Handler};
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -181,31 +178,6 @@ fn the_no_std_api_blocks_exactly_the_forged_writes() {
             assert_eq!(decision.status(), Some(403), "{}", row.shown());
             assert_eq!(decision.refusal(), Some(Refusal::CrossOriginWrite));
         }
-    }
-}
-
-#[derive(Clone)]
-struct Handler(Arc<AtomicUsize>);
-
-impl Service<http::Request<()>> for Handler {
-    type Response = http::Response<String>;
-    type Error = Infallible;
-    type Future = Ready<Result<http::Response<String>, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, _: http::Request<()>) -> Self::Future {
-        self.0.fetch_add(1, Ordering::SeqCst);
-        ready(Ok(http::Response::new("done".to_owned())))
-    }
-}
-
-fn now<F: Future>(future: F) -> F::Output {
-    match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("ready at once"),
     }
 }
 

@@ -8,14 +8,14 @@
 //! and the allocations per request (the boxed future is one of them).
 
 use std::convert::Infallible;
-use std::future::{ready, Future, Ready};
+use std::future::Future;
 use std::hint::black_box;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use checked_cors::{Cors, CorsLayer, LivePolicy, OriginSet, PolicyBuilder};
 use cors_bench::alloc_count::{counting, Counting};
+use cors_bench::service::{call, Bare};
 use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -114,7 +114,7 @@ fn main() {
                 .header("origin", *origin)
                 .body(())
                 .unwrap();
-            black_box(now(service.call(request)).unwrap());
+            black_box(call(&mut service, request));
         }
         println!("{name}: {n} requests");
         return;
@@ -135,7 +135,7 @@ fn main() {
                 .body(())
                 .unwrap()
         };
-        let check = now(service.call(actual())).unwrap();
+        let check = call(&mut service, actual());
         if !name.starts_with("bare") {
             assert_eq!(
                 check.headers()["access-control-allow-origin"],
@@ -148,7 +148,7 @@ fn main() {
                 .map(|_| {
                     let started = Instant::now();
                     for _ in 0..BATCH {
-                        black_box(now(service.call(make())).unwrap());
+                        black_box(call(service, make()));
                     }
                     started.elapsed().as_nanos() as f64 / f64::from(BATCH)
                 })
@@ -161,7 +161,7 @@ fn main() {
             let (requests, built) = counting(|| (0..1000).map(|_| make()).collect::<Vec<_>>());
             let ((), served) = counting(|| {
                 for request in requests {
-                    black_box(now(service.call(request)).unwrap());
+                    black_box(call(service, request));
                 }
             });
             let _ = built;
@@ -181,28 +181,28 @@ type Row = (&'static str, Box<dyn Fn() -> Svc>, &'static str);
 type Svc = Box<
     dyn Service<
         Request<()>,
-        Response = Response<()>,
+        Response = Response<String>,
         Error = Infallible,
-        Future = std::pin::Pin<Box<dyn Future<Output = Result<Response<()>, Infallible>>>>,
+        Future = std::pin::Pin<Box<dyn Future<Output = Result<Response<String>, Infallible>>>>,
     >,
 >;
 
 /// A layer over the bare handler, boxed so that every row is driven by the same code.
 fn boxed<L>(layer: L) -> Svc
 where
-    L: Layer<Handler>,
-    L::Service: Service<Request<()>, Response = Response<()>, Error = Infallible> + 'static,
+    L: Layer<Bare>,
+    L::Service: Service<Request<()>, Response = Response<String>, Error = Infallible> + 'static,
     <L::Service as Service<Request<()>>>::Future: 'static,
 {
     struct Boxing<S>(S);
     impl<S> Service<Request<()>> for Boxing<S>
     where
-        S: Service<Request<()>, Response = Response<()>, Error = Infallible>,
+        S: Service<Request<()>, Response = Response<String>, Error = Infallible>,
         S::Future: 'static,
     {
-        type Response = Response<()>;
+        type Response = Response<String>;
         type Error = Infallible;
-        type Future = std::pin::Pin<Box<dyn Future<Output = Result<Response<()>, Infallible>>>>;
+        type Future = std::pin::Pin<Box<dyn Future<Output = Result<Response<String>, Infallible>>>>;
         fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
             self.0.poll_ready(cx)
         }
@@ -210,30 +210,5 @@ where
             Box::pin(self.0.call(request))
         }
     }
-    Box::new(Boxing(layer.layer(Handler)))
-}
-
-#[derive(Clone)]
-struct Handler;
-
-impl Service<Request<()>> for Handler {
-    type Response = Response<()>;
-    type Error = Infallible;
-    type Future = Ready<Result<Response<()>, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, _: Request<()>) -> Self::Future {
-        ready(Ok(Response::new(())))
-    }
-}
-
-fn now<F: Future>(future: F) -> F::Output {
-    let mut context = Context::from_waker(Waker::noop());
-    match pin!(future).poll(&mut context) {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("ready at once"),
-    }
+    Box::new(Boxing(layer.layer(Bare)))
 }
