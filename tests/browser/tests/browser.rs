@@ -980,15 +980,19 @@ fn a_response_cached_without_cors_passes_a_later_cors_check_under_any_origin(s: 
     // A `no-cors` `GET` carries no `Origin`: the layer answers `*` to it all the same.
     assert_eq!(seen[0].origin, None);
     assert_eq!(seen[0].status, Some(200));
-    // How many requests reached the server: an engine may serve the CORS fetch from its cache
-    // or ask again (Fetch lets it). Measured: Chromium 156, Firefox ESR 153 and WebKitGTK 2.50
-    // all serve it from the copy the `no-cors` load stored, so the server sees one request, and
-    // the script reads it because that copy already carries `*`.
-    let sent = match s.engine {
-        Engine::Chromium | Engine::Firefox | Engine::WebKit => 1,
-    };
-    assert_eq!(seen.len(), sent, "{seen:#?}");
-    assert_eq!(s.counts("GET", "/any-origin-cache/layer"), (sent, sent));
+    // How many requests reached the server: an engine may serve the CORS fetch from the copy
+    // the `no-cors` load stored (seen in Chromium 156, Firefox ESR 153 and WebKitGTK 2.50) or
+    // ask again (seen once in WebKitGTK 2.50; Fetch allows both). Either way the script reads
+    // it: the stored copy already carries `*`, and a new answer does too.
+    assert!(matches!(seen.len(), 1 | 2), "{seen:#?}");
+    if let Some(again) = seen.get(1) {
+        assert_eq!(again.origin.as_deref(), Some(s.page_origin.as_str()));
+        assert_eq!(again.status, Some(200));
+    }
+    assert_eq!(
+        s.counts("GET", "/any-origin-cache/layer"),
+        (seen.len(), seen.len())
+    );
     // Without `Origin` on the wire: `*`, the handler's `Cache-Control`, and no `Vary: origin`.
     let response =
         wire::request(s.api, &s.api_host(), "GET", "/any-origin-cache/layer", &[]).unwrap();
@@ -1012,14 +1016,16 @@ fn a_response_cached_without_cors_fails_the_cors_check_without_a_star(s: &Suite)
     );
     let seen = s.log.seen("/control/any-origin-cache-origin-only");
     assert_eq!(seen[0].origin, None);
-    // Measured: all three serve the CORS fetch from the cached copy (one request on the wire)
-    // and refuse it, though the server would have answered `*` to a request with `Origin`: the
-    // failure issue 14 fixes.
-    let (outcome, sent) = match s.engine {
-        Engine::Chromium | Engine::Firefox | Engine::WebKit => (REFUSED, 1),
+    // Served from the copy the `no-cors` load stored (what the three engines do, mostly), the
+    // answer has no `Access-Control-Allow-Origin` and is refused, though the server would have
+    // answered `*` to a request with `Origin`: the failure issue 14 fixes. An engine that asks
+    // again instead (Fetch allows it) gets `*` and reads it.
+    let outcome = match seen.len() {
+        1 => REFUSED,
+        2 => READABLE,
+        _ => panic!("{seen:#?}"),
     };
     assert_eq!(s.observed("any-origin-cache", "origin-only-cors"), outcome);
-    assert_eq!(seen.len(), sent, "{seen:#?}");
 }
 
 fn a_safelisted_method_passes_the_preflight_whatever_methods_lists(s: &Suite) {
