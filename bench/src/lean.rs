@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use std::task::{Context, Poll};
 
 use checked_cors::http::read_request;
-use checked_cors::{CorsLayer, CorsService, Decision, HeaderName, Policy, Value};
+use checked_cors::{CorsLayer, CorsService, Decision, Policy, ResponseHeader, Value};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Response, StatusCode};
 use tower_layer::Layer;
@@ -27,19 +27,19 @@ use tower_service::Service;
 const ALLOW_PRIVATE_NETWORK: header::HeaderName =
     header::HeaderName::from_static("access-control-allow-private-network");
 
-/// The eight header names of [`Decision::headers`], in [`HeaderName`]'s order.
+/// The eight header names of [`Decision::headers`], in [`ResponseHeader`]'s order.
 const NAMES: usize = 8;
 
 /// A preflight answer's headers, built once for one set of policy values.
 struct Template {
-    /// The policy string of each header (by [`HeaderName`] as index), compared by address with a
+    /// The policy string of each header (by [`ResponseHeader`] as index), compared by address with a
     /// decision's before the map is reused; `None` where absent or for `Allow-Origin`.
     values: [Option<&'static str>; NAMES],
     /// The headers, `Access-Control-Allow-Origin` (if any) holding a placeholder.
     map: HeaderMap,
 }
 
-/// Templates by the set of header names an answer has (a bit per [`HeaderName`]).
+/// Templates by the set of header names an answer has (a bit per [`ResponseHeader`]).
 struct Templates {
     by_shape: [OnceLock<Template>; 1 << NAMES],
 }
@@ -63,12 +63,12 @@ impl Shape {
         for (name, value) in decision.headers() {
             shape.mask |= 1 << name as usize;
             match (name, value) {
-                (HeaderName::AllowOrigin, Value::Policy("*")) => {
+                (ResponseHeader::AllowOrigin, Value::Policy("*")) => {
                     shape.allow_origin = Some(HeaderValue::from_static("*"));
                 }
                 // Allowed origins equal the request's `Origin` byte for byte (the table's copy of
                 // an exact origin included): echo the request's value, already a `HeaderValue`.
-                (HeaderName::AllowOrigin, _) => {
+                (ResponseHeader::AllowOrigin, _) => {
                     shape.allow_origin = Some(request.get(header::ORIGIN)?.clone());
                 }
                 (_, Value::Policy(s)) => shape.values[name as usize] = Some(s),
@@ -115,7 +115,7 @@ impl Templates {
 
 fn build(shape: &Shape) -> HeaderMap {
     let mut map = HeaderMap::new();
-    if shape.mask & 1 << HeaderName::AllowOrigin as usize != 0 {
+    if shape.mask & 1 << ResponseHeader::AllowOrigin as usize != 0 {
         map.insert(
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
             HeaderValue::from_static("*"),
@@ -135,30 +135,33 @@ fn build(shape: &Shape) -> HeaderMap {
 }
 
 fn http_name(index: usize) -> header::HeaderName {
-    const BY_INDEX: [(HeaderName, header::HeaderName); NAMES] = [
-        (HeaderName::AllowOrigin, header::ACCESS_CONTROL_ALLOW_ORIGIN),
+    const BY_INDEX: [(ResponseHeader, header::HeaderName); NAMES] = [
         (
-            HeaderName::AllowCredentials,
+            ResponseHeader::AllowOrigin,
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        ),
+        (
+            ResponseHeader::AllowCredentials,
             header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
         ),
         (
-            HeaderName::AllowMethods,
+            ResponseHeader::AllowMethods,
             header::ACCESS_CONTROL_ALLOW_METHODS,
         ),
         (
-            HeaderName::AllowHeaders,
+            ResponseHeader::AllowHeaders,
             header::ACCESS_CONTROL_ALLOW_HEADERS,
         ),
-        (HeaderName::MaxAge, header::ACCESS_CONTROL_MAX_AGE),
-        (HeaderName::AllowPrivateNetwork, ALLOW_PRIVATE_NETWORK),
+        (ResponseHeader::MaxAge, header::ACCESS_CONTROL_MAX_AGE),
+        (ResponseHeader::AllowPrivateNetwork, ALLOW_PRIVATE_NETWORK),
         (
-            HeaderName::ExposeHeaders,
+            ResponseHeader::ExposeHeaders,
             header::ACCESS_CONTROL_EXPOSE_HEADERS,
         ),
-        (HeaderName::Vary, header::VARY),
+        (ResponseHeader::Vary, header::VARY),
     ];
     let (name, http) = &BY_INDEX[index];
-    debug_assert_eq!(*name as usize, index, "HeaderName's order");
+    debug_assert_eq!(*name as usize, index, "ResponseHeader's order");
     http.clone()
 }
 

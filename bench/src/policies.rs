@@ -98,14 +98,14 @@ pub fn is_example_com_subdomain(origin: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use checked_cors::{CorsPolicy, Header, Request};
+    use checked_cors::{CorsPolicy, CorsRequest, Header};
 
     fn ours_allows(origin: &str) -> bool {
         Subdomains::policy()
-            .evaluate(&Request {
+            .evaluate(&CorsRequest {
                 method: b"GET",
                 origin: Header::One(origin.as_bytes()),
-                ..Request::default()
+                ..CorsRequest::default()
             })
             .is_allowed()
     }

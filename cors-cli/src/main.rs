@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use args::{Check, Cli, Command, Format, RequestSpec};
-use checked_cors::{Header, Policy, PolicyConfig, Request};
+use checked_cors::{CorsRequest, Header, Policy, PolicyConfig};
 use clap::Parser;
 
 /// Exit status: the request is allowed, or the policy is valid.
@@ -91,16 +91,16 @@ fn request_headers(names: &[String]) -> String {
 }
 
 /// The request a browser sends: the preflight, or the actual request.
-fn request<'r>(spec: &'r RequestSpec, headers: &'r str) -> Request<'r> {
+fn request<'r>(spec: &'r RequestSpec, headers: &'r str) -> CorsRequest<'r> {
     let origin = Header::One(spec.origin.as_bytes());
     if !spec.preflight {
-        return Request {
+        return CorsRequest {
             method: spec.method.as_bytes(),
             origin,
-            ..Request::default()
+            ..CorsRequest::default()
         };
     }
-    Request {
+    CorsRequest {
         method: b"OPTIONS",
         origin,
         request_method: Header::One(spec.method.as_bytes()),
@@ -114,7 +114,7 @@ fn request<'r>(spec: &'r RequestSpec, headers: &'r str) -> Request<'r> {
         } else {
             Header::Absent
         },
-        ..Request::default()
+        ..CorsRequest::default()
     }
 }
 

@@ -64,7 +64,7 @@ use crate::origins::Origins;
 use crate::request::Field;
 use crate::storage::Text;
 use crate::{
-    CorsPolicy, Decision, Header, HeaderList, Policy, Refusal, Request, RuntimePolicy, Value,
+    CorsPolicy, CorsRequest, Decision, Header, HeaderList, Policy, Refusal, RuntimePolicy, Value,
 };
 
 const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
@@ -301,9 +301,9 @@ impl<S> CorsMiddleware<S> {
 /// Reads the parts of an actix request that decide its CORS answer, as
 /// [`http::read_parts`](crate::http::read_parts) does for the `http` crate's: the host is the
 /// URI's authority (an HTTP/2 request's `:authority`) or else the `Host` header.
-fn read(request: &ServiceRequest) -> Request<'_> {
+fn read(request: &ServiceRequest) -> CorsRequest<'_> {
     let headers = request.headers();
-    let mut read = Request::read_with(request.method().as_str().as_bytes(), |field| {
+    let mut read = CorsRequest::read_with(request.method().as_str().as_bytes(), |field| {
         let name = match field {
             Field::Origin => &header::ORIGIN,
             Field::RequestMethod => &header::ACCESS_CONTROL_REQUEST_METHOD,

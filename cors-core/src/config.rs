@@ -204,7 +204,7 @@ impl<'de> Visitor<'de> for ConfigListVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Header, Origins, Request};
+    use crate::{CorsRequest, Header, Origins};
     use alloc::string::ToString;
 
     fn parse(json: &str) -> Result<PolicyConfig, String> {
@@ -243,11 +243,11 @@ mod tests {
         assert!(!policy.allows_credentials());
         assert_eq!(policy.max_age(), None);
         assert!(!policy.allows_private_network());
-        let preflight = Request {
+        let preflight = CorsRequest {
             method: b"OPTIONS",
             origin: Header::One(b"https://a.example"),
             request_method: Header::One(b"PUT"),
-            ..Request::default()
+            ..CorsRequest::default()
         };
         assert_eq!(policy.evaluate(&preflight).preflight_status(), Some(403));
     }

@@ -1,9 +1,9 @@
 use crate::origins::{Allowed, Unmatched};
 use crate::policy::{HeaderList, Policy};
 use crate::refusal::{Malformed, Refusal};
-use crate::request::{Header, Request};
+use crate::request::{CorsRequest, Header};
 use crate::request_headers::{find_refused, ListError};
-use crate::response::{HeaderName, Value};
+use crate::response::{ResponseHeader, Value};
 use checked_cors_rules::is_tchar;
 
 /// What to do with a request: answer a preflight now, or run the handler and add headers to its
@@ -125,30 +125,33 @@ impl<'p, 'r> Decision<'p, 'r> {
 
     /// The headers to add to the response (for a preflight, to the answer), in a fixed order.
     /// `Vary` must be appended to any `Vary` already there.
-    pub fn headers(&self) -> impl Iterator<Item = (HeaderName, Value<'p, 'r>)> + '_ {
+    pub fn headers(&self) -> impl Iterator<Item = (ResponseHeader, Value<'p, 'r>)> + '_ {
         let flag = |on: bool| on.then_some(Value::Policy("true"));
         [
-            (HeaderName::AllowOrigin, self.allow_origin),
-            (HeaderName::AllowCredentials, flag(self.allow_credentials)),
-            (HeaderName::AllowMethods, self.allow_methods),
-            (HeaderName::AllowHeaders, self.allow_headers),
-            (HeaderName::MaxAge, self.max_age.map(Value::Policy)),
+            (ResponseHeader::AllowOrigin, self.allow_origin),
             (
-                HeaderName::AllowPrivateNetwork,
+                ResponseHeader::AllowCredentials,
+                flag(self.allow_credentials),
+            ),
+            (ResponseHeader::AllowMethods, self.allow_methods),
+            (ResponseHeader::AllowHeaders, self.allow_headers),
+            (ResponseHeader::MaxAge, self.max_age.map(Value::Policy)),
+            (
+                ResponseHeader::AllowPrivateNetwork,
                 flag(self.allow_private_network),
             ),
             (
-                HeaderName::ExposeHeaders,
+                ResponseHeader::ExposeHeaders,
                 self.expose_headers.map(Value::Policy),
             ),
-            (HeaderName::Vary, self.vary.map(Value::Policy)),
+            (ResponseHeader::Vary, self.vary.map(Value::Policy)),
         ]
         .into_iter()
         .filter_map(|(name, value)| Some((name, value?)))
     }
 
     /// The value of one header of [`Decision::headers`].
-    pub fn header(&self, name: HeaderName) -> Option<Value<'p, 'r>> {
+    pub fn header(&self, name: ResponseHeader) -> Option<Value<'p, 'r>> {
         self.headers().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 }
@@ -160,26 +163,26 @@ impl Policy<'_> {
     /// size of the policy's origin list.
     ///
     /// ```
-    /// use checked_cors::{Cors, CorsPolicy, Header, HeaderName, Request, Value};
+    /// use checked_cors::{Cors, CorsPolicy, Header, ResponseHeader, CorsRequest, Value};
     ///
     /// #[derive(Cors)]
     /// #[cors(origins = ["https://app.example.com"], methods = [GET, PUT])]
     /// struct Api;
     ///
-    /// let request = Request {
+    /// let request = CorsRequest {
     ///     method: b"OPTIONS",
     ///     origin: Header::One(b"https://app.example.com"),
     ///     request_method: Header::One(b"PUT"),
-    ///     ..Request::default()
+    ///     ..CorsRequest::default()
     /// };
     /// let decision = Api::policy().evaluate(&request);
     /// assert_eq!(decision.preflight_status(), Some(204));
     /// assert_eq!(
-    ///     decision.header(HeaderName::AllowOrigin),
+    ///     decision.header(ResponseHeader::AllowOrigin),
     ///     Some(Value::Policy("https://app.example.com"))
     /// );
     /// ```
-    pub fn evaluate<'p, 'r>(&'p self, request: &Request<'r>) -> Decision<'p, 'r> {
+    pub fn evaluate<'p, 'r>(&'p self, request: &CorsRequest<'r>) -> Decision<'p, 'r> {
         self.evaluate_with(request, None)
     }
 
@@ -192,24 +195,24 @@ impl Policy<'_> {
     /// about `null` or malformed bytes; it can allow an origin, which is then echoed, never `*`.
     ///
     /// ```
-    /// use checked_cors::{Cors, CorsPolicy, Header, Request};
+    /// use checked_cors::{Cors, CorsPolicy, Header, CorsRequest};
     ///
     /// #[derive(Cors)]
     /// #[cors(origins = ["https://app.example.com"], credentials)]
     /// struct Api;
     ///
     /// let tenants = |origin: &str| origin == "https://initech.example.net";
-    /// let request = Request {
+    /// let request = CorsRequest {
     ///     method: b"GET",
     ///     origin: Header::One(b"https://initech.example.net"),
-    ///     ..Request::default()
+    ///     ..CorsRequest::default()
     /// };
     /// assert!(Api::policy().evaluate_with(&request, Some(&tenants)).is_allowed());
     /// assert!(!Api::policy().evaluate(&request).is_allowed());
     /// ```
     pub fn evaluate_with<'p, 'r>(
         &'p self,
-        request: &Request<'r>,
+        request: &CorsRequest<'r>,
         dynamic: Option<&dyn DynamicOrigins>,
     ) -> Decision<'p, 'r> {
         let preflight = request.is_preflight();
@@ -266,7 +269,7 @@ impl Policy<'_> {
     /// pass. The scheme is not compared: behind a TLS-terminating proxy the server sees `http`.
     /// This is the rule of Go's `net/http.CrossOriginProtection`, with the policy's own origins
     /// as the trusted ones.
-    fn is_cross_origin_write(&self, request: &Request<'_>) -> bool {
+    fn is_cross_origin_write(&self, request: &CorsRequest<'_>) -> bool {
         if self.cross_origin_writes || request.is_safe_method() {
             return false;
         }
@@ -346,7 +349,7 @@ impl Policy<'_> {
     fn preflight<'p, 'r>(
         &'p self,
         decision: Decision<'p, 'r>,
-        request: &Request<'r>,
+        request: &CorsRequest<'r>,
         origin: &'r [u8],
         allowed: Allowed<'p>,
     ) -> Decision<'p, 'r> {

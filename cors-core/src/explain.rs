@@ -6,7 +6,7 @@ use crate::decision::Decision;
 use crate::origins::{Allowed, Origins, Unmatched, MAX_ORIGIN_LEN};
 use crate::policy::{HeaderList, Policy};
 use crate::refusal::{Malformed, Refusal};
-use crate::request::{Header, Request};
+use crate::request::{CorsRequest, Header};
 use crate::request_headers::find_refused;
 
 /// Where the header checks of a preflight stood when a name was reached.
@@ -26,14 +26,14 @@ enum Verdict {
     NotChecked,
 }
 
-/// Why a [`Policy`] answers a [`Request`] as it does, one check per line; see [`Policy::explain`].
+/// Why a [`Policy`] answers a [`CorsRequest`] as it does, one check per line; see [`Policy::explain`].
 ///
 /// Holds only references and the [`Decision`]: nothing is computed or allocated until it is
 /// formatted, and then only written to the formatter.
 #[derive(Clone, Copy, Debug)]
 pub struct Explanation<'p, 'r> {
     policy: &'p Policy<'p>,
-    request: Request<'r>,
+    request: CorsRequest<'r>,
     decision: Decision<'p, 'r>,
 }
 
@@ -43,18 +43,18 @@ impl<'p> Policy<'p> {
     /// the headers to send and the verdict. The verdict is [`Policy::evaluate`]'s own.
     ///
     /// ```
-    /// use checked_cors::{Header, PolicyBuilder, Request};
+    /// use checked_cors::{Header, PolicyBuilder, CorsRequest};
     ///
     /// let policy = PolicyBuilder::new()
     ///     .allow_origins(["https://app.example.com"])
     ///     .allow_methods(["GET", "PUT"])
     ///     .build()?;
-    /// let request = Request {
+    /// let request = CorsRequest {
     ///     method: b"OPTIONS",
     ///     origin: Header::One(b"https://app.example.com"),
     ///     request_method: Header::One(b"PUT"),
     ///     request_headers: Header::One(b"x-api-key"),
-    ///     ..Request::default()
+    ///     ..CorsRequest::default()
     /// };
     /// let explanation = policy.explain(&request);
     /// assert!(!explanation.decision().is_allowed());
@@ -73,7 +73,7 @@ impl<'p> Policy<'p> {
     /// );
     /// # Ok::<(), checked_cors::BuildError>(())
     /// ```
-    pub fn explain<'r>(&'p self, request: &Request<'r>) -> Explanation<'p, 'r> {
+    pub fn explain<'r>(&'p self, request: &CorsRequest<'r>) -> Explanation<'p, 'r> {
         Explanation {
             policy: self,
             request: *request,

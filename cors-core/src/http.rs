@@ -1,4 +1,4 @@
-//! Adapters over the `http` crate: read a [`Request`] from a `HeaderMap`, write a [`Decision`] into
+//! Adapters over the `http` crate: read a [`CorsRequest`] from a `HeaderMap`, write a [`Decision`] into
 //! one.
 //!
 //! ```
@@ -33,7 +33,7 @@ use std::vec::Vec;
 use crate::origins::Origins;
 use crate::request::Field;
 use crate::storage::Text;
-use crate::{Decision, Header, HeaderList, Policy, Request, Value};
+use crate::{CorsRequest, Decision, Header, HeaderList, Policy, Value};
 
 const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: header::HeaderName =
     header::HeaderName::from_static("access-control-request-private-network");
@@ -42,7 +42,7 @@ const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: header::HeaderName =
     header::HeaderName::from_static("access-control-allow-private-network");
 
 /// Reads the parts of a request that decide its CORS answer, borrowing from it.
-pub fn read<B>(request: &::http::Request<B>) -> Request<'_> {
+pub fn read<B>(request: &::http::Request<B>) -> CorsRequest<'_> {
     read_parts(request.method(), request.uri(), request.headers())
 }
 
@@ -51,7 +51,7 @@ pub fn read<B>(request: &::http::Request<B>) -> Request<'_> {
 ///
 /// The `Access-Control-Request-*` headers only matter to a preflight, so they are looked up only
 /// for `OPTIONS`; `Sec-Fetch-Site` and the host only for unsafe methods.
-pub fn read_parts<'r>(method: &'r Method, uri: &'r Uri, headers: &'r HeaderMap) -> Request<'r> {
+pub fn read_parts<'r>(method: &'r Method, uri: &'r Uri, headers: &'r HeaderMap) -> CorsRequest<'r> {
     let mut request = read_request(method, headers);
     if !request.is_safe_method() {
         if let Some(authority) = uri.authority() {
@@ -62,8 +62,8 @@ pub fn read_parts<'r>(method: &'r Method, uri: &'r Uri, headers: &'r HeaderMap) 
 }
 
 /// [`read`] from a request's method and headers alone: the host is the `Host` header's.
-pub fn read_request<'r>(method: &'r Method, headers: &'r HeaderMap) -> Request<'r> {
-    Request::read_with(method.as_str().as_bytes(), |field| {
+pub fn read_request<'r>(method: &'r Method, headers: &'r HeaderMap) -> CorsRequest<'r> {
+    CorsRequest::read_with(method.as_str().as_bytes(), |field| {
         let name = match field {
             Field::Origin => &header::ORIGIN,
             Field::RequestMethod => &header::ACCESS_CONTROL_REQUEST_METHOD,

@@ -41,7 +41,7 @@
 //! - a policy that changes while the service runs: `LivePolicy` and `CorsLayer::live`, reloaded
 //!   with the same checks and swapped atomically; customers' origins kept at run time: an
 //!   `OriginSet` or a closure given to `CorsLayer::with_origins` (feature `live`);
-//! - no `std`, no allocator: [`Policy::evaluate`] on a [`Request`] of byte slices (see the end of
+//! - no `std`, no allocator: [`Policy::evaluate`] on a [`CorsRequest`] of byte slices (see the end of
 //!   this page); [`Policy::explain`] tells, in words, how a policy answers a request.
 //!
 //! # Forged cross-origin writes
@@ -139,11 +139,11 @@
 //! # The `no_std` API
 //!
 //! Without default features the crate needs neither `std` nor an allocator: the derive's tables
-//! are `static`s, and [`Policy::evaluate`] decides on a [`Request`] of byte slices, read from
+//! are `static`s, and [`Policy::evaluate`] decides on a [`CorsRequest`] of byte slices, read from
 //! wherever the server keeps them.
 //!
 //! ```
-//! use checked_cors::{Cors, CorsPolicy, Header, HeaderName, Request};
+//! use checked_cors::{Cors, CorsPolicy, Header, ResponseHeader, CorsRequest};
 //!
 //! #[derive(Cors)]
 //! #[cors(
@@ -157,26 +157,26 @@
 //! struct Api;
 //!
 //! // A preflight from an allowed origin: answered without calling the handler.
-//! let preflight = Request {
+//! let preflight = CorsRequest {
 //!     method: b"OPTIONS",
 //!     origin: Header::One(b"https://shop.example.com"),
 //!     request_method: Header::One(b"PUT"),
 //!     request_headers: Header::One(b"content-type"),
-//!     ..Request::default()
+//!     ..CorsRequest::default()
 //! };
 //! let decision = Api::policy().evaluate(&preflight);
 //! assert_eq!(decision.preflight_status(), Some(204));
-//! let allow_origin = decision.header(HeaderName::AllowOrigin).unwrap();
+//! let allow_origin = decision.header(ResponseHeader::AllowOrigin).unwrap();
 //! assert_eq!(allow_origin.as_bytes(), b"https://shop.example.com");
 //!
 //! // A look-alike origin gets no CORS header at all, and the reason is there for the logs.
-//! let hostile = Request {
+//! let hostile = CorsRequest {
 //!     method: b"GET",
 //!     origin: Header::One(b"https://example.com.evil.com"),
-//!     ..Request::default()
+//!     ..CorsRequest::default()
 //! };
 //! let decision = Api::policy().evaluate(&hostile);
-//! assert!(decision.header(HeaderName::AllowOrigin).is_none());
+//! assert!(decision.header(ResponseHeader::AllowOrigin).is_none());
 //! assert_eq!(decision.refusal().unwrap().to_string(), "origin not allowed");
 //! ```
 //!
@@ -227,9 +227,9 @@ pub use explain::Explanation;
 pub use origins::{OriginPattern, OriginTable, Origins, MAX_ORIGIN_LEN};
 pub use policy::{HeaderList, Policy};
 pub use refusal::{Malformed, Refusal};
-pub use request::{Header, Request};
+pub use request::{CorsRequest, Header};
 pub use request_headers::{MAX_REQUEST_HEADERS, MAX_REQUEST_HEADERS_LEN};
-pub use response::{HeaderName, Value};
+pub use response::{ResponseHeader, Value};
 pub use storage::{Table, Text};
 
 #[cfg(feature = "tower")]

@@ -50,7 +50,7 @@ use ::picoserve::response::{Body, Connection, HeadersIter, Response, ResponseWri
 use ::picoserve::routing::{Layer, Next};
 use ::picoserve::ResponseSent;
 
-use crate::{CorsPolicy, Decision, Header, HeaderName, Refusal, Request, Value};
+use crate::{CorsPolicy, CorsRequest, Decision, Header, Refusal, ResponseHeader, Value};
 
 /// A function told why a request got no CORS permission, with the request, for logs or metrics.
 pub type OnRefusal = fn(&Refusal<'_>, &RequestParts<'_>);
@@ -168,10 +168,10 @@ impl<P: CorsPolicy, State, PathParameters> Layer<State, PathParameters> for Cors
 /// The `Access-Control-Request-*` headers matter only to a preflight, so they are read only for
 /// `OPTIONS`; `Sec-Fetch-Site` and `Host` only for unsafe methods. A header sent more than once is
 /// [`Header::Many`], which the evaluation refuses where it matters.
-pub fn read<'r>(parts: &RequestParts<'r>) -> Request<'r> {
-    let mut request = Request {
+pub fn read<'r>(parts: &RequestParts<'r>) -> CorsRequest<'r> {
+    let mut request = CorsRequest {
         method: parts.method().as_bytes(),
-        ..Request::default()
+        ..CorsRequest::default()
     };
     let options = request.method == b"OPTIONS";
     let unsafe_method = !request.is_safe_method();
@@ -220,7 +220,7 @@ fn text<'r>(value: Value<'r, 'r>) -> Option<&'r str> {
     }
 }
 
-fn field<'r>(name: HeaderName, value: Option<Value<'r, 'r>>) -> Field<'r> {
+fn field<'r>(name: ResponseHeader, value: Option<Value<'r, 'r>>) -> Field<'r> {
     Some((name.as_str(), text(value?)?))
 }
 
@@ -248,15 +248,15 @@ async fn answer<R: Read, W: ResponseWriter<Error = R::Error>>(
 /// The headers an actual (not preflight) response gets: at most these four.
 fn decoration<'r>(decision: &Decision<'r, 'r>) -> [Field<'r>; 4] {
     [
-        field(HeaderName::AllowOrigin, decision.allow_origin),
+        field(ResponseHeader::AllowOrigin, decision.allow_origin),
         decision
             .allow_credentials
-            .then_some((HeaderName::AllowCredentials.as_str(), "true")),
+            .then_some((ResponseHeader::AllowCredentials.as_str(), "true")),
         field(
-            HeaderName::ExposeHeaders,
+            ResponseHeader::ExposeHeaders,
             decision.expose_headers.map(Value::Policy),
         ),
-        field(HeaderName::Vary, decision.vary.map(Value::Policy)),
+        field(ResponseHeader::Vary, decision.vary.map(Value::Policy)),
     ]
 }
 

@@ -20,18 +20,18 @@ impl<'r> Header<'r> {
 /// The parts of a request that decide its CORS answer, borrowed from wherever the server keeps them.
 ///
 /// ```
-/// use checked_cors::{Header, Request};
-/// let request = Request {
+/// use checked_cors::{Header, CorsRequest};
+/// let request = CorsRequest {
 ///     method: b"OPTIONS",
 ///     origin: Header::One(b"https://app.example.com"),
 ///     request_method: Header::One(b"PUT"),
 ///     request_headers: Header::One(b"content-type,x-api-key"),
-///     ..Request::default()
+///     ..CorsRequest::default()
 /// };
 /// assert!(request.is_preflight());
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Request<'r> {
+pub struct CorsRequest<'r> {
     /// The request's method.
     pub method: &'r [u8],
     /// `Origin`.
@@ -51,7 +51,7 @@ pub struct Request<'r> {
     pub host: Header<'r>,
 }
 
-impl Request<'_> {
+impl CorsRequest<'_> {
     /// Whether the method cannot change state by the HTTP semantics browsers rely on: `GET`,
     /// `HEAD` and `OPTIONS` (and so needs no protection from forged cross-origin requests).
     pub fn is_safe_method(&self) -> bool {
@@ -67,7 +67,7 @@ impl Request<'_> {
     }
 }
 
-/// A request header [`Request::read_with`] asks an adapter for.
+/// A request header [`CorsRequest::read_with`] asks an adapter for.
 #[cfg(feature = "http")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Field {
@@ -80,17 +80,17 @@ pub(crate) enum Field {
 }
 
 #[cfg(feature = "http")]
-impl<'r> Request<'r> {
+impl<'r> CorsRequest<'r> {
     /// The request with method `method` whose headers `header` looks up, for adapters over any
     /// header map: the `Access-Control-Request-*` headers only matter to a preflight, so they
     /// are asked for only for `OPTIONS` with an `Origin`; `Sec-Fetch-Site` and the host only
     /// for unsafe methods.
     #[inline]
     pub(crate) fn read_with(method: &'r [u8], mut header: impl FnMut(Field) -> Header<'r>) -> Self {
-        let mut request = Request {
+        let mut request = CorsRequest {
             method,
             origin: header(Field::Origin),
-            ..Request::default()
+            ..CorsRequest::default()
         };
         if method == b"OPTIONS" && request.origin != Header::Absent {
             request.request_method = header(Field::RequestMethod);

@@ -4,7 +4,7 @@ use core::fmt;
 
 /// A response header the evaluation may add.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum HeaderName {
+pub enum ResponseHeader {
     /// `Access-Control-Allow-Origin`.
     AllowOrigin,
     /// `Access-Control-Allow-Credentials`.
@@ -23,18 +23,18 @@ pub enum HeaderName {
     Vary,
 }
 
-impl HeaderName {
+impl ResponseHeader {
     /// The name in lower case, as HTTP/2 and the `http` crate write it.
     pub const fn as_str(self) -> &'static str {
         match self {
-            HeaderName::AllowOrigin => "access-control-allow-origin",
-            HeaderName::AllowCredentials => "access-control-allow-credentials",
-            HeaderName::AllowMethods => "access-control-allow-methods",
-            HeaderName::AllowHeaders => "access-control-allow-headers",
-            HeaderName::MaxAge => "access-control-max-age",
-            HeaderName::AllowPrivateNetwork => "access-control-allow-private-network",
-            HeaderName::ExposeHeaders => "access-control-expose-headers",
-            HeaderName::Vary => "vary",
+            ResponseHeader::AllowOrigin => "access-control-allow-origin",
+            ResponseHeader::AllowCredentials => "access-control-allow-credentials",
+            ResponseHeader::AllowMethods => "access-control-allow-methods",
+            ResponseHeader::AllowHeaders => "access-control-allow-headers",
+            ResponseHeader::MaxAge => "access-control-max-age",
+            ResponseHeader::AllowPrivateNetwork => "access-control-allow-private-network",
+            ResponseHeader::ExposeHeaders => "access-control-expose-headers",
+            ResponseHeader::Vary => "vary",
         }
     }
 }

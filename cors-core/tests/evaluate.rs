@@ -4,7 +4,9 @@ use std::sync::OnceLock;
 
 use cors_test_support::requests::{actual, preflight};
 
-use checked_cors::{Header, HeaderName, Malformed, Policy, PolicyBuilder, Refusal, Request, Value};
+use checked_cors::{
+    CorsRequest, Header, Malformed, Policy, PolicyBuilder, Refusal, ResponseHeader, Value,
+};
 
 fn list_policy() -> &'static Policy<'static> {
     static POLICY: OnceLock<Policy<'static>> = OnceLock::new();
@@ -37,12 +39,12 @@ fn any_policy() -> &'static Policy<'static> {
     })
 }
 
-fn simple(origin: Header<'_>) -> Request<'_> {
+fn simple(origin: Header<'_>) -> CorsRequest<'_> {
     actual(b"GET", origin)
 }
 
 /// The decision's headers as `(name, value)` strings, in order.
-fn headers(policy: &Policy<'static>, request: &Request<'_>) -> Vec<(&'static str, String)> {
+fn headers(policy: &Policy<'static>, request: &CorsRequest<'_>) -> Vec<(&'static str, String)> {
     policy
         .evaluate(request)
         .headers()
@@ -81,7 +83,7 @@ fn no_origin_is_not_cors_but_still_varies() {
         ])
     );
     for method in [&b"POST"[..], b"PUT", b"OPTIONS", b"HEAD"] {
-        let request = Request {
+        let request = CorsRequest {
             method,
             ..simple(Header::Absent)
         };
@@ -118,16 +120,16 @@ fn actual_requests_from_allowed_origins() {
     // Exact origins are answered with the policy's own copy, patterns by echoing the request.
     let exact = policy.evaluate(&simple(Header::One(b"https://app.example.com")));
     assert!(matches!(
-        exact.header(HeaderName::AllowOrigin),
+        exact.header(ResponseHeader::AllowOrigin),
         Some(Value::Policy(_))
     ));
     let pattern = policy.evaluate(&simple(Header::One(b"https://api.example.com")));
     assert!(matches!(
-        pattern.header(HeaderName::AllowOrigin),
+        pattern.header(ResponseHeader::AllowOrigin),
         Some(Value::RequestOrigin(_))
     ));
     // `OPTIONS` without `Access-Control-Request-Method` is an ordinary request.
-    let options = Request {
+    let options = CorsRequest {
         method: b"OPTIONS",
         ..simple(Header::One(b"https://app.example.com"))
     };
@@ -267,7 +269,7 @@ fn preflights_refused_carry_no_cors_header() {
     let policy = list_policy();
     let long = "a,".repeat(3000);
     let many = "a,".repeat(100);
-    let cases: Vec<(Request<'_>, Refusal<'_>)> = vec![
+    let cases: Vec<(CorsRequest<'_>, Refusal<'_>)> = vec![
         (
             preflight(b"https://evil.com", b"GET", None),
             Refusal::OriginNotAllowed,
@@ -310,28 +312,28 @@ fn preflights_refused_carry_no_cors_header() {
             Refusal::Malformed(Malformed::TooManyRequestHeaders),
         ),
         (
-            Request {
+            CorsRequest {
                 request_method: Header::Many,
                 ..preflight(b"https://app.example.com", b"PUT", None)
             },
             Refusal::Malformed(Malformed::SeveralRequestMethods),
         ),
         (
-            Request {
+            CorsRequest {
                 request_headers: Header::Many,
                 ..preflight(b"https://app.example.com", b"PUT", None)
             },
             Refusal::Malformed(Malformed::SeveralRequestHeaders),
         ),
         (
-            Request {
+            CorsRequest {
                 request_private_network: Header::One(b"true"),
                 ..preflight(b"https://app.example.com", b"PUT", None)
             },
             Refusal::PrivateNetworkNotAllowed,
         ),
         (
-            Request {
+            CorsRequest {
                 origin: Header::Many,
                 ..preflight(b"https://app.example.com", b"PUT", None)
             },
@@ -343,7 +345,7 @@ fn preflights_refused_carry_no_cors_header() {
         assert_eq!(decision.refusal(), Some(*refusal), "{request:?}");
         assert_eq!(decision.preflight_status(), Some(403), "{request:?}");
         let names: Vec<_> = decision.headers().map(|(n, _)| n).collect();
-        assert_eq!(names, [HeaderName::Vary], "{request:?}");
+        assert_eq!(names, [ResponseHeader::Vary], "{request:?}");
     }
 }
 
@@ -354,7 +356,7 @@ fn private_network_preflights() {
         .allow_private_network()
         .build()
         .unwrap();
-    let asked = Request {
+    let asked = CorsRequest {
         request_private_network: Header::One(b"true"),
         ..preflight(b"https://app.example.com", b"GET", None)
     };
@@ -374,7 +376,7 @@ fn private_network_preflights() {
     let not_asked = preflight(b"https://app.example.com", b"GET", None);
     assert!(policy
         .evaluate(&not_asked)
-        .header(HeaderName::AllowPrivateNetwork)
+        .header(ResponseHeader::AllowPrivateNetwork)
         .is_none());
 }
 
@@ -437,7 +439,7 @@ fn safelisted_methods_pass_whatever_methods_says() {
         assert_eq!(decision.preflight_status(), Some(204), "{method}");
         assert_eq!(
             decision
-                .header(HeaderName::AllowMethods)
+                .header(ResponseHeader::AllowMethods)
                 .map(|v| v.as_bytes().to_vec()),
             Some(b"PUT".to_vec())
         );
@@ -472,18 +474,18 @@ fn any_method_is_answered_star_or_the_method_asked_for() {
         let decision = without.evaluate(&request);
         assert_eq!(decision.preflight_status(), Some(204), "{method}");
         assert_eq!(
-            decision.header(HeaderName::AllowMethods),
+            decision.header(ResponseHeader::AllowMethods),
             Some(Value::Policy("*"))
         );
         // With credentials browsers read `*` as a method named `*`: the method asked for.
         let decision = with.evaluate(&request);
         assert_eq!(decision.preflight_status(), Some(204), "{method}");
         assert_eq!(
-            decision.header(HeaderName::AllowMethods),
+            decision.header(ResponseHeader::AllowMethods),
             Some(Value::RequestMethod(method.as_bytes()))
         );
         assert_eq!(
-            decision.header(HeaderName::AllowCredentials),
+            decision.header(ResponseHeader::AllowCredentials),
             Some(Value::Policy("true"))
         );
     }
@@ -544,7 +546,7 @@ fn any_header_works_with_credentials_and_can_cover_authorization() {
     assert_eq!(decision.preflight_status(), Some(204));
     // The names asked for, never a literal `*` (read as a header named `*` with credentials).
     assert_eq!(
-        decision.header(HeaderName::AllowHeaders),
+        decision.header(ResponseHeader::AllowHeaders),
         Some(Value::RequestHeaders(b"x-api-key,x-trace"))
     );
     let authorization = preflight(b"https://app.example.com", b"GET", Some(b"authorization"));
@@ -566,7 +568,7 @@ fn any_header_works_with_credentials_and_can_cover_authorization() {
     let decision = everything.evaluate(&both);
     assert_eq!(decision.preflight_status(), Some(204));
     assert_eq!(
-        decision.header(HeaderName::AllowHeaders),
+        decision.header(ResponseHeader::AllowHeaders),
         Some(Value::RequestHeaders(b"Authorization, x-api-key"))
     );
     // The same spelling through the builder's two calls.

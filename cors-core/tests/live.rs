@@ -343,10 +343,10 @@ mod tenants {
         ] {
             assert!(!tenants.contains(refused), "{refused}");
         }
-        let request = checked_cors::Request {
+        let request = checked_cors::CorsRequest {
             method: b"GET",
             origin: checked_cors::Header::One(b"https://tenant42.example.net"),
-            ..checked_cors::Request::default()
+            ..checked_cors::CorsRequest::default()
         };
         assert!(Api::policy()
             .evaluate_with(&request, Some(&tenants))

@@ -8,7 +8,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use checked_cors::{CorsLayer, Header, Policy, PolicyBuilder, Refusal, Request};
+use checked_cors::{CorsLayer, CorsRequest, Header, Policy, PolicyBuilder, Refusal};
 use cors_test_support::service::{now, Handler};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -165,12 +165,12 @@ impl Row {
 fn the_no_std_api_blocks_exactly_the_forged_writes() {
     let (strict, open) = (policy(false), policy(true));
     for row in ROWS {
-        let request = Request {
+        let request = CorsRequest {
             method: row.method.as_bytes(),
             origin: Header::from_option(row.origin.map(str::as_bytes)),
             sec_fetch_site: Header::from_option(row.site.map(str::as_bytes)),
             host: Header::from_option(row.host.map(str::as_bytes)),
-            ..Request::default()
+            ..CorsRequest::default()
         };
         let decision = if row.open { &open } else { &strict }.evaluate(&request);
         assert_eq!(decision.is_blocked(), row.blocked, "{}", row.shown());

@@ -1,6 +1,6 @@
 //! The byte-slice entry point allocates nothing, whether it allows or refuses.
 
-use checked_cors::{Header, PolicyBuilder, Request};
+use checked_cors::{CorsRequest, Header, PolicyBuilder};
 use cors_test_support::alloc::{counting, Counting};
 
 #[global_allocator]
@@ -27,72 +27,72 @@ fn evaluating_allocates_nothing() {
         .unwrap();
     let flood = ",".repeat(60_000);
     let requests = [
-        Request {
+        CorsRequest {
             method: b"GET",
             origin: Header::One(b"https://site7.example.net"),
-            ..Request::default()
+            ..CorsRequest::default()
         },
-        Request {
+        CorsRequest {
             method: b"GET",
             origin: Header::One(b"https://a.example.com"),
-            ..Request::default()
+            ..CorsRequest::default()
         },
-        Request {
+        CorsRequest {
             method: b"GET",
             origin: Header::One(b"https://evil.com"),
-            ..Request::default()
+            ..CorsRequest::default()
         },
-        Request {
+        CorsRequest {
             method: b"GET",
-            ..Request::default()
+            ..CorsRequest::default()
         },
-        Request {
+        CorsRequest {
             method: b"OPTIONS",
             origin: Header::One(b"https://site999.example.net"),
             request_method: Header::One(b"PUT"),
             request_headers: Header::One(b"content-type"),
             request_private_network: Header::Absent,
-            ..Request::default()
+            ..CorsRequest::default()
         },
-        Request {
+        CorsRequest {
             method: b"OPTIONS",
             origin: Header::One(b"https://site999.example.net"),
             request_method: Header::One(b"DELETE"),
-            ..Request::default()
+            ..CorsRequest::default()
         },
-        Request {
+        CorsRequest {
             method: b"OPTIONS",
             origin: Header::One(b"https://site1.example.net"),
             request_method: Header::One(b"PUT"),
             request_headers: Header::One(flood.as_bytes()),
             request_private_network: Header::Absent,
-            ..Request::default()
+            ..CorsRequest::default()
         },
         // The forged-write check: blocked, let through from a listed origin, same-origin.
-        Request {
+        CorsRequest {
             method: b"POST",
             origin: Header::One(b"https://evil.com"),
             sec_fetch_site: Header::One(b"cross-site"),
             host: Header::One(b"api.example.net"),
-            ..Request::default()
+            ..CorsRequest::default()
         },
-        Request {
+        CorsRequest {
             method: b"DELETE",
             origin: Header::One(b"https://evil.com"),
             host: Header::One(b"api.example.net"),
-            ..Request::default()
+            ..CorsRequest::default()
         },
-        Request {
+        CorsRequest {
             method: b"POST",
             origin: Header::One(b"https://site3.example.net"),
             sec_fetch_site: Header::One(b"same-site"),
-            ..Request::default()
+            ..CorsRequest::default()
         },
-        Request {
+        CorsRequest {
             method: b"PUT",
             origin: Header::One(b"https://api.example.net"),
             host: Header::One(b"api.example.net"),
-            ..Request::default()
+            ..CorsRequest::default()
         },
     ];
     for request in &requests {

@@ -4,7 +4,7 @@
 #![no_main]
 
 use core::panic::PanicInfo;
-use checked_cors::{Cors, CorsPolicy, Header, Request};
+use checked_cors::{Cors, CorsPolicy, Header, CorsRequest};
 
 // The derive's static tables need neither `std` nor an allocator.
 #[derive(Cors)]
@@ -18,11 +18,11 @@ struct Api;
 
 #[no_mangle]
 pub extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
-    let request = Request {
+    let request = CorsRequest {
         method: b"OPTIONS",
         origin: Header::One(b"https://api.example.com"),
         request_method: Header::One(b"PUT"),
-        ..Request::default()
+        ..CorsRequest::default()
     };
     let decision = Api::policy().evaluate(&request);
     let count = decision.headers().count() as i32;

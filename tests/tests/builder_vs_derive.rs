@@ -7,7 +7,7 @@ mod attribute;
 
 use cors_test_support::adversarial_origins;
 
-use checked_cors::{Cors, CorsPolicy, Decision, Header, Policy, Request};
+use checked_cors::{Cors, CorsPolicy, CorsRequest, Decision, Header, Policy};
 
 /// Derives each policy and pairs it with its `PolicyBuilder` twin, built from the same tokens.
 macro_rules! twins {
@@ -179,7 +179,7 @@ fn origins() -> Vec<Vec<u8>> {
 }
 
 /// A request as readable text for a failure message.
-fn show(request: &Request<'_>) -> String {
+fn show(request: &CorsRequest<'_>) -> String {
     let field = |h: Header<'_>| match h {
         Header::Absent => "absent".to_owned(),
         Header::Many => "several".to_owned(),
@@ -236,10 +236,10 @@ fn builder_and_derive_decide_alike() {
     let mut requests = Vec::new();
     for origin in origin_headers {
         for &method in &methods {
-            requests.push(Request {
+            requests.push(CorsRequest {
                 method,
                 origin,
-                ..Request::default()
+                ..CorsRequest::default()
             });
             // Writes, as browsers mark them, to a host that is and is not the origin's.
             for (sec_fetch_site, host) in [
@@ -248,17 +248,17 @@ fn builder_and_derive_decide_alike() {
                 (Header::Absent, header(b"app.example.com")),
                 (Header::Absent, header(b"api.example.com")),
             ] {
-                requests.push(Request {
+                requests.push(CorsRequest {
                     method,
                     origin,
                     sec_fetch_site,
                     host,
-                    ..Request::default()
+                    ..CorsRequest::default()
                 });
             }
             for request_headers in header_lists {
                 for request_private_network in private_network {
-                    requests.push(Request {
+                    requests.push(CorsRequest {
                         method: b"OPTIONS",
                         origin,
                         request_method: if method.is_empty() {
@@ -268,7 +268,7 @@ fn builder_and_derive_decide_alike() {
                         },
                         request_headers,
                         request_private_network,
-                        ..Request::default()
+                        ..CorsRequest::default()
                     });
                 }
             }

@@ -9,7 +9,7 @@
 
 use std::hint::black_box;
 
-use checked_cors::{Cors, CorsPolicy, Header, Request};
+use checked_cors::{Cors, CorsPolicy, CorsRequest, Header};
 
 #[derive(Cors)]
 #[cors(origins = ["https://app.example.com"], methods = [GET, POST], credentials)]
@@ -26,12 +26,12 @@ fn main() {
         "post-same-origin" => (b"POST", b"https://evil.example", Some(b"same-origin")),
         other => panic!("unknown case {other}"),
     };
-    let request = Request {
+    let request = CorsRequest {
         method,
         origin: Header::One(origin),
         sec_fetch_site: Header::from_option(site),
         host: Header::One(b"api.example.com"),
-        ..Request::default()
+        ..CorsRequest::default()
     };
     let mut blocked = 0u64;
     for _ in 0..n {

@@ -4,7 +4,7 @@ use std::string::ToString;
 
 use std::sync::OnceLock;
 
-use crate::{Header, Policy, PolicyBuilder, Request};
+use crate::{CorsRequest, Header, Policy, PolicyBuilder};
 
 /// `origins = ["https://app.example.com", "https://*.example.com", "http://localhost:*"]`,
 /// `methods = [GET, POST, PUT]`, `headers = ["content-type", "x-api-key"]`,
@@ -41,26 +41,26 @@ fn any() -> &'static Policy<'static> {
     })
 }
 
-fn preflight<'r>(origin: &'r [u8], method: &'r [u8], headers: Option<&'r [u8]>) -> Request<'r> {
-    Request {
+fn preflight<'r>(origin: &'r [u8], method: &'r [u8], headers: Option<&'r [u8]>) -> CorsRequest<'r> {
+    CorsRequest {
         method: b"OPTIONS",
         origin: Header::One(origin),
         request_method: Header::One(method),
         request_headers: Header::from_option(headers),
         request_private_network: Header::Absent,
-        ..Request::default()
+        ..CorsRequest::default()
     }
 }
 
-fn actual<'r>(method: &'r [u8], origin: Header<'r>) -> Request<'r> {
-    Request {
+fn actual<'r>(method: &'r [u8], origin: Header<'r>) -> CorsRequest<'r> {
+    CorsRequest {
         method,
         origin,
-        ..Request::default()
+        ..CorsRequest::default()
     }
 }
 
-fn explain(policy: &Policy<'_>, request: &Request<'_>) -> std::string::String {
+fn explain(policy: &Policy<'_>, request: &CorsRequest<'_>) -> std::string::String {
     policy.explain(request).to_string()
 }
 
@@ -161,12 +161,12 @@ verdict: refused (origin not allowed): the handler runs, but without CORS header
 
 #[test]
 fn a_forged_write_says_it_is_refused_before_the_handler() {
-    let request = Request {
+    let request = CorsRequest {
         method: b"POST",
         origin: Header::One(b"https://evil.example"),
         sec_fetch_site: Header::One(b"cross-site"),
         host: Header::One(b"api.example.com"),
-        ..Request::default()
+        ..CorsRequest::default()
     };
     assert_eq!(
         explain(listed(), &request),
@@ -181,7 +181,7 @@ response headers:
   vary: origin
 verdict: refused (cross-origin write from an unlisted origin): answered with 403 Forbidden before the handler runs"
     );
-    let listed_write = Request {
+    let listed_write = CorsRequest {
         origin: Header::One(b"https://app.example.com"),
         ..request
     };
@@ -241,10 +241,10 @@ response headers:
   access-control-allow-origin: *
 verdict: not a CORS request: the handler answers as usual, with `access-control-allow-origin: *`, as on every response of a policy allowing any origin (so that a cached copy passes a later CORS check)"
     );
-    let options = Request {
+    let options = CorsRequest {
         method: b"OPTIONS",
         origin: Header::One(b"https://a.example"),
-        ..Request::default()
+        ..CorsRequest::default()
     };
     assert!(explain(any(), &options).contains(
         "\nkind: actual request (`OPTIONS` without `access-control-request-method` is not a preflight)\n"

@@ -1,11 +1,11 @@
 //! The checks every test and fuzz target applies to a decision: invariants that hold for any policy,
 //! and agreement with the reference model.
 
-use checked_cors::{Decision, Header, HeaderName, Policy, Refusal, Request};
+use checked_cors::{CorsRequest, Decision, Header, Policy, Refusal, ResponseHeader};
 
 use crate::model::{self, AllowOrigin, Reason, Spec, Verdict};
 
-fn header(decision: &Decision<'_, '_>, name: HeaderName) -> Option<Vec<u8>> {
+fn header(decision: &Decision<'_, '_>, name: ResponseHeader) -> Option<Vec<u8>> {
     decision.header(name).map(|v| v.as_bytes().to_vec())
 }
 
@@ -20,11 +20,11 @@ fn list(value: &[u8]) -> Vec<String> {
 /// What must hold for every policy and every request, whatever the model says.
 pub fn invariants(
     policy: &Policy<'_>,
-    request: &Request<'_>,
+    request: &CorsRequest<'_>,
     decision: &Decision<'_, '_>,
 ) -> Result<(), String> {
-    let acao = header(decision, HeaderName::AllowOrigin);
-    let acac = header(decision, HeaderName::AllowCredentials);
+    let acao = header(decision, ResponseHeader::AllowOrigin);
+    let acac = header(decision, ResponseHeader::AllowCredentials);
     let fail = |what: &str| Err(format!("{what}: {request:?} -> {decision:?}"));
 
     if decision.is_preflight() != model::is_preflight(request) {
@@ -53,7 +53,7 @@ pub fn invariants(
         // A refused or non-CORS request gets no permission of any kind.
         let granted: Vec<_> = decision
             .headers()
-            .filter(|(n, _)| *n != HeaderName::Vary)
+            .filter(|(n, _)| *n != ResponseHeader::Vary)
             .collect();
         if !granted.is_empty() {
             return fail("access-control-* headers without allow-origin");
@@ -78,7 +78,7 @@ pub fn invariants(
     if decision.is_preflight() && acao.is_none() && decision.refusal().is_none() {
         return fail("a preflight neither allowed nor refused");
     }
-    let vary = header(decision, HeaderName::Vary)
+    let vary = header(decision, ResponseHeader::Vary)
         .map(|v| list(&v))
         .unwrap_or_default();
     // Fetch, "CORS protocol and HTTP caches": an answer that depends on `Origin` must say so on
@@ -97,10 +97,10 @@ pub fn invariants(
         }
     } else {
         for name in [
-            HeaderName::AllowMethods,
-            HeaderName::AllowHeaders,
-            HeaderName::MaxAge,
-            HeaderName::AllowPrivateNetwork,
+            ResponseHeader::AllowMethods,
+            ResponseHeader::AllowHeaders,
+            ResponseHeader::MaxAge,
+            ResponseHeader::AllowPrivateNetwork,
         ] {
             if decision.header(name).is_some() {
                 return fail("preflight headers on an actual response");
@@ -114,14 +114,14 @@ pub fn invariants(
 }
 
 /// An allowed preflight answer passes the browser's CORS-preflight check for what it was asked.
-fn preflight_grants(request: &Request<'_>, decision: &Decision<'_, '_>) -> Result<(), String> {
+fn preflight_grants(request: &CorsRequest<'_>, decision: &Decision<'_, '_>) -> Result<(), String> {
     let fail = |what: &str| Err(format!("{what}: {request:?} -> {decision:?}"));
-    let methods = header(decision, HeaderName::AllowMethods).unwrap_or_default();
+    let methods = header(decision, ResponseHeader::AllowMethods).unwrap_or_default();
     let Header::One(method) = request.request_method else {
         return fail("allowed a preflight without one method");
     };
     // Browsers read `*` as any method without credentials only, and never check a safelisted one.
-    let credentials = header(decision, HeaderName::AllowCredentials).is_some();
+    let credentials = header(decision, ResponseHeader::AllowCredentials).is_some();
     let listed = String::from_utf8_lossy(&methods)
         .split(',')
         .any(|m| m.trim().as_bytes() == method || (m.trim() == "*" && !credentials));
@@ -132,7 +132,7 @@ fn preflight_grants(request: &Request<'_>, decision: &Decision<'_, '_>) -> Resul
         let Some(names) = model::request_header_names(value) else {
             return fail("allowed a malformed request-headers list");
         };
-        let allowed = header(decision, HeaderName::AllowHeaders)
+        let allowed = header(decision, ResponseHeader::AllowHeaders)
             .map(|v| list(&v))
             .unwrap_or_default();
         let covered = |n: &String| {
@@ -145,7 +145,7 @@ fn preflight_grants(request: &Request<'_>, decision: &Decision<'_, '_>) -> Resul
         }
     }
     if request.request_private_network == Header::One(b"true")
-        && header(decision, HeaderName::AllowPrivateNetwork).as_deref() != Some(b"true")
+        && header(decision, ResponseHeader::AllowPrivateNetwork).as_deref() != Some(b"true")
     {
         return fail("private network access asked, allowed, and not granted");
     }
@@ -156,13 +156,13 @@ fn preflight_grants(request: &Request<'_>, decision: &Decision<'_, '_>) -> Resul
 pub fn against_model(
     spec: &Spec,
     policy: &Policy<'_>,
-    request: &Request<'_>,
+    request: &CorsRequest<'_>,
     decision: &Decision<'_, '_>,
 ) -> Result<(), String> {
     invariants(policy, request, decision)?;
     let verdict = model::evaluate(spec, request);
-    let acao = header(decision, HeaderName::AllowOrigin);
-    let acac = header(decision, HeaderName::AllowCredentials).is_some();
+    let acao = header(decision, ResponseHeader::AllowOrigin);
+    let acac = header(decision, ResponseHeader::AllowCredentials).is_some();
     let refusal = decision.refusal().map(|r| Reason::of(&r));
     let agrees = match verdict {
         Verdict::NotCors => acao.is_none() && refusal.is_none(),
@@ -189,7 +189,7 @@ pub fn against_model(
 pub fn evaluate_and_check(
     spec: &Spec,
     policy: &Policy<'_>,
-    request: &Request<'_>,
+    request: &CorsRequest<'_>,
 ) -> Result<(), String> {
     let decision = policy.evaluate(request);
     against_model(spec, policy, request, &decision)

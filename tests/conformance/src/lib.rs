@@ -9,7 +9,7 @@ pub mod check;
 pub mod model;
 pub mod policies;
 
-use checked_cors::{Header, Request};
+use checked_cors::{CorsRequest, Header};
 
 // The macro's own stages (parse, validate, expand, ...), compiled here as plain modules: a
 // proc-macro crate cannot be linked into a test or a fuzz target, and these stages only use
@@ -29,7 +29,7 @@ pub const FIELD_SEPARATOR: u8 = 0xFF;
 /// - the rest is the method, then those four values, separated by [`FIELD_SEPARATOR`]; a missing
 ///   field is empty;
 /// - then, optionally, `Sec-Fetch-Site` and the host, absent when missing.
-pub fn decode_fuzz_input(data: &[u8]) -> (usize, Request<'_>) {
+pub fn decode_fuzz_input(data: &[u8]) -> (usize, CorsRequest<'_>) {
     let (selector, flags, rest) = match data {
         [selector, flags, rest @ ..] => (*selector, *flags, rest),
         [selector] => (*selector, 0, &[][..]),
@@ -47,7 +47,7 @@ pub fn decode_fuzz_input(data: &[u8]) -> (usize, Request<'_>) {
             Header::One(value)
         }
     };
-    let request = Request {
+    let request = CorsRequest {
         method,
         origin: header(0),
         request_method: header(1),

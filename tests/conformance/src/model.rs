@@ -4,7 +4,7 @@
 //! crate) and compared structurally (scheme, host, port), header lists are split with `str`
 //! methods, and every rule is written the way the Fetch standard and the crate docs state it.
 
-use checked_cors::{Header, Malformed, Refusal, Request, MAX_ORIGIN_LEN};
+use checked_cors::{CorsRequest, Header, Malformed, Refusal, MAX_ORIGIN_LEN};
 use url::{Host, Url};
 
 /// A serialized tuple origin, parsed: `scheme://host[:port]`.
@@ -403,7 +403,7 @@ pub enum Verdict {
 
 /// Decides `request` under `spec` the way the Fetch standard's CORS protocol and the crate's
 /// documented bounds say.
-pub fn evaluate(spec: &Spec, request: &Request<'_>) -> Verdict {
+pub fn evaluate(spec: &Spec, request: &CorsRequest<'_>) -> Verdict {
     if !is_preflight(request) && is_forged_write(spec, request) {
         return Verdict::Refused(Reason::ForgedWrite);
     }
@@ -451,7 +451,7 @@ pub fn evaluate(spec: &Spec, request: &Request<'_>) -> Verdict {
 /// marked cross-origin by `Sec-Fetch-Site` (anything but `same-origin` and `none`) or, without
 /// it, by an `Origin` whose `host[:port]` is not the request's host, from an origin that the
 /// policy neither allows nor lists in `write_origins`, unless the policy opts out.
-fn is_forged_write(spec: &Spec, request: &Request<'_>) -> bool {
+fn is_forged_write(spec: &Spec, request: &CorsRequest<'_>) -> bool {
     if spec.cross_origin_writes || matches!(request.method, b"GET" | b"HEAD" | b"OPTIONS") {
         return false;
     }
@@ -489,7 +489,7 @@ fn is_forged_write(spec: &Spec, request: &Request<'_>) -> bool {
 }
 
 /// A CORS-preflight request (Fetch): `OPTIONS` with `Origin` and `Access-Control-Request-Method`.
-pub fn is_preflight(request: &Request<'_>) -> bool {
+pub fn is_preflight(request: &CorsRequest<'_>) -> bool {
     request.method == b"OPTIONS"
         && request.origin != Header::Absent
         && request.request_method != Header::Absent

@@ -3,7 +3,7 @@
 //! `-Allow-Credentials`, for simple requests and preflights, with the reason said. An any-origin
 //! policy answers `*` and never echoes or grants credentials.
 
-use checked_cors::{HeaderName, Malformed, Refusal, Request};
+use checked_cors::{CorsRequest, Malformed, Refusal, ResponseHeader};
 use cors_conformance::{adversarial_origins, model, policies};
 use cors_test_support::requests;
 
@@ -40,11 +40,11 @@ fn known_deviations_are_few_and_named() {
     assert_eq!(known, Vec::<String>::new());
 }
 
-fn simple(origin: &[u8]) -> Request<'_> {
+fn simple(origin: &[u8]) -> CorsRequest<'_> {
     requests::get(origin)
 }
 
-fn preflight(origin: &[u8]) -> Request<'_> {
+fn preflight(origin: &[u8]) -> CorsRequest<'_> {
     requests::preflight(origin, b"GET", None)
 }
 
@@ -111,14 +111,14 @@ fn every_vector_is_refused_by_every_shape() {
                 let decision = case.policy.evaluate(&request);
                 let shown = String::from_utf8_lossy(&origin);
                 assert!(
-                    decision.header(HeaderName::AllowOrigin).is_none()
-                        && decision.header(HeaderName::AllowCredentials).is_none(),
+                    decision.header(ResponseHeader::AllowOrigin).is_none()
+                        && decision.header(ResponseHeader::AllowCredentials).is_none(),
                     "{}: {shown:?} got permission: {decision:?}",
                     case.name
                 );
                 let granted: Vec<_> = decision
                     .headers()
-                    .filter(|(name, _)| *name != HeaderName::Vary)
+                    .filter(|(name, _)| *name != ResponseHeader::Vary)
                     .collect();
                 assert!(granted.is_empty(), "{}: {shown:?}: {granted:?}", case.name);
                 assert_eq!(
@@ -164,13 +164,13 @@ fn each_shape_still_allows_what_it_lists() {
             .unwrap_or_else(|| panic!("no policy {name}"));
         for origin in origins {
             let decision = case.policy.evaluate(&simple(origin.as_bytes()));
-            let allow_origin = decision.header(HeaderName::AllowOrigin);
+            let allow_origin = decision.header(ResponseHeader::AllowOrigin);
             assert_eq!(
                 allow_origin.map(|v| v.as_bytes().to_vec()),
                 Some(origin.as_bytes().to_vec()),
                 "{name}: {origin}"
             );
-            let credentials = decision.header(HeaderName::AllowCredentials).is_some();
+            let credentials = decision.header(ResponseHeader::AllowCredentials).is_some();
             assert_eq!(credentials, case.spec.credentials, "{name}");
             let answer = case.policy.evaluate(&preflight(origin.as_bytes()));
             assert_eq!(answer.preflight_status(), Some(204), "{name}: {origin}");
@@ -200,8 +200,8 @@ fn any_origin_answers_star_and_never_echoes_or_grants_credentials() {
             for request in [simple(&origin), preflight(&origin)] {
                 let decision = case.policy.evaluate(&request);
                 let shown = String::from_utf8_lossy(&origin);
-                assert!(decision.header(HeaderName::AllowCredentials).is_none());
-                let allow_origin = decision.header(HeaderName::AllowOrigin);
+                assert!(decision.header(ResponseHeader::AllowCredentials).is_none());
+                let allow_origin = decision.header(ResponseHeader::AllowOrigin);
                 if origin.iter().all(u8::is_ascii_graphic) {
                     assert_eq!(
                         allow_origin.map(|v| v.as_bytes().to_vec()),

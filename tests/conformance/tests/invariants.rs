@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use checked_cors::{CorsLayer, Header, Policy, Request};
+use checked_cors::{CorsLayer, CorsRequest, Header, Policy};
 use cors_conformance::check::{against_model, invariants};
 use cors_conformance::model::{Names, Origins, Spec};
 use http::{HeaderMap, HeaderValue, Method, Response};
@@ -149,7 +149,7 @@ const ORIGINS: &[&str] = &[
     "*",
 ];
 
-fn request() -> impl Strategy<Value = Request<'static>> {
+fn request() -> impl Strategy<Value = CorsRequest<'static>> {
     (
         proptest::sample::select(&["GET", "OPTIONS", "POST", "PUT", "options"][..]),
         header(ORIGINS),
@@ -190,7 +190,7 @@ fn request() -> impl Strategy<Value = Request<'static>> {
                 request_private_network,
                 sec_fetch_site,
                 host,
-            )| Request {
+            )| CorsRequest {
                 method: method.as_bytes(),
                 origin,
                 request_method,
@@ -262,7 +262,7 @@ fn now<F: Future>(future: F) -> F::Output {
 }
 
 /// An `http` request from a generated one; values `http` cannot hold are left out.
-fn http_request(request: &Request<'_>) -> Option<http::Request<()>> {
+fn http_request(request: &CorsRequest<'_>) -> Option<http::Request<()>> {
     let method = Method::from_bytes(request.method).ok()?;
     let mut builder = http::Request::builder().method(method).uri("/api");
     let headers = [

@@ -1,7 +1,7 @@
 //! `Policy::allows_origin` and `Policy::evaluate` agree with the reference model on generated
 //! origins: mutations of allowed ones, random bytes, and very long values.
 
-use checked_cors::{Header, Request};
+use checked_cors::{CorsRequest, Header};
 use cors_conformance::check::evaluate_and_check;
 use cors_conformance::model::Origins;
 use cors_conformance::policies::{self, Case};
@@ -220,13 +220,13 @@ proptest! {
         headers in proptest::sample::select(&[None, Some("content-type"), Some("X-Api-Key, content-type"), Some("x-other"), Some(""), Some(",,"), Some("a b")][..]),
         private_network in proptest::sample::select(&[None, Some("true"), Some("false")][..]),
     ) {
-        let request = Request {
+        let request = CorsRequest {
             method: if preflight { b"OPTIONS" } else { b"GET" },
             origin: Header::One(&origin),
             request_method: if preflight { Header::One(method.as_bytes()) } else { Header::Absent },
             request_headers: Header::from_option(headers.map(str::as_bytes)),
             request_private_network: Header::from_option(private_network.map(str::as_bytes)),
-            ..Request::default()
+            ..CorsRequest::default()
         };
         let result = evaluate_and_check(&case.spec, &case.policy, &request);
         prop_assert!(result.is_ok(), "{}", result.unwrap_err());
@@ -242,12 +242,12 @@ proptest! {
         site in proptest::sample::select(&[None, Some("same-origin"), Some("same-site"), Some("cross-site"), Some("none"), Some("Cross-Site"), Some("")][..]),
         host in proptest::sample::select(&[None, Some("example.com"), Some("a.example.com"), Some("EXAMPLE.com"), Some("localhost:3000"), Some("idp.example.net"), Some("")][..]),
     ) {
-        let request = Request {
+        let request = CorsRequest {
             method: method.as_bytes(),
             origin: Header::from_option(origin.as_deref()),
             sec_fetch_site: Header::from_option(site.map(str::as_bytes)),
             host: Header::from_option(host.map(str::as_bytes)),
-            ..Request::default()
+            ..CorsRequest::default()
         };
         let result = evaluate_and_check(&case.spec, &case.policy, &request);
         prop_assert!(result.is_ok(), "{}", result.unwrap_err());
@@ -272,7 +272,7 @@ proptest! {
         } else {
             origin.extend(padding);
         }
-        let request = Request { method: b"GET", origin: Header::One(&origin), ..Request::default() };
+        let request = CorsRequest { method: b"GET", origin: Header::One(&origin), ..CorsRequest::default() };
         let result = evaluate_and_check(&case.spec, &case.policy, &request);
         prop_assert!(result.is_ok(), "{}", result.unwrap_err());
     }

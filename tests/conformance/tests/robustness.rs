@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use checked_cors::http::read_request;
 use checked_cors::{
-    Decision, Header, HeaderName, Malformed, Policy, PolicyBuilder, Refusal, Request,
+    CorsRequest, Decision, Header, Malformed, Policy, PolicyBuilder, Refusal, ResponseHeader,
 };
 use cors_test_support::alloc::{allocations, Counting};
 use http::{HeaderMap, HeaderValue, Method};
@@ -15,7 +15,7 @@ use http::{HeaderMap, HeaderValue, Method};
 static GLOBAL: Counting = Counting;
 
 /// Evaluates `request` and asserts that doing so allocated nothing.
-fn evaluate<'p, 'r>(policy: &'p Policy<'_>, request: &Request<'r>) -> Decision<'p, 'r> {
+fn evaluate<'p, 'r>(policy: &'p Policy<'_>, request: &CorsRequest<'r>) -> Decision<'p, 'r> {
     let before = allocations();
     let decision = policy.evaluate(request);
     let allocated = allocations() - before;
@@ -61,14 +61,14 @@ fn any_origin() -> &'static Policy<'static> {
 
 const KIB64: usize = 64 * 1024;
 
-fn preflight<'r>(origin: &'r [u8], method: &'r [u8], headers: &'r [u8]) -> Request<'r> {
-    Request {
+fn preflight<'r>(origin: &'r [u8], method: &'r [u8], headers: &'r [u8]) -> CorsRequest<'r> {
+    CorsRequest {
         method: b"OPTIONS",
         origin: Header::One(origin),
         request_method: Header::One(method),
         request_headers: Header::One(headers),
         request_private_network: Header::Absent,
-        ..Request::default()
+        ..CorsRequest::default()
     }
 }
 
@@ -77,7 +77,7 @@ fn assert_refused(decision: &Decision<'_, '_>, reason: Refusal<'_>) {
     assert_eq!(decision.refusal(), Some(reason));
     let granted: Vec<_> = decision
         .headers()
-        .filter(|(name, _)| *name != HeaderName::Vary)
+        .filter(|(name, _)| *name != ResponseHeader::Vary)
         .collect();
     assert!(granted.is_empty(), "{granted:?}");
 }
@@ -90,10 +90,10 @@ fn a_64_kib_origin_is_refused_without_allocating() {
     long.resize(KIB64 - b".example.com".len(), b'a');
     long.extend_from_slice(b".example.com");
     for request in [
-        Request {
+        CorsRequest {
             method: b"GET",
             origin: Header::One(&long),
-            ..Request::default()
+            ..CorsRequest::default()
         },
         preflight(&long, b"PUT", b"content-type"),
     ] {
@@ -104,10 +104,10 @@ fn a_64_kib_origin_is_refused_without_allocating() {
     // With a control byte the value is malformed, whatever its length.
     let mut control = long.clone();
     control[KIB64 / 2] = b'\n';
-    let request = Request {
+    let request = CorsRequest {
         method: b"GET",
         origin: Header::One(&control),
-        ..Request::default()
+        ..CorsRequest::default()
     };
     assert_refused(
         &evaluate(policy, &request),

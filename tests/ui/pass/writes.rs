@@ -1,4 +1,4 @@
-use checked_cors::{Cors, CorsPolicy, Header, Refusal, Request};
+use checked_cors::{Cors, CorsPolicy, Header, Refusal, CorsRequest};
 
 #[derive(Cors)]
 #[cors(
@@ -12,12 +12,12 @@ struct Api;
 #[cors(origins = ["https://app.example.com"], dangerously_allow_cross_origin_writes)]
 struct Callback;
 
-fn post(origin: &'static [u8]) -> Request<'static> {
-    Request {
+fn post(origin: &'static [u8]) -> CorsRequest<'static> {
+    CorsRequest {
         method: b"POST",
         origin: Header::One(origin),
         sec_fetch_site: Header::One(b"cross-site"),
-        ..Request::default()
+        ..CorsRequest::default()
     }
 }
 
