@@ -1,6 +1,10 @@
-//! What reached the API server: every request on the wire, and which ones a handler answered.
+//! What reached an API server: every request on the wire, and which ones a handler answered.
+//!
+//! The log knows no server: each server of [`crate::serve`] feeds it through [`RequestLog::record`]
+//! from its outermost middleware, and its handlers through [`RequestLog::handled`].
 
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method};
@@ -64,18 +68,30 @@ impl RequestLog {
 
     /// Records a request as it arrived; returns its index, for [`RequestLog::answered`].
     pub fn record(&self, method: &Method, path: &str, headers: &HeaderMap) -> usize {
-        let mut entries = self.entries();
-        entries.seen.push(Seen {
-            method: method.as_str().to_owned(),
+        self.record_with(method.as_str(), path, |name| header(headers, name))
+    }
+
+    /// [`RequestLog::record`] for a server with its own header types: `header` gives the value of
+    /// the header of that (lower-case) name, if the request has one.
+    pub fn record_with(
+        &self,
+        method: &str,
+        path: &str,
+        header: impl Fn(&str) -> Option<String>,
+    ) -> usize {
+        let seen = Seen {
+            method: method.to_owned(),
             path: path.to_owned(),
-            origin: header(headers, "origin"),
-            cookie: header(headers, "cookie"),
-            authorization: header(headers, "authorization"),
-            request_method: header(headers, "access-control-request-method"),
-            request_headers: header(headers, "access-control-request-headers"),
-            sec_fetch_site: header(headers, "sec-fetch-site"),
+            origin: header("origin"),
+            cookie: header("cookie"),
+            authorization: header("authorization"),
+            request_method: header("access-control-request-method"),
+            request_headers: header("access-control-request-headers"),
+            sec_fetch_site: header("sec-fetch-site"),
             status: None,
-        });
+        };
+        let mut entries = self.entries();
+        entries.seen.push(seen);
         entries.seen.len() - 1
     }
 
@@ -87,10 +103,10 @@ impl RequestLog {
     }
 
     /// Records that a handler ran (so the request got past any CORS layer).
-    pub fn handled(&self, method: &Method, path: &str) {
+    pub fn handled(&self, method: &str, path: &str) {
         self.entries()
             .handled
-            .push((method.as_str().to_owned(), path.to_owned()));
+            .push((method.to_owned(), path.to_owned()));
     }
 
     /// Every request that arrived, in order.
@@ -123,6 +139,25 @@ impl RequestLog {
             .iter()
             .filter(|(m, p)| m == method && p == path)
             .count()
+    }
+
+    /// The statuses `POST`s to `path` were answered with, in order, once there is one (waiting up
+    /// to 10 s, so that the page asks once whatever the timing): how the page learns that the
+    /// server answered its form, whose answer it may not read. Every server here runs on tokio.
+    pub async fn post_statuses(&self, path: &str) -> String {
+        for _ in 0..200 {
+            let statuses: Vec<String> = self
+                .seen(path)
+                .into_iter()
+                .filter(|s| s.method == "POST")
+                .filter_map(|s| s.status.map(|status| status.to_string()))
+                .collect();
+            if !statuses.is_empty() {
+                return statuses.join(" ");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        String::new()
     }
 }
 

@@ -1,4 +1,4 @@
-//! The scenario x engine matrix: what each engine's page observed and what reached its server,
+//! The scenario x engine matrix: what each engine's page observed and what reached its servers,
 //! rendered as Markdown from one real run of every engine.
 
 use std::collections::BTreeSet;
@@ -16,16 +16,25 @@ pub struct Column<'a> {
     pub engine: Engine,
     /// Its version, as its binary reports it.
     pub version: &'a str,
-    /// What its page observed.
+    /// What its page observed, every server's scenarios included.
     pub report: &'a Report,
-    /// What reached its API server.
-    pub log: &'a RequestLog,
+    /// Its API servers, in the same order in every column.
+    pub apis: Vec<Api<'a>>,
     /// How long its run took, servers and browser launch included.
     pub elapsed: Duration,
     /// The page's origin in this run, so that requests from elsewhere (`null`) stand out.
     pub page_origin: &'a str,
-    /// The API's origin in this run, shown as `API`: its port changes from run to run.
-    pub api_origin: &'a str,
+}
+
+/// One API server of an engine's run.
+#[derive(Debug)]
+pub struct Api<'a> {
+    /// What its route rows are marked with (empty for none).
+    pub label: &'a str,
+    /// What reached it.
+    pub log: &'a RequestLog,
+    /// Its origin in this run, shown as `API`: its port changes from run to run.
+    pub origin: &'a str,
 }
 
 /// Why engines differ on one observation: the `scenario.key` it explains, then the explanation.
@@ -75,12 +84,18 @@ pub fn render(columns: &[Column<'_>], notes: &[Note], prose: Prose<'_>) -> Resul
     out.push_str("what `fetch` throws when the CORS check fails. Rows marked **differs** are ");
     out.push_str("explained below.\n\n");
     header(&mut out, "observation", columns);
-    let keys: BTreeSet<(&str, &str)> = columns
+    // One observation's rows side by side across servers: `simple.allowed`, then
+    // `actix/simple.allowed`, ...
+    let keys: BTreeSet<(&str, &str, bool, &str)> = columns
         .iter()
         .flat_map(|c| c.report.iter().map(|(s, k, _)| (s, k)))
         .filter(|(s, _)| *s != "page")
+        .map(|(s, k)| {
+            let base = s.rsplit('/').next().unwrap_or(s);
+            (base, k, base != s, s)
+        })
         .collect();
-    for (scenario, key) in keys {
+    for (_, key, _, scenario) in keys {
         let values: Vec<&str> = columns
             .iter()
             .map(|c| c.report.get(scenario, key).unwrap_or("(not reported)"))
@@ -94,19 +109,37 @@ pub fn render(columns: &[Column<'_>], notes: &[Note], prose: Prose<'_>) -> Resul
     out.push_str("`OPTIONS` preflight, `+cookie(names)` a request that carried those cookies, ");
     out.push_str("`→403` the status of one answered with an error (shown for `4xx` and ");
     out.push_str("`5xx` only), `from null` one sent with `Origin: null`, `from API` one sent ");
-    out.push_str("from the API's own origin.\n\n");
+    out.push_str("from the API's own origin. A route of a server other than the first is ");
+    out.push_str("marked with the server's name.\n\n");
     header(&mut out, "route", columns);
-    let paths: BTreeSet<String> = columns
+    let labels: Vec<&str> = columns
+        .first()
+        .map(|c| c.apis.iter().map(|a| a.label).collect())
+        .unwrap_or_default();
+    // Each route's rows side by side across servers.
+    let routes: BTreeSet<(String, usize)> = columns
         .iter()
-        .flat_map(|c| c.log.seen_all().into_iter().map(|s| s.path))
+        .flat_map(|c| {
+            c.apis
+                .iter()
+                .enumerate()
+                .flat_map(|(i, api)| api.log.seen_all().into_iter().map(move |s| (s.path, i)))
+        })
         .collect();
-    for path in &paths {
+    for (path, i) in &routes {
         let values: Vec<String> = columns
             .iter()
-            .map(|c| requests(&c.log.seen(path), c.page_origin, c.api_origin))
+            .map(|c| match c.apis.get(*i) {
+                Some(api) => requests(&api.log.seen(path), c.page_origin, api.origin),
+                None => "(no such server)".to_owned(),
+            })
             .collect();
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
-        row(&mut out, &format!("`{path}`"), &values, &mut differing);
+        let name = match labels.get(*i) {
+            Some(label) if !label.is_empty() => format!("{label} `{path}`"),
+            _ => format!("`{path}`"),
+        };
+        row(&mut out, &name, &values, &mut differing);
     }
 
     out.push_str("\n## Where the engines differ\n\n");
@@ -217,29 +250,48 @@ fn cell(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{render, Column, Prose};
+    use super::{render, Api, Column, Prose};
     use crate::engine::Engine;
     use crate::log::RequestLog;
     use crate::report::Report;
     use axum::http::{HeaderMap, Method};
     use std::time::Duration;
 
-    fn column<'a>(engine: Engine, report: &'a Report, log: &'a RequestLog) -> Column<'a> {
+    fn column<'a>(
+        engine: Engine,
+        report: &'a Report,
+        log: &'a RequestLog,
+        other: &'a RequestLog,
+    ) -> Column<'a> {
         Column {
             engine,
             version: "1.0",
             report,
-            log,
+            apis: vec![
+                Api {
+                    label: "",
+                    log,
+                    origin: "http://localhost:2",
+                },
+                Api {
+                    label: "actix",
+                    log: other,
+                    origin: "http://localhost:3",
+                },
+            ],
             elapsed: Duration::from_millis(1500),
             page_origin: "http://127.0.0.1:1",
-            api_origin: "http://localhost:2",
         }
     }
 
     #[test]
     fn marks_and_explains_differences_and_refuses_unexplained_ones() {
-        let a = Report::parse("s\tsame\tok\ns\tother\treadable 200 ok\n").unwrap();
-        let b = Report::parse("s\tsame\tok\ns\tother\tTypeError\n").unwrap();
+        let a = Report::parse(
+            "s\tsame\tok\ns\tother\treadable 200 ok\nactix/s\tsame\tok\nt\tsame\tok\n",
+        )
+        .unwrap();
+        let b = Report::parse("s\tsame\tok\ns\tother\tTypeError\nactix/s\tsame\tok\nt\tsame\tok\n")
+            .unwrap();
         let log = RequestLog::new();
         let mut headers = HeaderMap::new();
         headers.insert("origin", "null".parse().unwrap());
@@ -252,9 +304,13 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("origin", "http://localhost:2".parse().unwrap());
         log.record(&Method::POST, "/p", &headers);
+        let other = RequestLog::new();
+        let mut headers = HeaderMap::new();
+        headers.insert("origin", "http://localhost:3".parse().unwrap());
+        other.record(&Method::POST, "/p", &headers);
         let columns = [
-            column(Engine::Chromium, &a, &log),
-            column(Engine::Firefox, &b, &log),
+            column(Engine::Chromium, &a, &log, &other),
+            column(Engine::Firefox, &b, &log, &other),
         ];
         let prose = Prose {
             intro: "intro",
@@ -273,6 +329,15 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("| Chromium | 1.0 | 1.5 s |"), "{text}");
+        // Another server's rows sit beside the first's, marked, its own origin shown as `API`.
+        assert!(
+            text.contains("| s.same | ok | ok | |\n| actix/s.same | ok | ok | |\n| t.same |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| actix `/p` | POST from API | POST from API | |"),
+            "{text}"
+        );
 
         let unexplained = render(&columns, &[], prose).unwrap_err();
         assert!(unexplained.contains("s.other"), "{unexplained}");

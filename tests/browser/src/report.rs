@@ -41,6 +41,21 @@ impl Report {
             .map(String::as_str)
     }
 
+    /// The observations of one server's scenarios, named as the other servers' are: those whose
+    /// scenario is `prefix` and then a name without `/`, with `prefix` removed (`prefix` `actix/`
+    /// takes `actix/simple` as `simple`; the empty prefix takes only unprefixed scenarios).
+    pub fn scoped(&self, prefix: &str) -> Report {
+        let values = self
+            .values
+            .iter()
+            .filter_map(|((scenario, key), value)| {
+                let name = scenario.strip_prefix(prefix)?;
+                (!name.contains('/')).then(|| ((name.to_owned(), key.clone()), value.clone()))
+            })
+            .collect();
+        Report { values }
+    }
+
     /// Every `(scenario, key, value)`, sorted.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &str)> {
         self.values
@@ -59,6 +74,18 @@ mod tests {
         assert_eq!(report.get("simple", "allowed"), Some("readable 200 ok"));
         assert_eq!(report.get("simple", "x"), Some("a\tb"));
         assert_eq!(report.get("simple", "missing"), None);
+    }
+
+    #[test]
+    fn scopes_one_servers_scenarios() {
+        let report =
+            Report::parse("simple\ta\t1\nactix/simple\ta\t2\npicoserve/simple\ta\t3\n").unwrap();
+        let actix = report.scoped("actix/");
+        assert_eq!(actix.get("simple", "a"), Some("2"));
+        assert_eq!(actix.iter().count(), 1);
+        let tower = report.scoped("");
+        assert_eq!(tower.get("simple", "a"), Some("1"));
+        assert_eq!(tower.iter().count(), 1);
     }
 
     #[test]

@@ -1,10 +1,17 @@
-//! What Chromium, Firefox and WebKit do with the answers of `CorsLayer`, scenario by scenario.
+//! What Chromium, Firefox and WebKit do with the answers of `CorsLayer`, scenario by scenario, and
+//! with those of the actix-web middleware and the picoserve layer in the core scenarios.
 //!
 //! One run per engine serves every test: the page on `http://127.0.0.1:P1` runs all scenarios with
-//! `fetch` against the API on `http://localhost:P2` (a different origin and a different site) and
-//! reports what its scripts could read; each test then checks its scenario's report against the
-//! requests the API server logged. Every scenario has its own routes, so that the browser's
-//! preflight cache and the server's counters never mix scenarios.
+//! `fetch` against the tower API on `http://localhost:P2` (a different origin and a different
+//! site), then the core scenarios against the actix-web API on `http://localhost:P3` and the
+//! picoserve one on `http://localhost:P4`, built from the same route table and derived policies
+//! ([`core_routes`]), and reports what its scripts could read; each test then checks its
+//! scenario's report against the requests that server logged. Every scenario has its own routes,
+//! so that the browser's preflight cache and the server's counters never mix scenarios.
+
+// The picoserve API's router is one type nesting a route and a layer per core route: laying out
+// its server's future takes the compiler about 260 queries deep, past the default limit of 128.
+#![recursion_limit = "512"]
 
 use std::net::SocketAddr;
 use std::sync::{mpsc, OnceLock};
@@ -20,12 +27,13 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
 use axum::routing::{any, get, post};
 use axum::{middleware, Router};
-use checked_cors::{Cors, CorsLayer, CorsPolicy, LivePolicy, OriginSet, Policy, PolicyBuilder};
+use checked_cors::{Cors, CorsLayer, LivePolicy, OriginSet, Policy, PolicyBuilder};
 use cors_browser_tests::engine::{self, Browser, Engine};
 use cors_browser_tests::log::{self, RequestLog};
 use cors_browser_tests::matrix::{self, Column};
 use cors_browser_tests::report::Report;
-use cors_browser_tests::{serve, wire};
+use cors_browser_tests::serve::{self, handler, Server, TowerRoutes as _};
+use cors_browser_tests::wire;
 
 /// The page's origin has an ephemeral port that no compile-time policy can name: the derived
 /// policies allow any port on `127.0.0.1`; `exact_policy` (built at run time) names the exact one.
@@ -109,6 +117,35 @@ struct WritesFromPage;
 #[cors(origins = ["https://app.example.com"], dangerously_allow_cross_origin_writes)]
 struct OpenWrites;
 
+/// The page served by every API, whose form posts to its own origin (`forms.same-origin`).
+const SAME_ORIGIN_FORM: &str = include_str!("same-origin-form.html");
+
+/// The core scenarios' routes and the derived policy behind each: the one table from which every
+/// server's API is built (`$routes` is a server's builder, [`serve::TowerRoutes`],
+/// [`serve::actix::Routes`] or [`serve::picoserve::Routes`]). A macro, since a picoserve
+/// router's type changes with every route.
+macro_rules! core_routes {
+    ($routes:expr) => {
+        $routes
+            .cors::<PageOrigin>("/simple/allowed")
+            .cors::<OtherOrigin>("/simple/refused")
+            .cors::<WithCredentials>("/credentials/with")
+            .cors::<PageOrigin>("/credentials/without")
+            .cors::<WithCredentials>("/credentials/omitted")
+            .cors::<CustomHeader>("/header/listed")
+            .cors::<PageOrigin>("/header/unlisted")
+            .cors::<Authorization>("/header/authorization")
+            // Forged writes: the page's forms, each to a route of its own.
+            .cors::<OtherOrigin>("/forms/unlisted")
+            .cors::<PageOrigin>("/forms/listed")
+            .cors::<OtherOrigin>("/forms/same-origin")
+            .page("/forms/same-origin-page", SAME_ORIGIN_FORM)
+            // The page's view of the server's counters, which it may read.
+            .handled_posts::<PageOrigin>("/forms/handled")
+            .post_statuses::<PageOrigin>("/forms/answered")
+    };
+}
+
 /// The cookie `/login` sets, with [`cookie_attributes`].
 const COOKIE: &str = "session=s3cr3t";
 
@@ -132,25 +169,36 @@ const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Set to `1` to (re)write `MATRIX.md` from this run's observations.
 const WRITE_MATRIX_VAR: &str = "CORS_WRITE_MATRIX";
 
-/// Everything a test needs once one engine's page has run.
+/// Everything a test needs once one engine's page has run, for one server.
 struct Suite {
     engine: Engine,
-    version: String,
+    server: Server,
+    /// What the page observed in this server's scenarios, named as on every server.
     report: Report,
     log: RequestLog,
     api: SocketAddr,
     page_origin: String,
     api_origin: String,
+}
+
+/// One engine's run: one browser, one page, every server.
+struct Run {
+    version: String,
+    /// Every server's observations, as the page reported them.
+    report: Report,
     elapsed: Duration,
+    page_origin: String,
+    /// One per server, in [`Server::ALL`]'s order.
+    suites: Vec<Suite>,
 }
 
 /// Every engine's run, made once for all tests.
 enum Runs {
     /// The user asked to skip the suite (said loudly).
     Skipped,
-    /// Each engine's suite or why it failed, and whether the matrix was written when asked.
+    /// Each engine's run or why it failed, and whether the matrix was written when asked.
     Ran {
-        suites: Vec<(Engine, Result<Suite, String>)>,
+        runs: Vec<(Engine, Result<Run, String>)>,
         matrix: Option<Result<(), String>>,
     },
 }
@@ -164,55 +212,78 @@ fn runs() -> &'static Runs {
         }
         // One engine after the other: each run takes seconds, and three browsers starting at
         // once on a small CI machine would only race for its cores.
-        let suites: Vec<_> = Engine::ALL.iter().map(|&e| (e, run(e))).collect();
+        let runs: Vec<_> = Engine::ALL.iter().map(|&e| (e, run(e))).collect();
         let matrix = std::env::var(WRITE_MATRIX_VAR)
             .is_ok_and(|v| v == "1")
-            .then(|| write_matrix(&suites));
-        Runs::Ran { suites, matrix }
+            .then(|| write_matrix(&runs));
+        Runs::Ran { runs, matrix }
     })
 }
 
-/// Runs `test` against `engine`'s run, or fails with why that run failed.
-fn check(engine: Engine, test: fn(&Suite)) {
+/// Runs `test` against `server` in `engine`'s run, or fails with why that run failed.
+fn check(engine: Engine, server: Server, test: fn(&Suite)) {
     match runs() {
         Runs::Skipped => {
             // libtest names each test's thread after the test.
             let test = std::thread::current().name().unwrap_or("a test").to_owned();
             engine::loud(&format!("skipped {test} (see above)"));
         }
-        Runs::Ran { suites, .. } => match suites.iter().find(|(e, _)| *e == engine) {
-            Some((_, Ok(suite))) => test(suite),
+        Runs::Ran { runs, .. } => match runs.iter().find(|(e, _)| *e == engine) {
+            Some((_, Ok(run))) => match run.suites.iter().find(|s| s.server == server) {
+                Some(suite) => test(suite),
+                None => unreachable!("every server runs"),
+            },
             Some((_, Err(message))) => panic!("{engine}: {message}"),
             None => unreachable!("every engine runs"),
         },
     }
 }
 
-fn run(engine: Engine) -> Result<Suite, String> {
+fn run(engine: Engine) -> Result<Run, String> {
     let binary = engine.locate()?;
     let started = Instant::now();
     let fail = |what: &str, e: std::io::Error| format!("{what}: {e}");
     let (page_listener, page_addr) = serve::bind().map_err(|e| fail("binding the page", e))?;
-    let (api_listener, api) = serve::bind().map_err(|e| fail("binding the API", e))?;
     let page_origin = format!("http://127.0.0.1:{}", page_addr.port());
-    let api_origin = format!("http://localhost:{}", api.port());
-
-    let log = RequestLog::new();
+    let mut listeners = Vec::new();
+    let mut suites = Vec::new();
+    for server in Server::ALL {
+        let (listener, api) =
+            serve::bind().map_err(|e| fail(&format!("binding the {server} API"), e))?;
+        listeners.push(listener);
+        suites.push(Suite {
+            engine,
+            server,
+            report: Report::default(),
+            log: RequestLog::new(),
+            api,
+            page_origin: page_origin.clone(),
+            api_origin: format!("http://localhost:{}", api.port()),
+        });
+    }
     let (report_tx, report_rx) = mpsc::channel();
-    serve::spawn(vec![
-        (page_listener, page_router(&api_origin, report_tx)),
-        (
-            api_listener,
-            api_router(engine, page_addr.port(), log.clone()),
-        ),
-    ])
-    .map_err(|e| fail("starting the servers", e))?;
+    serve::spawn(vec![(page_listener, page_router(&suites, report_tx))])
+        .map_err(|e| fail("starting the page's server", e))?;
+    for (suite, listener) in suites.iter().zip(listeners) {
+        let log = suite.log.clone();
+        let started = match suite.server {
+            Server::Tower => {
+                serve::spawn(vec![(listener, api_router(engine, page_addr.port(), log))])
+            }
+            Server::Actix => serve::actix::spawn(listener, log, |routes| core_routes!(routes)),
+            Server::Picoserve => serve::picoserve::spawn(listener, move || {
+                core_routes!(serve::picoserve::routes(log)).into_router()
+            }),
+        };
+        started.map_err(|e| fail(&format!("starting the {} server", suite.server), e))?;
+    }
 
-    // Start on the API's own site so that its cookie is set first-party, as after a login.
+    // Start on the API's own site so that its cookie is set first-party, as after a login. Cookies
+    // ignore ports, so the same one goes to every server on `localhost`.
     let mut browser = engine
-        .launch(&binary, &format!("{api_origin}/login"))
+        .launch(&binary, &format!("{}/login", suites[0].api_origin))
         .map_err(|e| fail(&format!("launching {engine}"), e))?;
-    let text = wait_for_report(&mut browser, &report_rx, &log)?;
+    let text = wait_for_report(&mut browser, &report_rx, &suites)?;
     drop(browser);
     let elapsed = started.elapsed();
     let report = Report::parse(&text)?;
@@ -224,17 +295,18 @@ fn run(engine: Engine) -> Result<Suite, String> {
         eprintln!("{engine} page observed {scenario}.{key}: {value}");
     }
     engine::loud(&format!(
-        "{engine} ran every scenario in {elapsed:.2?} (servers, browser launch and page)"
+        "{engine} ran every scenario in {elapsed:.2?} (servers, browser launch and page; every \
+         scenario through tower, the core ones through actix-web and picoserve too)"
     ));
-    Ok(Suite {
-        engine,
+    for suite in &mut suites {
+        suite.report = report.scoped(suite.server.prefix());
+    }
+    Ok(Run {
         version: engine.version(&binary),
         report,
-        log,
-        api,
-        page_origin,
-        api_origin,
         elapsed,
+        page_origin,
+        suites,
     })
 }
 
@@ -242,7 +314,7 @@ fn run(engine: Engine) -> Result<Suite, String> {
 fn wait_for_report(
     browser: &mut Browser,
     report: &mpsc::Receiver<String>,
-    log: &RequestLog,
+    suites: &[Suite],
 ) -> Result<String, String> {
     let deadline = Instant::now() + PAGE_TIMEOUT;
     loop {
@@ -256,9 +328,12 @@ fn wait_for_report(
         } else {
             continue;
         };
+        let seen: Vec<_> = suites
+            .iter()
+            .map(|s| (s.server, s.log.seen_all()))
+            .collect();
         return Err(format!(
-            "{why}; requests seen by the API: {:#?}\n{}",
-            log.seen_all(),
+            "{why}; requests seen by each API: {seen:#?}\n{}",
             browser.output()
         ));
     }
@@ -273,8 +348,25 @@ fn exact_policy(origin: &str) -> Policy<'static> {
 }
 
 /// The page origin: the scenarios page, and `/report` where it posts what it observed.
-fn page_router(api_origin: &str, report: mpsc::Sender<String>) -> Router {
-    let page = include_str!("page.html").replace("__API__", api_origin);
+fn page_router(suites: &[Suite], report: mpsc::Sender<String>) -> Router {
+    // Every scenario through the tower layer, the core ones through every other server.
+    let servers: Vec<String> = suites
+        .iter()
+        .map(|s| {
+            let scenarios = if s.server == Server::Tower {
+                "all"
+            } else {
+                "core"
+            };
+            format!(
+                r#"{{"api": "{}", "prefix": "{}", "scenarios": "{scenarios}"}}"#,
+                s.api_origin,
+                s.server.prefix()
+            )
+        })
+        .collect();
+    let servers = format!("[{}]", servers.join(", "));
+    let page = include_str!("page.html").replace("__SERVERS__", &servers);
     Router::new()
         .route("/", get(move || async move { Html(page) }))
         .route(
@@ -287,15 +379,10 @@ fn page_router(api_origin: &str, report: mpsc::Sender<String>) -> Router {
         )
 }
 
-/// The API origin: one route per scenario and policy, all answered by `handler` behind a
-/// `CorsLayer`, plus hand-written routes without one.
+/// The tower API: the core routes, then one route per other scenario and policy, all answered by
+/// `handler` behind a `CorsLayer`, plus hand-written routes without one.
 fn api_router(engine: Engine, page_port: u16, log: RequestLog) -> Router {
-    fn cors<P: CorsPolicy + 'static>(router: Router<RequestLog>, path: &str) -> Router<RequestLog> {
-        router.route(path, any(handler).layer(CorsLayer::<P>::new()))
-    }
-    let mut router = Router::new();
-    router = cors::<PageOrigin>(router, "/simple/allowed");
-    router = cors::<OtherOrigin>(router, "/simple/refused");
+    let mut router = core_routes!(Router::new());
     // The page's exact origin, then the same port on `localhost`: the same machine, another
     // origin.
     let page_origin = format!("http://127.0.0.1:{page_port}");
@@ -311,60 +398,42 @@ fn api_router(engine: Engine, page_port: u16, log: RequestLog) -> Router {
             any(handler).layer(CorsLayer::from_policy(exact_policy(&origin))),
         );
     }
-    router = cors::<WithCredentials>(router, "/credentials/with");
-    router = cors::<PageOrigin>(router, "/credentials/without");
-    router = cors::<WithCredentials>(router, "/credentials/omitted");
-    router = cors::<CustomHeader>(router, "/header/listed");
-    router = cors::<PageOrigin>(router, "/header/unlisted");
-    router = cors::<Authorization>(router, "/header/authorization");
     for path in [
         "/methods/put",
         "/methods/delete",
         "/methods/patch",
         "/methods/patch-lowercase",
     ] {
-        router = cors::<Methods>(router, path);
+        router = router.cors::<Methods>(path);
     }
-    router = cors::<FewMethods>(router, "/methods/refused");
-    router = cors::<Exposed>(router, "/expose/listed");
-    router = cors::<PageOrigin>(router, "/expose/unlisted");
-    router = cors::<AnyHeader>(router, "/expose/any");
-    router = cors::<AnyHeader>(router, "/any-header/custom");
-    router = cors::<AnyHeader>(router, "/any-header/authorization");
-    router = cors::<RealOptions>(router, "/real-options");
-    router = cors::<Cached>(router, "/max-age/600");
-    router = cors::<NotCached>(router, "/max-age/0");
-    router = cors::<AnyOrigin>(router, "/any-origin/plain");
-    router = cors::<AnyOrigin>(router, "/any-origin/credentials");
+    router = router.cors::<FewMethods>("/methods/refused");
+    router = router.cors::<Exposed>("/expose/listed");
+    router = router.cors::<PageOrigin>("/expose/unlisted");
+    router = router.cors::<AnyHeader>("/expose/any");
+    router = router.cors::<AnyHeader>("/any-header/custom");
+    router = router.cors::<AnyHeader>("/any-header/authorization");
+    router = router.cors::<RealOptions>("/real-options");
+    router = router.cors::<Cached>("/max-age/600");
+    router = router.cors::<NotCached>("/max-age/0");
+    router = router.cors::<AnyOrigin>("/any-origin/plain");
+    router = router.cors::<AnyOrigin>("/any-origin/credentials");
     router = router.route(
         "/any-origin-cache/layer",
         any(cacheable_handler).layer(CorsLayer::<AnyOrigin>::new()),
     );
-    router = cors::<PutOnly>(router, "/safelisted-method/get-custom");
-    router = cors::<PutOnly>(router, "/safelisted-method/delete-custom");
-    router = cors::<AnyHeaderWithCredentials>(router, "/any-header-credentials/custom");
-    router = cors::<AnyHeaderWithCredentials>(router, "/any-header-credentials/authorization");
-    router = cors::<PageOrigin>(router, "/null-origin/refused");
-    router = cors::<NullOrigin>(router, "/null-origin/allowed");
+    router = router.cors::<PutOnly>("/safelisted-method/get-custom");
+    router = router.cors::<PutOnly>("/safelisted-method/delete-custom");
+    router = router.cors::<AnyHeaderWithCredentials>("/any-header-credentials/custom");
+    router = router.cors::<AnyHeaderWithCredentials>("/any-header-credentials/authorization");
+    router = router.cors::<PageOrigin>("/null-origin/refused");
+    router = router.cors::<NullOrigin>("/null-origin/allowed");
     // Forged writes: the page's forms and `fetch` POSTs, each to a route of its own.
-    router = cors::<OtherOrigin>(router, "/forms/unlisted");
-    router = cors::<PageOrigin>(router, "/forms/listed");
-    router = cors::<OtherOrigin>(router, "/forms/same-origin");
-    router = cors::<WritesFromPage>(router, "/forms/write-origin");
-    router = cors::<OpenWrites>(router, "/forms/opt-out");
-    router = cors::<OtherOrigin>(router, "/forms/fetch-json");
-    router = cors::<OtherOrigin>(router, "/forms/fetch-text");
+    router = router.cors::<WritesFromPage>("/forms/write-origin");
+    router = router.cors::<OpenWrites>("/forms/opt-out");
+    router = router.cors::<OtherOrigin>("/forms/fetch-json");
+    router = router.cors::<OtherOrigin>("/forms/fetch-text");
     router = live_routes(router, &page_origin);
     router
-        .route(
-            "/forms/handled",
-            get(handled_posts).layer(CorsLayer::<PageOrigin>::new()),
-        )
-        .route(
-            "/forms/answered",
-            get(post_statuses).layer(CorsLayer::<PageOrigin>::new()),
-        )
-        .route("/forms/same-origin-page", get(same_origin_form))
         .route(
             "/vary",
             any(vary_handler).layer(CorsLayer::<PageOrigin>::new()),
@@ -404,7 +473,7 @@ fn live_routes(router: Router<RequestLog>, page_origin: &str) -> Router<RequestL
     let reload = {
         let (live, page_origin) = (live.clone(), page_origin.to_owned());
         move |State(log): State<RequestLog>, uri: Uri, body: String| async move {
-            log.handled(&Method::POST, uri.path());
+            log.handled("POST", uri.path());
             let origins = match body.as_str() {
                 "allow" => vec![LIVE_ORIGIN.to_owned(), page_origin],
                 // The page's origin and a typo an operator could make (fixed, so that the
@@ -427,7 +496,7 @@ fn live_routes(router: Router<RequestLog>, page_origin: &str) -> Router<RequestL
     let change = {
         let (tenants, page_origin) = (tenants.clone(), page_origin.to_owned());
         move |State(log): State<RequestLog>, uri: Uri, body: String| async move {
-            log.handled(&Method::POST, uri.path());
+            log.handled("POST", uri.path());
             match body.as_str() {
                 "insert" => match tenants.insert(&page_origin) {
                     Ok(()) => (StatusCode::OK, "inserted".to_owned()),
@@ -455,7 +524,7 @@ fn live_routes(router: Router<RequestLog>, page_origin: &str) -> Router<RequestL
     let forget = {
         let cached = cached.clone();
         move |State(log): State<RequestLog>, uri: Uri| async move {
-            log.handled(&Method::POST, uri.path());
+            log.handled("POST", uri.path());
             match cached.reload(cached_policy(vec![LIVE_ORIGIN.to_owned()])) {
                 Ok(()) => (StatusCode::OK, "reloaded refuse".to_owned()),
                 Err(e) => (StatusCode::BAD_REQUEST, format!("refused: {e}")),
@@ -483,45 +552,6 @@ fn live_routes(router: Router<RequestLog>, page_origin: &str) -> Router<RequestL
         )
 }
 
-/// Every CORS route's handler: logs that it ran and sends a header that only `expose` reveals.
-async fn handler(State(log): State<RequestLog>, method: Method, uri: Uri) -> impl IntoResponse {
-    log.handled(&method, uri.path());
-    ([("x-request-id", "42")], "ok")
-}
-
-/// How many `POST`s to the path in the query (`/forms/handled?/forms/unlisted`) a handler ran
-/// for: the page's view of the server's counter, read before and after each forged write.
-async fn handled_posts(State(log): State<RequestLog>, uri: Uri) -> String {
-    let path = uri.query().unwrap_or_default();
-    log.handled_count("POST", path).to_string()
-}
-
-/// The statuses `POST`s to the path in the query were answered with, in order, once there is
-/// one (waiting up to 10 s, so that the page asks once whatever the timing): how the page learns
-/// that the server answered its form, whose answer it may not read.
-async fn post_statuses(State(log): State<RequestLog>, uri: Uri) -> String {
-    let path = uri.query().unwrap_or_default();
-    for _ in 0..200 {
-        let statuses: Vec<String> = log
-            .seen(path)
-            .into_iter()
-            .filter(|s| s.method == "POST")
-            .filter_map(|s| s.status.map(|status| status.to_string()))
-            .collect();
-        if !statuses.is_empty() {
-            return statuses.join(" ");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    String::new()
-}
-
-/// A page on the API's own origin that submits the same form to its own origin, and tells the
-/// page that framed it what came back.
-async fn same_origin_form() -> Html<&'static str> {
-    Html(include_str!("same-origin-form.html"))
-}
-
 /// How long [`cacheable_handler`]'s answers may be reused from a browser's HTTP cache.
 const CACHEABLE: &str = "max-age=600";
 
@@ -531,7 +561,7 @@ async fn cacheable_handler(
     method: Method,
     uri: Uri,
 ) -> impl IntoResponse {
-    log.handled(&method, uri.path());
+    log.handled(method.as_str(), uri.path());
     ([(CACHE_CONTROL, CACHEABLE)], "ok")
 }
 
@@ -561,7 +591,7 @@ async fn vary_handler(
     method: Method,
     uri: Uri,
 ) -> impl IntoResponse {
-    log.handled(&method, uri.path());
+    log.handled(method.as_str(), uri.path());
     ([(VARY, "accept-encoding")], "ok")
 }
 
@@ -571,7 +601,7 @@ async fn failing_handler(
     method: Method,
     uri: Uri,
 ) -> impl IntoResponse {
-    log.handled(&method, uri.path());
+    log.handled(method.as_str(), uri.path());
     (StatusCode::INTERNAL_SERVER_ERROR, "ok")
 }
 
@@ -581,7 +611,7 @@ async fn wildcard_credentials(
     method: Method,
     uri: Uri,
 ) -> impl IntoResponse {
-    log.handled(&method, uri.path());
+    log.handled(method.as_str(), uri.path());
     (
         [
             (ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
@@ -606,7 +636,7 @@ async fn echo_credentials(
     uri: Uri,
     headers: HeaderMap,
 ) -> impl IntoResponse {
-    log.handled(&method, uri.path());
+    log.handled(method.as_str(), uri.path());
     let origin = headers.get(ORIGIN).cloned();
     let mut response = "ok".into_response();
     if let Some(origin) = origin {
@@ -632,7 +662,7 @@ async fn wildcard_headers(
     let mut response = if preflight {
         StatusCode::NO_CONTENT.into_response()
     } else {
-        log.handled(&method, uri.path());
+        log.handled(method.as_str(), uri.path());
         "ok".into_response()
     };
     let out = response.headers_mut();
@@ -758,9 +788,9 @@ fn simple_get_is_readable_only_from_an_allowed_origin(s: &Suite) {
 }
 
 fn exact_origin_from_a_runtime_policy_matches_host_and_port(s: &Suite) {
-    assert_eq!(s.observed("simple", "exact"), READABLE);
+    assert_eq!(s.observed("exact-origin", "allowed"), READABLE);
     // Same machine and port, other host name: another origin.
-    assert_eq!(s.observed("simple", "exact-other-host"), REFUSED);
+    assert_eq!(s.observed("exact-origin", "other-host"), REFUSED);
     assert_eq!(s.counts("GET", "/simple/exact"), (1, 1));
     assert_eq!(s.counts("GET", "/simple/exact-other-host"), (1, 1));
 }
@@ -1167,8 +1197,9 @@ fn a_forged_form_from_an_unlisted_origin_is_refused_before_the_handler(s: &Suite
     let shown = match s.engine {
         Engine::Chromium | Engine::WebKit => "frame loaded",
         // Firefox ESR leaves the frame on its `about:blank` when a navigation's answer is an
-        // empty 403 (the layer's; with or without a `Content-Type`, measured): the control below,
-        // a 403 with a body, loads. No script learns more either way.
+        // empty 403 (the layer's, and the actix-web and picoserve ones'; with or without a
+        // `Content-Type`, measured): the control, a 403 with a body, loads (the next test). No
+        // script learns more either way.
         Engine::Firefox => "frame did not load",
     };
     assert_eq!(
@@ -1179,31 +1210,40 @@ fn a_forged_form_from_an_unlisted_origin_is_refused_before_the_handler(s: &Suite
     let post = the_post(s, "/forms/unlisted", &s.page_origin, 403);
     // Every engine marks it: the rule's first test.
     assert_eq!(post.sec_fetch_site.as_deref(), Some("cross-site"));
+}
+
+fn every_engine_shows_a_403_with_a_body_in_the_frame(s: &Suite) {
+    // The control of the previous test: a hand-written 403 with a body, which loads everywhere.
     assert_eq!(
-        s.observed("forms", "forbidden-with-body"),
+        s.observed("writes", "forbidden-with-body"),
         "answered 403, frame loaded, handled 0->0"
     );
 }
 
-fn the_same_form_from_a_listed_or_trusted_origin_goes_through(s: &Suite) {
-    for (key, why) in [
-        ("listed", "the policy lists the page's origin"),
-        (
-            "write-origin",
-            "`write_origins` trusts the page's origin for writes",
-        ),
-        ("opt-out", "`dangerously_allow_cross_origin_writes`"),
-    ] {
-        let path = format!("/forms/{key}");
-        assert_eq!(
-            s.observed("forms", key),
-            "answered 200, frame loaded, handled 0->1",
-            "{why}"
-        );
-        assert_eq!(s.counts("POST", &path), (1, 1), "{why}");
-        let post = the_post(s, &path, &s.page_origin, 200);
-        assert_eq!(post.sec_fetch_site.as_deref(), Some("cross-site"), "{why}");
-    }
+/// The form of `scenario.key`, posted to `/forms/{key}` from the page's cross-site origin, went
+/// through: answered 200 after its handler ran, as `why` allows.
+#[track_caller]
+fn the_form_went_through(s: &Suite, scenario: &str, key: &str, why: &str) {
+    let path = format!("/forms/{key}");
+    assert_eq!(
+        s.observed(scenario, key),
+        "answered 200, frame loaded, handled 0->1",
+        "{why}"
+    );
+    assert_eq!(s.counts("POST", &path), (1, 1), "{why}");
+    let post = the_post(s, &path, &s.page_origin, 200);
+    assert_eq!(post.sec_fetch_site.as_deref(), Some("cross-site"), "{why}");
+}
+
+fn the_same_form_from_a_listed_origin_goes_through(s: &Suite) {
+    the_form_went_through(s, "forms", "listed", "the policy lists the page's origin");
+}
+
+fn the_same_form_from_a_trusted_origin_goes_through(s: &Suite) {
+    let trusted = "`write_origins` trusts the page's origin for writes";
+    the_form_went_through(s, "writes", "write-origin", trusted);
+    let opted_out = "`dangerously_allow_cross_origin_writes`";
+    the_form_went_through(s, "writes", "opt-out", opted_out);
 }
 
 fn the_same_form_from_the_apis_own_origin_goes_through(s: &Suite) {
@@ -1221,7 +1261,10 @@ fn the_same_form_from_the_apis_own_origin_goes_through(s: &Suite) {
 fn a_json_post_from_an_unlisted_origin_is_refused_at_its_preflight(s: &Suite) {
     // `content-type: application/json` makes the POST preflighted: refused there, as before the
     // forged-write rule, so the POST itself is never sent.
-    assert_eq!(s.observed("forms", "fetch-json"), "TypeError, handled 0->0");
+    assert_eq!(
+        s.observed("writes", "fetch-json"),
+        "TypeError, handled 0->0"
+    );
     let seen = s.log.seen("/forms/fetch-json");
     assert_eq!(seen.len(), 1, "{seen:#?}");
     assert_eq!(seen[0].method, "OPTIONS");
@@ -1231,7 +1274,10 @@ fn a_json_post_from_an_unlisted_origin_is_refused_at_its_preflight(s: &Suite) {
     assert_eq!(s.counts("POST", "/forms/fetch-json"), (0, 0));
     // A text body keeps the `fetch` simple, like the form: sent with the cookie and no preflight,
     // and now refused before the handler too.
-    assert_eq!(s.observed("forms", "fetch-text"), "TypeError, handled 0->0");
+    assert_eq!(
+        s.observed("writes", "fetch-text"),
+        "TypeError, handled 0->0"
+    );
     assert_eq!(s.counts("OPTIONS", "/forms/fetch-text"), (0, 0));
     assert_eq!(s.counts("POST", "/forms/fetch-text"), (1, 0));
     let post = the_post(s, "/forms/fetch-text", &s.page_origin, 403);
@@ -1326,7 +1372,8 @@ fn the_page_reported_every_scenario_and_nothing_else(s: &Suite) {
         "scenarios threw in the page: {errors:#?}"
     );
     let scenarios: std::collections::BTreeSet<&str> = s.report.iter().map(|(s, _, _)| s).collect();
-    let expected = [
+    let core = ["credentials", "forms", "header", "simple"];
+    let every = [
         "any-header",
         "any-header-credentials",
         "any-origin",
@@ -1335,6 +1382,7 @@ fn the_page_reported_every_scenario_and_nothing_else(s: &Suite) {
         "cookies",
         "credentials",
         "errors",
+        "exact-origin",
         "expose",
         "forms",
         "header",
@@ -1347,7 +1395,12 @@ fn the_page_reported_every_scenario_and_nothing_else(s: &Suite) {
         "safelisted-method",
         "simple",
         "vary",
+        "writes",
     ];
+    let expected: &[&str] = match s.server {
+        Server::Tower => &every,
+        Server::Actix | Server::Picoserve => &core,
+    };
     assert_eq!(scenarios.into_iter().collect::<Vec<_>>(), expected);
 }
 
@@ -1372,14 +1425,26 @@ const DIFFERENCES: &[matrix::Note] = &[
         "the forged form is refused alike (sent with the cookie and `Sec-Fetch-Site: \
          cross-site`, answered 403, no handler run); only the hidden frame differs: Firefox ESR \
          leaves it on `about:blank` when the answer is an empty 403 (the layer's), while a 403 \
-         with a body (`forms.forbidden-with-body`) loads. The forging page learns nothing either \
+         with a body (`writes.forbidden-with-body`) loads. The forging page learns nothing either \
          way.",
+    ),
+    (
+        "actix/forms.unlisted",
+        "the same through actix-web: the middleware's 403 is empty too.",
+    ),
+    (
+        "picoserve/forms.unlisted",
+        "the same through picoserve: the layer's 403 is empty too.",
     ),
 ];
 
 const MATRIX_INTRO: &str = "What each engine did with the answers of `CorsLayer` in the \
 browser suite (`tests/browser/tests/browser.rs`, page `tests/browser/tests/page.html`): a page on \
 `http://127.0.0.1:P1` fetches an API on `http://localhost:P2`, another origin and another site, \
+served by axum with the tower layer; then, in the same page, the core scenarios (`simple`, \
+`credentials`, `header`, `forms`) against the same routes and derived policies served by a real \
+actix-web `HttpServer` with `checked_cors::actix::Cors` (rows `actix/...`) and by picoserve on \
+tokio with `checked_cors::picoserve::CorsLayer` (rows `picoserve/...`), each on a port of its own, \
 after a first-party visit to the API set a `SameSite=None` session cookie (`Secure` too, except \
 in WebKit: see the differences). Each engine runs with a fresh profile that allows third-party \
 cookies (Chromium `cookie_controls_mode` 0, Firefox `network.cookie.cookieBehavior` 0, WebKit \
@@ -1448,20 +1513,28 @@ API are both on loopback, the same address space, so no engine sends it here; Ch
 replacing it with a permission prompt that no response header can grant.";
 
 /// Writes `MATRIX.md` beside this crate's manifest from every engine's run.
-fn write_matrix(suites: &[(Engine, Result<Suite, String>)]) -> Result<(), String> {
+fn write_matrix(runs: &[(Engine, Result<Run, String>)]) -> Result<(), String> {
     let mut columns = Vec::new();
-    for (engine, suite) in suites {
-        let s = suite
+    for (engine, run) in runs {
+        let run = run
             .as_ref()
             .map_err(|_| format!("not written: {engine}'s run failed"))?;
+        let apis = run
+            .suites
+            .iter()
+            .map(|s| matrix::Api {
+                label: s.server.prefix().trim_end_matches('/'),
+                log: &s.log,
+                origin: &s.api_origin,
+            })
+            .collect();
         columns.push(Column {
-            engine: s.engine,
-            version: &s.version,
-            report: &s.report,
-            log: &s.log,
-            elapsed: s.elapsed,
-            page_origin: &s.page_origin,
-            api_origin: &s.api_origin,
+            engine: *engine,
+            version: &run.version,
+            report: &run.report,
+            apis,
+            elapsed: run.elapsed,
+            page_origin: &run.page_origin,
         });
     }
     let prose = matrix::Prose {
@@ -1490,59 +1563,89 @@ fn the_matrix_is_written_when_asked() {
     }
 }
 
-/// Makes `$engine::$test` of every `$test(&Suite)`, for one engine.
+/// Calls `$each!(args..., test, test, ...)` with every test of the core scenarios: run against
+/// every server.
+macro_rules! core_tests {
+    ($each:ident!($($args:tt)*)) => {
+        $each!(
+            $($args)*
+            simple_get_is_readable_only_from_an_allowed_origin,
+            cookies_are_readable_only_with_credentials_in_the_policy,
+            a_custom_header_is_preflighted_and_allowed_only_when_listed,
+            authorization_is_allowed_when_listed,
+            a_forged_form_from_an_unlisted_origin_is_refused_before_the_handler,
+            the_same_form_from_a_listed_origin_goes_through,
+            the_same_form_from_the_apis_own_origin_goes_through,
+            the_page_reported_every_scenario_and_nothing_else,
+        );
+    };
+}
+
+/// The same for every other test: run against the tower server only.
+macro_rules! tower_tests {
+    ($each:ident!($($args:tt)*)) => {
+        $each!(
+            $($args)*
+            exact_origin_from_a_runtime_policy_matches_host_and_port,
+            other_methods_are_preflighted_and_allowed_only_when_listed,
+            only_exposed_headers_are_readable,
+            any_header_covers_a_custom_header,
+            the_layer_refuses_authorization_under_any_header,
+            every_engine_lets_a_hand_written_wildcard_cover_authorization,
+            a_secure_cookie_from_http_localhost_is_kept_except_in_webkit,
+            a_real_options_request_reaches_the_handler_after_its_preflight,
+            an_error_response_is_readable_too,
+            max_age_lets_the_browser_skip_the_second_preflight,
+            any_origin_is_readable_without_credentials_only,
+            a_response_cached_without_cors_passes_a_later_cors_check_under_any_origin,
+            a_response_cached_without_cors_fails_the_cors_check_without_a_star,
+            a_safelisted_method_passes_the_preflight_whatever_methods_lists,
+            any_header_with_credentials_echoes_the_requested_names,
+            a_sandboxed_iframe_is_refused_unless_null_is_allowed,
+            the_handlers_vary_is_kept_and_extended,
+            negative_control_wildcard_with_credentials_is_refused_by_the_browser,
+            every_engine_shows_a_403_with_a_body_in_the_frame,
+            the_same_form_from_a_trusted_origin_goes_through,
+            a_json_post_from_an_unlisted_origin_is_refused_at_its_preflight,
+            a_reloaded_live_policy_applies_to_the_next_request,
+            a_preflight_cached_before_a_reload_grants_no_write_after_it,
+            an_origin_set_change_applies_to_the_next_request,
+        );
+    };
+}
+
+/// One `#[test]` per `$test(&Suite)`, against `$server` in `$engine`'s run.
+macro_rules! server_tests {
+    ($engine:expr, $server:expr, $($test:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                crate::check($engine, $server, crate::$test);
+            }
+        )*
+    };
+}
+
+/// Every test in one engine: `chromium::...` through tower, `chromium::actix::...` and
+/// `chromium::picoserve::...` for the core ones.
 macro_rules! engine_tests {
-    ($module:ident, $engine:expr, $($test:ident),* $(,)?) => {
+    ($module:ident, $engine:expr) => {
         mod $module {
-            use super::Engine;
-            $(
-                #[test]
-                fn $test() {
-                    super::check($engine, super::$test);
-                }
-            )*
+            use crate::{Engine, Server};
+            core_tests!(server_tests!($engine, Server::Tower,));
+            tower_tests!(server_tests!($engine, Server::Tower,));
+            mod actix {
+                use crate::{Engine, Server};
+                core_tests!(server_tests!($engine, Server::Actix,));
+            }
+            mod picoserve {
+                use crate::{Engine, Server};
+                core_tests!(server_tests!($engine, Server::Picoserve,));
+            }
         }
     };
 }
 
-/// Every test, in every engine: `chromium::...`, `firefox::...`, `webkit::...`.
-macro_rules! in_every_engine {
-    ($($test:ident),* $(,)?) => {
-        engine_tests!(chromium, Engine::Chromium, $($test),*);
-        engine_tests!(firefox, Engine::Firefox, $($test),*);
-        engine_tests!(webkit, Engine::WebKit, $($test),*);
-    };
-}
-
-in_every_engine!(
-    simple_get_is_readable_only_from_an_allowed_origin,
-    exact_origin_from_a_runtime_policy_matches_host_and_port,
-    cookies_are_readable_only_with_credentials_in_the_policy,
-    a_custom_header_is_preflighted_and_allowed_only_when_listed,
-    authorization_is_allowed_when_listed,
-    other_methods_are_preflighted_and_allowed_only_when_listed,
-    only_exposed_headers_are_readable,
-    any_header_covers_a_custom_header,
-    the_layer_refuses_authorization_under_any_header,
-    every_engine_lets_a_hand_written_wildcard_cover_authorization,
-    a_secure_cookie_from_http_localhost_is_kept_except_in_webkit,
-    a_real_options_request_reaches_the_handler_after_its_preflight,
-    an_error_response_is_readable_too,
-    max_age_lets_the_browser_skip_the_second_preflight,
-    any_origin_is_readable_without_credentials_only,
-    a_response_cached_without_cors_passes_a_later_cors_check_under_any_origin,
-    a_response_cached_without_cors_fails_the_cors_check_without_a_star,
-    a_safelisted_method_passes_the_preflight_whatever_methods_lists,
-    any_header_with_credentials_echoes_the_requested_names,
-    a_sandboxed_iframe_is_refused_unless_null_is_allowed,
-    the_handlers_vary_is_kept_and_extended,
-    negative_control_wildcard_with_credentials_is_refused_by_the_browser,
-    a_forged_form_from_an_unlisted_origin_is_refused_before_the_handler,
-    the_same_form_from_a_listed_or_trusted_origin_goes_through,
-    the_same_form_from_the_apis_own_origin_goes_through,
-    a_json_post_from_an_unlisted_origin_is_refused_at_its_preflight,
-    a_reloaded_live_policy_applies_to_the_next_request,
-    a_preflight_cached_before_a_reload_grants_no_write_after_it,
-    an_origin_set_change_applies_to_the_next_request,
-    the_page_reported_every_scenario_and_nothing_else,
-);
+engine_tests!(chromium, Engine::Chromium);
+engine_tests!(firefox, Engine::Firefox);
+engine_tests!(webkit, Engine::WebKit);
