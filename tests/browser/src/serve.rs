@@ -106,8 +106,8 @@ impl TowerRoutes for Router<RequestLog> {
     }
 }
 
-/// Every CORS route's handler on every server: logs that it ran and sends a header that only
-/// `expose` reveals.
+/// The handler of every CORS route of the axum server (the other servers' answer the same): logs
+/// that it ran and sends a header that only `expose` reveals.
 pub async fn handler(State(log): State<RequestLog>, method: Method, uri: Uri) -> impl IntoResponse {
     log.handled(method.as_str(), uri.path());
     ([("x-request-id", "42")], "ok")

@@ -266,7 +266,7 @@ fn run(engine: Engine) -> Result<Run, String> {
         .map_err(|e| fail("starting the page's server", e))?;
     for (suite, listener) in suites.iter().zip(listeners) {
         let log = suite.log.clone();
-        let started = match suite.server {
+        let serving = match suite.server {
             Server::Tower => {
                 serve::spawn(vec![(listener, api_router(engine, page_addr.port(), log))])
             }
@@ -275,7 +275,7 @@ fn run(engine: Engine) -> Result<Run, String> {
                 core_routes!(serve::picoserve::routes(log)).into_router()
             }),
         };
-        started.map_err(|e| fail(&format!("starting the {} server", suite.server), e))?;
+        serving.map_err(|e| fail(&format!("starting the {} server", suite.server), e))?;
     }
 
     // Start on the API's own site so that its cookie is set first-party, as after a login. Cookies
@@ -1501,7 +1501,12 @@ a reload that breaks a rule is refused and leaves the policy in force; an `Origi
 `with_origins` does the same by insert and remove. A preflight cached (`max_age = 600`) before a \
 reload that removes the origin is still trusted by every engine, which sends the `PUT` without \
 asking again; the layer decides with the policy in force and answers it 403 before the handler \
-(`live.cached-*`), so a cached preflight outlives no removal.";
+(`live.cached-*`), so a cached preflight outlives no removal.\n\
+- **The actix-web middleware and the picoserve layer answer as the tower layer does** in all \
+three, in every core scenario (`actix/*`, `picoserve/*`): the same reads allowed and refused, \
+the same preflights answered 204 or 403 without the handler, the cookie read only under \
+`credentials`, the forged form answered 403 before the handler, and the listed and same-origin \
+forms through.";
 
 const MATRIX_UNTESTED: &str = "- **Preflight cache caps** (Chromium 7200 s, Firefox 86400 s, \
 WebKit 600 s): observing a cap takes waiting it out, so the suite \
