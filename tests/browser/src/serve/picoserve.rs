@@ -3,7 +3,7 @@
 //!
 //! picoserve's `Router::layer` covers every route added before it, and a nested router only takes
 //! whole path prefixes, so a policy per route is a layer that applies `CorsLayer::<P>` to its own
-//! path and passes every other request on ([`OnPath`]).
+//! path and passes every other request on (`OnPath`).
 
 use std::convert::Infallible;
 use std::io;
