@@ -60,12 +60,10 @@ impl<'a> OriginTable<'a> {
     #[inline]
     pub(crate) fn find(&self, origin: &[u8]) -> Option<usize> {
         let slots = &*self.slots;
-        let origins = &*self.origins;
-        // A policy of patterns only still gets a (zeroed) table from `build_table`: hashing the
-        // origin only to find an empty slot would add the whole hash to every pattern match.
-        if slots.is_empty() || origins.is_empty() {
+        if slots.is_empty() {
             return None;
         }
+        let origins = &*self.origins;
         let mask = slots.len() - 1;
         let mut slot =
             checked_cors_rules::__private::origin_hash(self.seed, origin) as usize & mask;
