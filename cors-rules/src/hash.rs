@@ -46,7 +46,8 @@ mod table {
     pub struct OriginTableData {
         /// The seed passed to [`origin_hash`].
         pub seed: u64,
-        /// A power-of-two number of slots; `0` is empty, `i + 1` holds the origin at index `i`.
+        /// A power-of-two number of slots, or none for no origins; `0` is empty, `i + 1` holds the
+        /// origin at index `i`.
         pub slots: Vec<u32>,
         /// The most slots any lookup needs to visit: the cost bound that does not grow with the list.
         pub max_probes: u32,
@@ -55,6 +56,15 @@ mod table {
     /// Builds the table for `origins` (distinct), at most half full, trying a few seeds and keeping
     /// the one with the shortest longest probe sequence.
     pub fn build_table(origins: &[&str]) -> OriginTableData {
+        // No slots at all, rather than a zeroed table: a lookup then stops before hashing, which
+        // is every request's lookup for a policy of patterns only.
+        if origins.is_empty() {
+            return OriginTableData {
+                seed: 0,
+                slots: Vec::new(),
+                max_probes: 0,
+            };
+        }
         let size = (origins.len() * 2).max(4).next_power_of_two();
         let mut best: Option<OriginTableData> = None;
         for seed in 0..32u64 {
