@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use args::{Check, Cli, Command, Format, RequestSpec};
-use checked_cors::{CorsRequest, Header, Policy, PolicyConfig};
+use checked_cors::{CorsRequest, Header, Policy, PolicyBuilder, PolicyConfig};
 use clap::Parser;
 
 /// Exit status: the request is allowed, or the policy is valid.
@@ -192,10 +192,10 @@ fn explain_rust(path: &Path, found: &rust::Found) -> Outcome {
     let Ok(attribute) = &found.result else {
         return Outcome::Done(INVALID);
     };
-    match attribute
-        .with_policy(|policy, _| rust::builder(policy))
-        .build()
-    {
+    // The builder checks the policy again, with the same rules: the policy explained is the
+    // one the derive would expand.
+    let builder = attribute.with_policy(|policy, _| PolicyBuilder::from_input(policy));
+    match builder.build() {
         Ok(policy) => Outcome::Explain(Box::new(policy)),
         Err(error) => {
             // The derive and the builder apply the same rules: this is a bug of checked-cors.

@@ -5,8 +5,6 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use checked_cors::rules::{KeyKind, List, PolicyInput, KEYS};
-use checked_cors::PolicyBuilder;
 use checked_cors_attribute::CheckedAttribute;
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
@@ -118,44 +116,6 @@ pub fn render(path: &Path, error: &syn::Error) -> String {
         }
     }
     out
-}
-
-/// The `PolicyBuilder` calls a checked attribute stands for, so that the run-time policy explained
-/// is the one the derive would have expanded (its rules are the same, `checked_cors::rules`).
-pub fn builder(policy: &PolicyInput<'_>) -> PolicyBuilder {
-    let mut builder = match policy.origins {
-        List::Any => PolicyBuilder::new().allow_any_origin(),
-        List::Items(origins) => PolicyBuilder::new().allow_origins(origins),
-    };
-    builder = match policy.methods {
-        Some(List::Any) => builder.allow_any_method(),
-        Some(List::Items(methods)) => builder.allow_methods(methods),
-        None => builder,
-    };
-    builder = match policy.headers {
-        List::Any => builder.allow_any_header(),
-        List::Items(headers) => builder.allow_headers(headers),
-    };
-    builder = match policy.expose {
-        List::Any => builder.expose_any_header(),
-        List::Items(expose) => builder.expose_headers(expose),
-    };
-    builder = match policy.write_origins {
-        // The rules refuse `"*"` here, and so does the builder given it as an entry.
-        List::Any => builder.trust_origins_for_writes(["*"]),
-        List::Items(origins) => builder.trust_origins_for_writes(origins),
-    };
-    if let Some(seconds) = policy.max_age {
-        builder = builder.max_age(seconds);
-    }
-    for key in KEYS {
-        if let KeyKind::Flag(flag) = key.kind {
-            if policy.flags.contains(flag) {
-                builder = builder.flag(flag);
-            }
-        }
-    }
-    builder
 }
 
 #[cfg(test)]

@@ -115,50 +115,10 @@ pub fn try_fuzz_check_attribute(data: &[u8]) -> Result<(), String> {
         return Ok(());
     };
     attribute
-        .with_policy(|policy, _| builder_of(policy))
+        .with_policy(|policy, _| checked_cors::PolicyBuilder::from_input(policy))
         .build()
         .map(|_| ())
         .map_err(|e| format!("the macro accepts `{text}`, PolicyBuilder refuses it: {e}"))
-}
-
-#[cfg(feature = "attribute")]
-/// The `PolicyBuilder` calls equivalent to a validated attribute.
-fn builder_of(policy: &checked_cors::rules::PolicyInput<'_>) -> checked_cors::PolicyBuilder {
-    use checked_cors::rules::List;
-    let mut builder = checked_cors::PolicyBuilder::new();
-    builder = match policy.origins {
-        List::Any => builder.allow_any_origin(),
-        List::Items(origins) => builder.allow_origins(origins),
-    };
-    builder = match policy.methods {
-        Some(List::Any) => builder.allow_any_method(),
-        Some(List::Items(methods)) => builder.allow_methods(methods),
-        None => builder,
-    };
-    builder = match policy.headers {
-        List::Any => builder.allow_any_header(),
-        List::Items(headers) => builder.allow_headers(headers),
-    };
-    builder = match policy.expose {
-        List::Any => builder.expose_any_header(),
-        List::Items(expose) => builder.expose_headers(expose),
-    };
-    builder = match policy.write_origins {
-        // The rules refuse `"*"` here, and so does the builder given it as an entry.
-        List::Any => builder.trust_origins_for_writes(["*"]),
-        List::Items(origins) => builder.trust_origins_for_writes(origins),
-    };
-    if let Some(seconds) = policy.max_age {
-        builder = builder.max_age(seconds);
-    }
-    for key in checked_cors::rules::KEYS {
-        if let checked_cors::rules::KeyKind::Flag(flag) = key.kind {
-            if policy.flags.contains(flag) {
-                builder = builder.flag(flag);
-            }
-        }
-    }
-    builder
 }
 
 pub use cors_test_support::{adversarial_origins, decode_vector_line, vectors};
