@@ -3,7 +3,7 @@
 //! `checked-cors-rules`, expand it to a `static` policy), over `proc_macro2` tokens, so that tools
 //! other than the compiler (a linter, a fuzzer, a test) run exactly what the derive runs.
 //!
-//! `checked-cors-macros` is a thin proc-macro shell over [`derive`]; most users want
+//! `checked-cors-macros` is a thin proc-macro shell over [`derive()`]; most users want
 //! `checked_cors::Cors` and never depend on this crate. The expansion names `::checked_cors`.
 //!
 //! ```
