@@ -10,15 +10,16 @@ macro_rules! exit_status {
     () => {
         "\
 Exit status:
-  0  the request is allowed (without --origin: the policy is valid)
+  0  the request is allowed (without --origin: every policy is valid)
   1  the request is refused
-  2  the policy is invalid (every violation is printed), the file cannot be read or parsed,
-     or the command line is wrong"
+  2  a policy is invalid (every error is printed), the file cannot be read or parsed, a Rust
+     file holds no policy, or the command line is wrong"
     };
 }
 
-/// Checks a CORS policy file with the rules of #[derive(Cors)] and, given an origin, explains how
-/// the policy answers a browser's request from it.
+/// Checks CORS policies with the rules of #[derive(Cors)]: a policy file (TOML or JSON), or the
+/// #[cors(...)] attributes of a Rust source file. Given an origin, explains how the policy answers
+/// a browser's request from it.
 #[derive(Debug, Parser)]
 #[command(name = "checked-cors-cli", version, after_help = exit_status!(), arg_required_else_help = true)]
 pub struct Cli {
@@ -30,8 +31,13 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check a policy file; with --origin, explain how it answers that origin's request
+    /// Check a policy file or the policies of a Rust file; with --origin, explain how a policy
+    /// answers that origin's request
     #[command(after_help = concat!(
+        "A Rust file (.rs, or --format rust) is read as the compiler would: every type with\n",
+        "#[derive(Cors)] or #[cors(...)] is checked, and each error printed as\n",
+        "`FILE:LINE:COLUMN: error: MESSAGE` with the compiler's help. `env(\"VAR\")` origins are read\n",
+        "from this command's environment. Policies inside macro_rules! bodies are not seen.\n\n",
         "Without --preflight or --actual, the request is the one a browser sends first: a preflight\n",
         "for a method other than GET, HEAD and POST, for any --header (the tool does not know header\n",
         "values, so it never assumes them safelisted), and for --private-network.\n\n",
@@ -43,18 +49,23 @@ pub enum Command {
 /// `check` and its options.
 #[derive(Debug, Args)]
 pub struct Check {
-    /// The policy: a TOML or JSON file with the keys of #[cors(...)]
-    #[arg(long, value_name = "FILE")]
-    pub policy: PathBuf,
+    /// The policy file (TOML or JSON, with the keys of #[cors(...)]), or a Rust source file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 
-    /// The policy file's format [default: from its extension, .toml or .json]
+    /// The file's format [default: from its extension, .toml, .json or .rs]
     #[arg(
         long,
         value_enum,
-        value_name = "toml|json",
+        value_name = "toml|json|rust",
         hide_possible_values = true
     )]
     pub format: Option<Format>,
+
+    /// In a Rust file, the type whose policy to check or explain [default: every one; one is
+    /// needed with --origin if the file holds several]
+    #[arg(long, value_name = "TYPE")]
+    pub policy: Option<String>,
 
     /// The request's Origin; without it, only the policy is checked
     #[arg(long)]
@@ -88,16 +99,21 @@ pub enum Format {
     Toml,
     /// JSON.
     Json,
+    /// Rust source, read for its `#[cors(...)]` attributes.
+    Rust,
 }
 
 impl Format {
-    /// The format a file's extension names, `.toml` or `.json` in any case; `None` for others.
+    /// The format a file's extension names, `.toml`, `.json` or `.rs` in any case; `None` for
+    /// others.
     pub fn from_extension(path: &Path) -> Option<Format> {
         let extension = path.extension().and_then(OsStr::to_str)?;
         if extension.eq_ignore_ascii_case("toml") {
             Some(Format::Toml)
         } else if extension.eq_ignore_ascii_case("json") {
             Some(Format::Json)
+        } else if extension.eq_ignore_ascii_case("rs") {
+            Some(Format::Rust)
         } else {
             None
         }
@@ -167,13 +183,7 @@ mod tests {
 
     #[test]
     fn a_preflight_when_a_browser_would_send_one() {
-        let base = [
-            "check",
-            "--policy",
-            "p.toml",
-            "--origin",
-            "https://a.example",
-        ];
+        let base = ["check", "p.toml", "--origin", "https://a.example"];
         assert!(!request(&base).preflight);
         assert_eq!(request(&base).method, "GET");
         assert!(request(&[&base[..], &["--method", "PUT"]].concat()).preflight);
@@ -187,7 +197,7 @@ mod tests {
     fn options_take_both_spellings_and_repeat_only_headers() {
         let spec = request(&[
             "check",
-            "--policy=p.toml",
+            "p.toml",
             "--origin=https://a.example",
             "--header",
             "X-A",
@@ -196,38 +206,36 @@ mod tests {
         ]);
         assert_eq!(spec.headers, ["X-A", "x-b,x-c"]);
         assert!(spec.private_network && spec.preflight);
-        let twice = parse(&["check", "--policy", "a", "--policy", "b"]).unwrap_err();
+        let twice = parse(&["check", "a.rs", "--policy", "A", "--policy", "B"]).unwrap_err();
         assert_eq!(twice.kind(), ErrorKind::ArgumentConflict);
-        let both = parse(&[
-            "check",
-            "--policy",
-            "a",
-            "--origin",
-            "o",
-            "--actual",
-            "--preflight",
-        ])
-        .unwrap_err();
+        let two_files = parse(&["check", "a.toml", "b.toml"]).unwrap_err();
+        assert_eq!(two_files.kind(), ErrorKind::UnknownArgument);
+        let both = parse(&["check", "a", "--origin", "o", "--actual", "--preflight"]).unwrap_err();
         assert_eq!(both.kind(), ErrorKind::ArgumentConflict);
     }
 
     #[test]
     fn the_policy_alone_is_a_check_of_the_file() {
-        let check = parse(&["check", "--policy", "p.toml"]).unwrap();
-        assert_eq!(check.policy, Path::new("p.toml"));
+        let check = parse(&["check", "p.toml"]).unwrap();
+        assert_eq!(check.file, Path::new("p.toml"));
         assert_eq!(check.format, None);
+        assert_eq!(check.policy, None);
         assert_eq!(check.request(), None);
     }
 
     #[test]
     fn the_format_is_named_or_read_from_the_extension() {
-        let check = parse(&["check", "--policy", "p.conf", "--format", "json"]).unwrap();
+        let check = parse(&["check", "p.conf", "--format", "json"]).unwrap();
         assert_eq!(check.format, Some(Format::Json));
-        let unknown = parse(&["check", "--policy", "p", "--format", "yaml"]).unwrap_err();
+        let check = parse(&["check", "--format=rust", "api.txt", "--policy", "Api"]).unwrap();
+        assert_eq!(check.format, Some(Format::Rust));
+        assert_eq!(check.policy.as_deref(), Some("Api"));
+        let unknown = parse(&["check", "p", "--format", "yaml"]).unwrap_err();
         assert_eq!(unknown.kind(), ErrorKind::InvalidValue);
         let of = |name: &str| Format::from_extension(Path::new(name));
         assert_eq!(of("a/policy.toml"), Some(Format::Toml));
         assert_eq!(of("POLICY.JSON"), Some(Format::Json));
+        assert_eq!(of("src/api.rs"), Some(Format::Rust));
         assert_eq!(of("policy.yaml"), None);
         assert_eq!(of("policy"), None);
         assert_eq!(of(".json"), None);
@@ -239,19 +247,15 @@ mod tests {
             (&[], ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand),
             (&["lint"], ErrorKind::InvalidSubcommand),
             (&["check"], ErrorKind::MissingRequiredArgument),
-            (&["check", "--policy"], ErrorKind::InvalidValue),
+            (&["check", "p.rs", "--policy"], ErrorKind::InvalidValue),
+            (&["check", "p", "--verbose"], ErrorKind::UnknownArgument),
             (
-                &["check", "--policy", "p", "--verbose"],
-                ErrorKind::UnknownArgument,
-            ),
-            (
-                &["check", "--policy", "p", "--method", "PUT"],
+                &["check", "p", "--method", "PUT"],
                 ErrorKind::MissingRequiredArgument,
             ),
             (
                 &[
                     "check",
-                    "--policy",
                     "p",
                     "--origin",
                     "o",

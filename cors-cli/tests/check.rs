@@ -19,7 +19,7 @@ fn run(args: &[&str]) -> Output {
 
 fn check(policy: &str, args: &[&str]) -> (i32, String, String) {
     let policy = data(policy);
-    let mut all = vec!["check", "--policy", policy.to_str().unwrap()];
+    let mut all = vec!["check", policy.to_str().unwrap()];
     all.extend_from_slice(args);
     let output = run(&all);
     (
@@ -224,7 +224,7 @@ fn format_names_the_format_when_the_extension_does_not() {
     assert_eq!((status, stdout.as_str()), (2, ""));
     assert!(
         stderr.starts_with("error: ")
-            && stderr.contains("policy.conf: cannot tell the format from the file name: name it `.toml` or `.json`, or give `--format toml` or `--format json`"),
+            && stderr.contains("policy.conf: cannot tell the format from the file name: name it `.toml`, `.json` or `.rs`, or give `--format toml`, `--format json` or `--format rust`"),
         "{stderr}"
     );
     // `--format` wins over the extension.
@@ -237,7 +237,7 @@ fn format_names_the_format_when_the_extension_does_not() {
     let (status, _, stderr) = check("policy.toml", &["--format", "yaml"]);
     assert_eq!(status, 2);
     assert!(
-        stderr.starts_with("error: invalid value 'yaml' for '--format <toml|json>'"),
+        stderr.starts_with("error: invalid value 'yaml' for '--format <toml|json|rust>'"),
         "{stderr}"
     );
 }
@@ -285,9 +285,8 @@ fn usage_errors_exit_2_and_help_exits_0() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.starts_with(
-            "error: the following required arguments were not provided:\n  --policy <FILE>\n"
-        ),
+        stderr
+            .starts_with("error: the following required arguments were not provided:\n  <FILE>\n"),
         "{stderr}"
     );
     let policy = data("policy.toml");
@@ -296,19 +295,11 @@ fn usage_errors_exit_2_and_help_exits_0() {
         (&[], "Usage: checked-cors-cli <COMMAND>"),
         (&["lint"], "error: unrecognized subcommand 'lint'"),
         (
-            &["check", "--policy", policy, "--method", "PUT"],
+            &["check", policy, "--method", "PUT"],
             "error: the following required arguments were not provided:\n  --origin <ORIGIN>\n",
         ),
         (
-            &[
-                "check",
-                "--policy",
-                policy,
-                "--origin",
-                "o",
-                "--actual",
-                "--preflight",
-            ],
+            &["check", policy, "--origin", "o", "--actual", "--preflight"],
             "error: the argument '--actual' cannot be used with '--preflight'",
         ),
     ];
@@ -331,10 +322,10 @@ fn usage_errors_exit_2_and_help_exits_0() {
         assert!(
             stdout.ends_with(
                 "Exit status:
-  0  the request is allowed (without --origin: the policy is valid)
+  0  the request is allowed (without --origin: every policy is valid)
   1  the request is refused
-  2  the policy is invalid (every violation is printed), the file cannot be read or parsed,
-     or the command line is wrong
+  2  a policy is invalid (every error is printed), the file cannot be read or parsed, a Rust
+     file holds no policy, or the command line is wrong
 "
             ),
             "{args:?}: {stdout}"
@@ -343,7 +334,7 @@ fn usage_errors_exit_2_and_help_exits_0() {
     let output = run(&["check", "--help"]);
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
-        stdout.contains("\n      --format <toml|json>  "),
+        stdout.contains("\n      --format <toml|json|rust>  "),
         "{stdout}"
     );
     let output = run(&["--version"]);

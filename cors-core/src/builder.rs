@@ -79,6 +79,13 @@ impl Entries {
         }
     }
 
+    fn of(list: List<'_>) -> Entries {
+        match list {
+            List::Any => Entries::Any,
+            List::Items(items) => Entries::Items(strings(items)),
+        }
+    }
+
     fn as_list<'a>(entries: &Option<Entries>, refs: &'a [&'a str]) -> List<'a> {
         match entries {
             Some(Entries::Any) => List::Any,
@@ -99,6 +106,43 @@ impl PolicyBuilder {
     /// required.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The builder of a policy as the rules read it (`checked_cors::rules::PolicyInput`), which
+    /// [`PolicyBuilder::build`] checks again: for tools that read policies into that form, such as
+    /// the `#[cors(...)]` attributes `checked-cors-attribute` reads, so that each need not map
+    /// every key to a builder call.
+    ///
+    /// ```
+    /// use checked_cors::rules::{Flag, Flags, List, PolicyInput};
+    /// use checked_cors::PolicyBuilder;
+    ///
+    /// let input = PolicyInput {
+    ///     origins: List::Items(&["https://app.example.com"]),
+    ///     methods: Some(List::Items(&["GET", "PUT"])),
+    ///     headers: List::Any,
+    ///     expose: List::Items(&[]),
+    ///     max_age: Some(600),
+    ///     write_origins: List::Items(&[]),
+    ///     flags: Flags::NONE.with(Flag::Credentials),
+    /// };
+    /// let policy = PolicyBuilder::from_input(&input).build().unwrap();
+    /// assert!(policy.allows_origin(b"https://app.example.com"));
+    /// ```
+    pub fn from_input(input: &PolicyInput<'_>) -> Self {
+        PolicyBuilder {
+            origins: Some(Entries::of(input.origins)),
+            methods: input.methods.map(Entries::of),
+            headers: Some(Entries::of(input.headers)),
+            expose: Some(Entries::of(input.expose)),
+            max_age: input.max_age,
+            write_origins: match input.write_origins {
+                // An entry the rules refuse, as they refuse `write_origins = "*"`.
+                List::Any => alloc::vec!["*".to_owned()],
+                List::Items(origins) => strings(origins),
+            },
+            flags: input.flags,
+        }
     }
 
     /// `origins = [...]`: exact origins and `*` patterns (adds to any listed before).
@@ -406,3 +450,43 @@ impl fmt::Display for BuildViolation {
 
 #[cfg(feature = "std")]
 impl std::error::Error for BuildError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+
+    #[test]
+    fn from_input_is_the_builder_the_key_methods_make() {
+        let input = PolicyInput {
+            origins: List::Items(&["https://app.example.com", "https://*.example.com"]),
+            methods: Some(List::Any),
+            headers: List::Items(&["content-type"]),
+            expose: List::Any,
+            max_age: Some(-5),
+            write_origins: List::Items(&["https://idp.example.com"]),
+            flags: Flags::NONE
+                .with(Flag::Credentials)
+                .with(Flag::PrivateNetwork),
+        };
+        let by_methods = PolicyBuilder::new()
+            .allow_origins(["https://app.example.com", "https://*.example.com"])
+            .allow_any_method()
+            .allow_headers(["content-type"])
+            .expose_any_header()
+            .max_age(-5)
+            .trust_origins_for_writes(["https://idp.example.com"])
+            .allow_credentials()
+            .allow_private_network();
+        assert_eq!(
+            format!("{:?}", PolicyBuilder::from_input(&input)),
+            format!("{by_methods:?}")
+        );
+        // Defaults stay defaults: no `methods` is `GET, HEAD, POST`, not an empty list.
+        let input = PolicyInput {
+            methods: None,
+            ..input
+        };
+        assert!(format!("{:?}", PolicyBuilder::from_input(&input)).contains("methods: None"));
+    }
+}

@@ -5,27 +5,25 @@
 //! which inherits this process's environment. So this is its own test binary (no other test reads
 //! or writes the environment concurrently) with a single test that sets the variables first.
 
-/// The variables the cases read, and their values: each case has its own variable.
-const VARS: [(&str, &str); 5] = [
-    (
-        "CORS_UI_ENV_INVALID",
-        "https://app.example.com/, https://ok.example.com,HTTPS://Admin.example.com, https://ok.example.com",
-    ),
-    ("CORS_UI_ENV_EMPTY", " , ,"),
-    (
-        "CORS_UI_ENV_INSECURE",
-        "https://app.example.com,http://intranet.example.com",
-    ),
-    ("CORS_UI_ENV_WILDCARD", "*"),
-    (
-        "CORS_UI_ENV_GOOD",
-        "https://app.example.com, https://*.example.com ,http://localhost:*,",
-    ),
-];
+/// The variables the cases read, `NAME=value` lines of `ui/env/variables.env`, which the CLI's
+/// tests read too.
+fn variables() -> Vec<(String, String)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/env/variables.env");
+    let text = std::fs::read_to_string(path).expect("ui/env/variables.env is readable");
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .map(|line| {
+            let (name, value) = line.split_once('=').expect("NAME=value");
+            (name.to_owned(), value.to_owned())
+        })
+        .collect()
+}
 
 #[test]
 fn ui_env() {
-    for (name, value) in VARS {
+    let variables = variables();
+    assert_eq!(variables.len(), 5, "{variables:?}");
+    for (name, value) in variables {
         std::env::set_var(name, value);
     }
     std::env::remove_var("CORS_UI_ENV_UNSET");

@@ -11,13 +11,6 @@ pub mod policies;
 
 use checked_cors::{CorsRequest, Header};
 
-// The macro's own stages (parse, validate, expand, ...), compiled here as plain modules: a
-// proc-macro crate cannot be linked into a test or a fuzz target, and these stages only use
-// `proc_macro2`. `build.rs` lists them from `cors-macros/src/lib.rs`; they sit at the crate root,
-// where their `crate::errors`-style paths point.
-#[cfg(feature = "attribute")]
-include!(concat!(env!("OUT_DIR"), "/macro_modules.rs"));
-
 /// Separates the fields of a fuzz input; `0xFF` never occurs in UTF-8, so any text fits in a field.
 pub const FIELD_SEPARATOR: u8 = 0xFF;
 
@@ -90,8 +83,8 @@ pub fn try_fuzz_check(data: &[u8]) -> Result<(), String> {
 }
 
 #[cfg(feature = "attribute")]
-/// The check of the `attribute` fuzz target: runs the derive's parse and validate stages (and
-/// expansion, when valid) on `#[cors(<data>)] struct Api;`. They must not panic, and a policy the
+/// The check of the `attribute` fuzz target: runs the derive (`checked_cors_attribute::derive`)
+/// on `#[cors(<data>)] struct Api;`. They must not panic, and a policy the
 /// macro accepts must also be accepted by `PolicyBuilder`, which applies the same rules at run
 /// time. Inputs that are not UTF-8 or do not lex as Rust tokens are skipped, as rustc would stop
 /// before the macro.
@@ -116,50 +109,16 @@ pub fn try_fuzz_check_attribute(data: &[u8]) -> Result<(), String> {
     )) else {
         return Ok(());
     };
-    let mut errors = errors::Errors::default();
-    let attr = parse::parse_input(&input, &mut errors);
-    let written = validate::Written::new(&attr);
-    let refs = written.refs();
-    let checked = validate::validate(&attr, &written, &refs, &mut errors);
-    let (Ok(()), Some(policy)) = (errors.finish(), checked) else {
+    // What the macro runs, errors and fallback impl included; then the checked policy it expanded.
+    let _expansion = checked_cors_attribute::derive(&input);
+    let Ok(attribute) = checked_cors_attribute::parse_and_check(&input) else {
         return Ok(());
     };
-    let _expansion = expand::derive(&input, &policy, None);
-    builder_of(&attr, &written)
+    attribute
+        .with_policy(|policy, _| checked_cors::PolicyBuilder::from_input(policy))
         .build()
         .map(|_| ())
         .map_err(|e| format!("the macro accepts `{text}`, PolicyBuilder refuses it: {e}"))
-}
-
-#[cfg(feature = "attribute")]
-/// The `PolicyBuilder` calls equivalent to a validated attribute.
-fn builder_of(attr: &parse::Attr, policy: &validate::Written) -> checked_cors::PolicyBuilder {
-    use validate::Names;
-    let mut builder = checked_cors::PolicyBuilder::new();
-    builder = match &policy.origins {
-        Names::Any => builder.allow_any_origin(),
-        Names::List(origins) => builder.allow_origins(origins),
-    };
-    builder = match &policy.methods {
-        Some(Names::Any) => builder.allow_any_method(),
-        Some(Names::List(methods)) => builder.allow_methods(methods),
-        None => builder,
-    };
-    builder = match &policy.headers {
-        Names::Any => builder.allow_any_header(),
-        Names::List(headers) => builder.allow_headers(headers),
-    };
-    builder = match &policy.expose {
-        Names::Any => builder.expose_any_header(),
-        Names::List(expose) => builder.expose_headers(expose),
-    };
-    if let Some(seconds) = attr.max_age.as_ref().and_then(|e| e.value.as_ref()) {
-        builder = builder.max_age(seconds.seconds);
-    }
-    for (flag, _) in &attr.flags {
-        builder = builder.flag(*flag);
-    }
-    builder
 }
 
 pub use cors_test_support::{adversarial_origins, decode_vector_line, vectors};

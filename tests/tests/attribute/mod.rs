@@ -1,7 +1,7 @@
 //! The `#[cors(...)]` attribute as text, read into the `PolicyBuilder` calls it stands for: one
 //! policy, two ways to build it, for the tests that compare the macro and the builder.
 
-use checked_cors::rules::KeyKind;
+use checked_cors::rules::{Flags, KeyKind, List, PolicyInput};
 use checked_cors::PolicyBuilder;
 
 /// A token of the attribute grammar the cases use.
@@ -105,29 +105,74 @@ pub fn parse(attribute: &str) -> Vec<(String, Value)> {
     entries
 }
 
-/// The builder a policy attribute stands for.
+/// The builder a policy attribute stands for: the entries [`parse`] reads, as the rules'
+/// `PolicyInput`, given to `PolicyBuilder::from_input`, the one translation from that form to a
+/// builder (the CLI and the conformance crate's fuzz check use it too; its unit test holds it to
+/// the key methods `allow_origins`, `max_age`, ...).
+///
+/// Sharing that translation leaves `builder_vs_derive` a real comparison: the derive reads the
+/// attribute with `checked-cors-attribute`'s parser and writes the checked policy as static tables
+/// (`expand`), while this side reads the `stringify!`-ed text with the lexer above, independently,
+/// and the builder writes an owned policy. What both sides share is `check_policy`, the rules they
+/// must share; a parser that misread a key, or two serializations that disagreed, would still
+/// make the decisions differ.
 pub fn builder(attribute: &str) -> PolicyBuilder {
-    let mut b = PolicyBuilder::new();
-    for (key, value) in parse(attribute) {
-        b = match (key.as_str(), value) {
-            ("origins", Value::Any) => b.allow_any_origin(),
-            ("origins", Value::List(items)) => b.allow_origins(items),
-            ("methods", Value::Any) => b.allow_any_method(),
-            ("methods", Value::List(items)) => b.allow_methods(items),
-            ("headers", Value::Any) => b.allow_any_header(),
-            ("headers", Value::List(items)) => b.allow_headers(items),
-            ("expose", Value::Any) => b.expose_any_header(),
-            ("expose", Value::List(items)) => b.expose_headers(items),
-            ("max_age", Value::Int(seconds)) => b.max_age(seconds),
-            ("write_origins", Value::List(items)) => b.trust_origins_for_writes(items),
-            (key, Value::Flag) => match checked_cors::rules::key(key).map(|k| k.kind) {
-                Some(KeyKind::Flag(flag)) => b.flag(flag),
-                _ => panic!("no flag {key}"),
-            },
-            (key, value) => panic!("no builder call for {key} = {value:?}"),
-        };
+    let entries = parse(attribute);
+    let mut flags = Flags::NONE;
+    let mut max_age = None;
+    for (key, value) in &entries {
+        match (checked_cors::rules::key(key).map(|k| k.kind), value) {
+            (Some(KeyKind::Flag(flag)), Value::Flag) => flags.insert(flag),
+            (Some(KeyKind::Seconds), Value::Int(seconds)) => max_age = Some(*seconds),
+            (Some(KeyKind::Origins | KeyKind::Methods | KeyKind::Headers), Value::Any)
+            | (Some(KeyKind::Origins | KeyKind::Methods | KeyKind::Headers), Value::List(_)) => {}
+            (_, value) => panic!("no builder call for {key} = {value:?}"),
+        }
     }
-    b
+    let (origins, methods, headers, expose, write_origins) = (
+        items(&entries, "origins"),
+        items(&entries, "methods"),
+        items(&entries, "headers"),
+        items(&entries, "expose"),
+        items(&entries, "write_origins"),
+    );
+    let input = PolicyInput {
+        origins: list(&entries, "origins", &origins),
+        methods: entries
+            .iter()
+            .any(|(key, _)| key == "methods")
+            .then(|| list(&entries, "methods", &methods)),
+        headers: list(&entries, "headers", &headers),
+        expose: list(&entries, "expose", &expose),
+        max_age,
+        write_origins: list(&entries, "write_origins", &write_origins),
+        flags,
+    };
+    PolicyBuilder::from_input(&input)
+}
+
+/// The entries of the list `key`, in order (the entries of every `key = [...]` if repeated).
+fn items<'a>(entries: &'a [(String, Value)], key: &str) -> Vec<&'a str> {
+    entries
+        .iter()
+        .filter(|(k, _)| k == key)
+        .flat_map(|(_, value)| match value {
+            Value::List(items) => items.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// `key = "*"` or the list of its [`items`].
+fn list<'a>(entries: &[(String, Value)], key: &str, items: &'a [&'a str]) -> List<'a> {
+    if entries
+        .iter()
+        .any(|(k, value)| k == key && matches!(value, Value::Any))
+    {
+        List::Any
+    } else {
+        List::Items(items)
+    }
 }
 
 #[cfg(test)]

@@ -344,7 +344,7 @@ fn ten_thousand_origins_expand() {
     let policy = crate::validate::validate(&attr, &written, &refs, &mut errors);
     let validated = start.elapsed();
     assert!(errors.finish().is_ok());
-    let expanded = crate::expand::derive(&input, &policy.unwrap(), None);
+    let expanded = crate::expand::derive(&input.ident, &input.generics, &policy.unwrap(), None);
     let stages = start.elapsed();
     drop(expanded);
     let start = Instant::now();

@@ -7,10 +7,13 @@ use checked_cors_rules::{
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
-use syn::DeriveInput;
+use syn::{Generics, Ident};
 
+/// The impl for `ident`, and the item that makes Cargo track `env`, the variable of
+/// `origins = env("NAME")`.
 pub(crate) fn derive(
-    input: &DeriveInput,
+    ident: &Ident,
+    generics: &Generics,
     policy: &CheckedPolicy,
     env: Option<String>,
 ) -> TokenStream {
@@ -35,7 +38,8 @@ pub(crate) fn derive(
     let cross_origin_writes = policy.cross_origin_writes;
     let tracking = env.as_deref().map(crate::env::tracking);
     let mut tokens = impl_policy(
-        input,
+        ident,
+        generics,
         quote! {
             ::checked_cors::__private::policy(
                 #origins,
@@ -58,15 +62,14 @@ pub(crate) fn derive(
 
 /// The impl emitted beside the errors of an invalid policy, so that the user sees those errors and
 /// not also "`CorsPolicy` is not implemented" wherever the type is used. It allows nothing.
-pub(crate) fn fallback(input: &DeriveInput) -> TokenStream {
-    impl_policy(input, quote!(::checked_cors::__private::NOTHING))
+pub(crate) fn fallback(ident: &Ident, generics: &Generics) -> TokenStream {
+    impl_policy(ident, generics, quote!(::checked_cors::__private::NOTHING))
 }
 
 /// The policy does not depend on the type's generic parameters, so a `static` inside the generic
 /// function is allowed and shared by every instantiation.
-fn impl_policy(input: &DeriveInput, policy: TokenStream) -> TokenStream {
-    let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+fn impl_policy(ident: &Ident, generics: &Generics, policy: TokenStream) -> TokenStream {
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
         #[automatically_derived]
         impl #impl_generics ::checked_cors::CorsPolicy for #ident #ty_generics #where_clause {

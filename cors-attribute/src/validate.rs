@@ -82,6 +82,19 @@ impl Written {
     }
 }
 
+/// The policy as `checked_cors_rules::check_policy` reads it.
+pub(crate) fn input<'a>(attr: &Attr, written: &Written, refs: &'a Refs<'a>) -> PolicyInput<'a> {
+    PolicyInput {
+        origins: written.origins.as_rule(&refs.origins),
+        methods: written.methods.as_ref().map(|m| m.as_rule(&refs.methods)),
+        headers: written.headers.as_rule(&refs.headers),
+        expose: written.expose.as_rule(&refs.expose),
+        max_age: max_age(attr),
+        write_origins: written.write_origins.as_rule(&refs.write_origins),
+        flags: attr.flag_set(),
+    }
+}
+
 /// Applies every rule and reports every violation into `errors`; the checked policy when there
 /// was none.
 pub(crate) fn validate<'a>(
@@ -90,15 +103,7 @@ pub(crate) fn validate<'a>(
     refs: &'a Refs<'a>,
     errors: &mut Errors,
 ) -> Option<CheckedPolicy<'a>> {
-    let input = PolicyInput {
-        origins: written.origins.as_rule(&refs.origins),
-        methods: written.methods.as_ref().map(|m| m.as_rule(&refs.methods)),
-        headers: written.headers.as_rule(&refs.headers),
-        expose: written.expose.as_rule(&refs.expose),
-        max_age: max_age(attr),
-        write_origins: written.write_origins.as_rule(&refs.write_origins),
-        flags: attr.flag_set(),
-    };
+    let input = input(attr, written, refs);
 
     let mut found: Vec<(Site, syn::Error)> = Vec::new();
     let checked = check_policy(&input, &mut |site, violation| {

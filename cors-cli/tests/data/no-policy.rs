@@ -1,0 +1,2 @@
+//! Rust without a policy.
+fn main() {}
