@@ -47,6 +47,9 @@ use crate::{BuildError, Policy, PolicyBuilder};
 pub struct PolicyConfig {
     /// `origins`: `"*"` or a list of origins and patterns.
     pub origins: ConfigList,
+    /// `write_origins`: origins trusted to send cross-origin writes without reading responses
+    /// (`"*"` is refused by the rules when the policy is built).
+    pub write_origins: Option<ConfigList>,
     /// `methods`: `"*"` or a list; absent means `GET`, `HEAD` and `POST`.
     pub methods: Option<ConfigList>,
     /// `headers`: `"*"` or the request headers a preflight may ask for.
@@ -77,8 +80,8 @@ impl<'de> Visitor<'de> for PolicyConfigVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PolicyConfig, A::Error> {
-        let (mut origins, mut methods, mut headers, mut expose, mut max_age) =
-            (None, None, None, None, None);
+        let (mut origins, mut write_origins, mut methods, mut headers, mut expose, mut max_age) =
+            (None, None, None, None, None, None);
         let mut flags = Flags::NONE;
         let mut seen = Vec::new();
         while let Some(name) = map.next_key::<String>()? {
@@ -90,6 +93,10 @@ impl<'de> Visitor<'de> for PolicyConfigVisitor {
             }
             seen.push(key.name);
             match key.kind {
+                // Two keys share the kind: mixing them up would let write-only origins read.
+                KeyKind::Origins if key.name == "write_origins" => {
+                    write_origins = Some(map.next_value::<ConfigList>()?);
+                }
                 KeyKind::Origins => origins = Some(map.next_value::<ConfigList>()?),
                 KeyKind::Methods => methods = Some(map.next_value::<ConfigList>()?),
                 KeyKind::Headers if key.name == "expose" => expose = Some(map.next_value()?),
@@ -104,6 +111,7 @@ impl<'de> Visitor<'de> for PolicyConfigVisitor {
         }
         Ok(PolicyConfig {
             origins: origins.ok_or_else(|| de::Error::missing_field("origins"))?,
+            write_origins,
             methods,
             headers,
             expose,
@@ -135,6 +143,12 @@ impl PolicyConfig {
         let mut builder = match self.origins {
             ConfigList::Any => PolicyBuilder::new().allow_any_origin(),
             ConfigList::Items(origins) => PolicyBuilder::new().allow_origins(origins),
+        };
+        builder = match self.write_origins {
+            // Passed on as an entry, for the rules to refuse with their reason.
+            Some(ConfigList::Any) => builder.trust_origins_for_writes(["*"]),
+            Some(ConfigList::Items(origins)) => builder.trust_origins_for_writes(origins),
+            None => builder,
         };
         builder = match self.methods {
             Some(ConfigList::Any) => builder.allow_any_method(),
@@ -232,6 +246,37 @@ mod tests {
         assert!(policy.allows_credentials());
         assert_eq!(policy.max_age(), Some("600"));
         assert!(policy.allows_private_network());
+    }
+
+    #[test]
+    fn write_origins_may_write_and_never_read() {
+        let policy = parse(
+            r#"{"origins": ["https://app.example.com"], "write_origins": ["https://idp.example.net"]}"#,
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+        assert!(policy.allows_origin(b"https://app.example.com"));
+        assert!(!policy.allows_origin(b"https://idp.example.net"));
+        let post_from = |origin: &'static [u8]| CorsRequest {
+            method: b"POST",
+            origin: Header::One(origin),
+            sec_fetch_site: Header::One(b"cross-site"),
+            ..CorsRequest::default()
+        };
+        assert!(!policy
+            .evaluate(&post_from(b"https://idp.example.net"))
+            .is_blocked());
+        assert!(policy
+            .evaluate(&post_from(b"https://evil.example"))
+            .is_blocked());
+
+        let any = parse(r#"{"origins": ["https://app.example.com"], "write_origins": "*"}"#)
+            .unwrap()
+            .build()
+            .unwrap_err();
+        assert_eq!(any.violations().len(), 1, "{any}");
+        assert!(any.to_string().contains("write_origins"), "{any}");
     }
 
     #[test]
