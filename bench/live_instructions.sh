@@ -17,7 +17,7 @@ bare=0
 printf '%-30s %12s %14s\n' row 'per request' 'layer alone'
 row=0
 # Every row the binary has: `repeat` fails past the last.
-while name=$("$live" repeat "$row" 1 2>/dev/null | sed 's/: .*//') && [ -n "$name" ]; do
+while name=$("$live" repeat "$row" 1 2>/dev/null | tail -n 1 | sed 's/: .*//') && [ -n "$name" ]; do
     once=$(count "$row" "$n")
     twice=$(count "$row" $((2 * n)))
     per=$(((twice - once) / n))
