@@ -19,7 +19,7 @@ use crate::policies::{self, Case};
 use crate::FIELD_SEPARATOR;
 
 /// At most this many operations are decoded from one input, so that every input stays cheap.
-pub const MAX_OPS: usize = 48;
+pub const MAX_OPS: usize = 16;
 
 /// Entries and patterns a tenant set meets, valid and not: the fuzzer picks them by index and
 /// may put its own bytes in place of each `*`.
