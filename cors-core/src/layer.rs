@@ -13,6 +13,7 @@ use tower_service::Service;
 use std::sync::Arc;
 
 use crate::http::{answer, read, read_parts, Decoration, PreparedPolicy};
+use crate::lookup::{AsyncOrigins, Lookup, NoLookup, Pinned};
 use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal, RuntimePolicy};
 
 /// What [`CorsLayer::on_refusal`] calls with why a request got no CORS permission, for logs or
@@ -55,16 +56,20 @@ type Dynamic = Arc<dyn DynamicOrigins + Send + Sync>;
 /// In axum 0.8, `MethodRouter::route_layer` (as in `get(h).route_layer(layer)`) wraps only the
 /// handlers that exist, so a preflight to a route without an `OPTIONS` handler never reaches the
 /// layer and gets axum's `405`: use `.layer` there.
-pub struct CorsLayer<P> {
+///
+/// The second parameter is the layer's origin lookup: [`NoLookup`] unless
+/// [`CorsLayer::with_origins_async`] gave one.
+pub struct CorsLayer<P, L = NoLookup> {
     source: Source,
     dynamic: Option<Dynamic>,
     on_refusal: Option<OnRefusal>,
+    lookup: L,
     _policy: PhantomData<fn() -> P>,
 }
 
 /// Where a layer's service finds the policy for each request.
 #[derive(Clone)]
-enum Source {
+pub(crate) enum Source {
     /// A derived policy, prepared once per type: cloning the service copies a reference.
     Static(&'static PreparedPolicy),
     /// One policy for the layer's life: shared, so that cloning the service per request (as axum
@@ -85,12 +90,25 @@ impl<P: CorsPolicy> CorsLayer<P> {
     }
 }
 
+impl Source {
+    /// The policy in force now, held for one request that may outlive this call.
+    pub(crate) fn pin(&self) -> Pinned {
+        match self {
+            Source::Static(prepared) => Pinned::Static(prepared),
+            Source::Fixed(prepared) => Pinned::Shared(prepared.clone()),
+            #[cfg(feature = "live")]
+            Source::Live(live) => Pinned::Shared(live.current_owned()),
+        }
+    }
+}
+
 impl<P> CorsLayer<P> {
     fn with_source(source: Source) -> Self {
         CorsLayer {
             source,
             dynamic: None,
             on_refusal: None,
+            lookup: NoLookup,
             _policy: PhantomData,
         }
     }
@@ -139,7 +157,7 @@ impl<P: CorsPolicy> Default for CorsLayer<P> {
     }
 }
 
-impl<P> CorsLayer<P> {
+impl<P, L> CorsLayer<P, L> {
     /// Calls `f` with the reason of every refusal (the request's origin, method or headers are not
     /// allowed, or are malformed; a forged write) and the request's parts. Costs nothing when
     /// unset.
@@ -155,7 +173,8 @@ impl<P> CorsLayer<P> {
     /// Also allows the origins `dynamic` allows, decided while the service runs: an
     /// [`OriginSet`](crate::OriginSet) of tenants, or a closure `Fn(&str) -> bool` (a lookup in
     /// the service's own store). The policy's methods, headers, credentials and max age apply to
-    /// them unchanged; see [`Policy::evaluate_with`] for what `dynamic` is asked.
+    /// them unchanged; see [`Policy::evaluate_with`] for what `dynamic` is asked. A lookup that
+    /// must wait (a database query) is [`CorsLayer::with_origins_async`]'s.
     ///
     /// ```
     /// use checked_cors::{Cors, CorsLayer};
@@ -175,18 +194,81 @@ impl<P> CorsLayer<P> {
     }
 }
 
-impl<P> Clone for CorsLayer<P> {
-    fn clone(&self) -> Self {
+impl<P> CorsLayer<P> {
+    /// Also allows the origins `lookup` allows, asked per request and awaited: a query to the
+    /// service's database of tenants, say. `lookup` is an [`AsyncOrigins`], such as a closure
+    /// `Fn(SerializedOrigin) -> impl Future<Output = Result<bool, E>>` with `E: Display`.
+    ///
+    /// It is asked exactly when [`CorsLayer::with_origins`]'s `dynamic` would be (after it, if
+    /// both are set): only about a serialized origin that the policy does not list, checked
+    /// first by the rules of [`Policy::evaluate_with`] (ASCII, the form browsers send, at most
+    /// [`MAX_ORIGIN_LEN`](crate::MAX_ORIGIN_LEN) bytes), so it never sees `https://x/`, `null`
+    /// or 64 KiB of junk. It can only allow the origin (echoed, never `*`, so credentials stay
+    /// safe) or refuse it; `Vary: Origin` is sent either way. An `Err` refuses the origin, and
+    /// [`CorsLayer::on_refusal`] gets [`Refusal::OriginLookupFailed`] with the error's text. A
+    /// refused preflight gets the usual `403` without running the handler.
+    ///
+    /// The lookup runs inside the service's response future: the service hands the inner
+    /// service it made ready to that future and keeps a clone for the next request (tower's
+    /// usual `mem::replace`), which is why this layer's service needs the inner service to be
+    /// `Clone` (axum's routes and `tower::util::BoxCloneService` are). Requests the lookup is not
+    /// asked about are served by the inner service in place, as without a lookup. The request
+    /// uses one policy from start to end, also under [`CorsLayer::live`].
+    ///
+    /// ```
+    /// use std::collections::HashSet;
+    /// use std::sync::Arc;
+    ///
+    /// use axum::{routing::get, Router};
+    /// use checked_cors::{Cors, CorsLayer, SerializedOrigin};
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://app.example.com"], methods = [GET, PUT], credentials)]
+    /// struct Api;
+    ///
+    /// /// Stands for a database client.
+    /// #[derive(Clone)]
+    /// struct Tenants(Arc<HashSet<String>>);
+    ///
+    /// impl Tenants {
+    ///     async fn is_customer(&self, origin: &str) -> Result<bool, std::io::Error> {
+    ///         Ok(self.0.contains(origin))
+    ///     }
+    /// }
+    ///
+    /// let db = Tenants(Arc::new(HashSet::from(["https://initech.example.net".to_owned()])));
+    /// let layer = CorsLayer::<Api>::new().with_origins_async(move |origin: SerializedOrigin| {
+    ///     let db = db.clone();
+    ///     async move { db.is_customer(origin.as_str()).await }
+    /// });
+    /// let app: Router = Router::new().route("/api", get(|| async { "hi" }).layer(layer));
+    /// # let _ = app;
+    /// ```
+    #[must_use]
+    pub fn with_origins_async<A: AsyncOrigins>(self, lookup: A) -> CorsLayer<P, Lookup<A>> {
         CorsLayer {
-            source: self.source.clone(),
-            dynamic: self.dynamic.clone(),
-            on_refusal: self.on_refusal.clone(),
+            source: self.source,
+            dynamic: self.dynamic,
+            on_refusal: self.on_refusal,
+            lookup: Lookup::new(lookup),
             _policy: PhantomData,
         }
     }
 }
 
-impl<P> fmt::Debug for CorsLayer<P> {
+impl<P, L: Clone> Clone for CorsLayer<P, L> {
+    fn clone(&self) -> Self {
+        CorsLayer {
+            source: self.source.clone(),
+            dynamic: self.dynamic.clone(),
+            on_refusal: self.on_refusal.clone(),
+            lookup: self.lookup.clone(),
+            _policy: PhantomData,
+        }
+    }
+}
+
+impl<P, L> fmt::Debug for CorsLayer<P, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("CorsLayer");
         match &self.source {
@@ -199,29 +281,31 @@ impl<P> fmt::Debug for CorsLayer<P> {
     }
 }
 
-impl<S, P> Layer<S> for CorsLayer<P> {
-    type Service = CorsService<S>;
+impl<S, P, L: Clone> Layer<S> for CorsLayer<P, L> {
+    type Service = CorsService<S, L>;
 
-    fn layer(&self, inner: S) -> CorsService<S> {
+    fn layer(&self, inner: S) -> CorsService<S, L> {
         CorsService {
             inner,
             source: self.source.clone(),
             dynamic: self.dynamic.clone(),
             on_refusal: self.on_refusal.clone(),
+            lookup: self.lookup.clone(),
         }
     }
 }
 
-/// The service made by [`CorsLayer`].
+/// The service made by [`CorsLayer`]; `L` is its origin lookup, as for the layer.
 #[derive(Clone)]
-pub struct CorsService<S> {
-    inner: S,
-    source: Source,
-    dynamic: Option<Dynamic>,
-    on_refusal: Option<OnRefusal>,
+pub struct CorsService<S, L = NoLookup> {
+    pub(crate) inner: S,
+    pub(crate) source: Source,
+    pub(crate) dynamic: Option<Dynamic>,
+    pub(crate) on_refusal: Option<OnRefusal>,
+    pub(crate) lookup: L,
 }
 
-impl<S: fmt::Debug> fmt::Debug for CorsService<S> {
+impl<S: fmt::Debug, L> fmt::Debug for CorsService<S, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CorsService")
             .field("inner", &self.inner)
@@ -246,6 +330,7 @@ where
         let hooks = Hooks {
             dynamic: self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins),
             on_refusal: self.on_refusal.as_deref(),
+            failure: None,
         };
         let inner = &mut self.inner;
         match &self.source {
@@ -263,14 +348,16 @@ where
 
 /// What a service adds to its policy, borrowed for one request.
 #[derive(Clone, Copy)]
-struct Hooks<'a> {
-    dynamic: Option<&'a dyn DynamicOrigins>,
-    on_refusal: Option<&'a ReportRefusal>,
+pub(crate) struct Hooks<'a> {
+    pub(crate) dynamic: Option<&'a dyn DynamicOrigins>,
+    pub(crate) on_refusal: Option<&'a ReportRefusal>,
+    /// The error of the origin lookup that refused the request's origin: the reason reported.
+    pub(crate) failure: Option<&'a str>,
 }
 
 /// Answers a preflight or a forged write from `prepared`, or calls `inner` with the decoration of
 /// its response.
-fn call<S, ReqBody, ResBody>(
+pub(crate) fn call<S, ReqBody, ResBody>(
     inner: &mut S,
     prepared: &PreparedPolicy,
     hooks: Hooks<'_>,
@@ -291,7 +378,7 @@ where
             None => Some(Decoration::new(prepared, &decision, request.headers())),
         };
         if let (Some(report), true) = (hooks.on_refusal, refused) {
-            request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
+            request = report_refusal(report, prepared.policy(), hooks, request);
         }
         match own {
             Some(answer) => ResponseFuture {
@@ -316,14 +403,17 @@ where
 fn report_refusal<B>(
     report: &ReportRefusal,
     policy: &Policy<'static>,
-    dynamic: Option<&dyn DynamicOrigins>,
+    hooks: Hooks<'_>,
     request: Request<B>,
 ) -> Request<B> {
     let (parts, body) = request.into_parts();
-    if let Some(refusal) = policy
+    // A failed lookup refused the origin, so it is the reason, whatever check it made fail.
+    if let Some(error) = hooks.failure {
+        report(&Refusal::OriginLookupFailed(error), &parts);
+    } else if let Some(refusal) = policy
         .evaluate_with(
             &read_parts(&parts.method, &parts.uri, &parts.headers),
-            dynamic,
+            hooks.dynamic,
         )
         .refusal()
     {

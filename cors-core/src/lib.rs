@@ -40,7 +40,8 @@
 //!   `serde`, any serde format), checked by the same rules, served by `CorsLayer::from_policy`;
 //! - a policy that changes while the service runs: `LivePolicy` and `CorsLayer::live`, reloaded
 //!   with the same checks and swapped atomically; customers' origins kept at run time: an
-//!   `OriginSet` or a closure given to `CorsLayer::with_origins` (feature `live`);
+//!   `OriginSet` or a closure given to `CorsLayer::with_origins` (feature `live`), or a lookup
+//!   that waits (a database query) given to `CorsLayer::with_origins_async` (feature `tower`);
 //! - no `std`, no allocator: [`Policy::evaluate`] on a [`CorsRequest`] of byte slices (see the end of
 //!   this page); [`Policy::explain`] tells, in words, how a policy answers a request.
 //!
@@ -214,6 +215,8 @@ pub mod http;
 mod layer;
 #[cfg(feature = "live")]
 mod live;
+#[cfg(feature = "tower")]
+mod lookup;
 #[cfg(feature = "picoserve")]
 #[cfg_attr(docsrs, doc(cfg(feature = "picoserve")))]
 pub mod picoserve;
@@ -234,6 +237,8 @@ pub use storage::{Table, Text};
 
 #[cfg(feature = "tower")]
 pub use layer::{CorsLayer, CorsService, OnRefusal, ReportRefusal, ResponseFuture};
+#[cfg(feature = "tower")]
+pub use lookup::{AsyncOrigins, Lookup, LookupFuture, NoLookup, SerializedOrigin};
 
 /// The type parameter of a layer or middleware serving a policy built at run time (see
 /// `CorsLayer::from_policy` and `actix::Cors::from_policy`).

@@ -19,6 +19,9 @@ pub enum Refusal<'r> {
     /// by another site with the user's cookies) that CORS alone lets reach the handler. It is
     /// answered `403 Forbidden` before the handler runs.
     CrossOriginWrite,
+    /// The origin lookup given to `CorsLayer::with_origins_async` failed (a database that did not
+    /// answer): the origin is refused, as if not allowed, and this is the lookup's error.
+    OriginLookupFailed(&'r str),
     /// The request's CORS headers are not what any browser sends.
     Malformed(Malformed),
 }
@@ -56,6 +59,7 @@ impl fmt::Display for Refusal<'_> {
             Refusal::HeaderNotAllowed(h) => write!(f, "header {h} not allowed"),
             Refusal::PrivateNetworkNotAllowed => f.write_str("private network access not allowed"),
             Refusal::CrossOriginWrite => f.write_str("cross-origin write from an unlisted origin"),
+            Refusal::OriginLookupFailed(error) => write!(f, "origin lookup failed: {error}"),
             Refusal::Malformed(m) => write!(f, "malformed request: {m}"),
         }
     }

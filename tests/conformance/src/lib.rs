@@ -1,13 +1,16 @@
 //! Adversarial origins, a reference model, property tests and fuzz corpus replay.
 //!
 //! The library holds what the tests and the fuzz targets (in `fuzz/`) share: the [`model`], the
-//! [`check`]s applied to every decision, the [`policies`] under attack, and the two fuzz entry
-//! points, [`fuzz_check`] and [`fuzz_check_attribute`], so that stable CI replays the fuzz corpus
-//! with exactly the logic the fuzzer ran.
+//! [`check`]s applied to every decision, the [`policies`] under attack, and the fuzz entry
+//! points, [`fuzz_check`], [`fuzz_check_live`] and [`fuzz_check_attribute`], so that stable CI
+//! replays the fuzz corpus with exactly the logic the fuzzer ran.
 
 pub mod check;
+pub mod live;
 pub mod model;
 pub mod policies;
+
+pub use live::{fuzz_check_live, try_fuzz_check_live};
 
 use checked_cors::{CorsRequest, Header};
 

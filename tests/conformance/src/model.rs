@@ -50,6 +50,46 @@ pub fn parse_origin(bytes: &[u8]) -> Option<Origin> {
     (serialized == text).then_some(origin)
 }
 
+/// Whether `bytes` is what an origin lookup (`with_origins`, `with_origins_async`) may be asked
+/// about: a tuple origin in its own serialization, within the documented length bound, of a
+/// scheme whose documents have a tuple origin (a `file:`, `data:`, `about:` or `javascript:`
+/// document's is opaque, which browsers send as `null`: URL standard, "origin"), whose host, if
+/// a domain, is one a policy may list: non-empty labels of letters, digits, `-` and `_`, a
+/// final `.` allowed, at most 253 bytes (the URL parser also lets through empty labels and some
+/// punctuation, which no DNS name has, so no page is served from them). Unlike the labels a
+/// pattern's `*` covers, an exact host's are not bounded to 63 bytes by the crate's rules. Port
+/// 0 is refused.
+pub fn is_serialized_origin(bytes: &[u8]) -> bool {
+    if bytes.len() > MAX_ORIGIN_LEN {
+        return false;
+    }
+    let Some(origin) = parse_origin(bytes) else {
+        return false;
+    };
+    let opaque = ["file", "data", "about", "javascript"].contains(&origin.scheme.as_str());
+    let host_ok = match &origin.host {
+        Host::Domain(domain) => {
+            let name = domain.strip_suffix('.').unwrap_or(domain);
+            let label = |l: &str| {
+                !l.is_empty()
+                    && l.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+                    })
+            };
+            name.len() <= 253 && name.split('.').all(label)
+        }
+        Host::Ipv4(_) | Host::Ipv6(_) => true,
+    };
+    // Port 0 is no port a server listens on (and Fetch blocks it).
+    !opaque && host_ok && origin.port != Some(0)
+}
+
+/// Whether a tenant set may accept `entry` as a member: an origin or a pattern of one, never
+/// `null` or `*` (the set's own rules refuse more, such as plain `http://` and public suffixes).
+pub fn may_be_tenant(entry: &str) -> bool {
+    matches!(Entry::parse(entry), Entry::Origin { .. })
+}
+
 /// What an allowed host may be.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HostRule {
@@ -260,6 +300,25 @@ impl Spec {
         builder
             .trust_origins_for_writes(&self.write_origins)
             .build()
+    }
+
+    /// The policy with the members of a tenant set (`OriginSet`, entries and patterns as
+    /// inserted) among its origins: what `Policy::evaluate_with` with that set must decide. A
+    /// policy allowing any origin is unchanged (a set adds nothing to `*`).
+    pub fn with_tenants<S: AsRef<str>>(&self, tenants: &[S]) -> Spec {
+        let origins = match &self.origins {
+            Origins::Any => Origins::Any,
+            Origins::List(own) => Origins::List(
+                own.iter()
+                    .cloned()
+                    .chain(tenants.iter().map(|t| t.as_ref().to_owned()))
+                    .collect(),
+            ),
+        };
+        Spec {
+            origins,
+            ..self.clone()
+        }
     }
 
     /// Whether the opaque origin `null` is listed.

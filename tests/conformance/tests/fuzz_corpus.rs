@@ -37,6 +37,15 @@ fn the_evaluate_corpus_agrees_with_the_model() {
 }
 
 #[test]
+fn the_live_corpus_agrees_with_the_model() {
+    for (path, data) in corpus("live") {
+        if let Err(problem) = cors_conformance::try_fuzz_check_live(&data) {
+            panic!("{}: {problem}", path.display());
+        }
+    }
+}
+
+#[test]
 fn the_attribute_corpus_parses_without_panicking_and_agrees_with_the_builder() {
     for (path, data) in corpus("attribute") {
         if let Err(problem) = cors_conformance::try_fuzz_check_attribute(&data) {

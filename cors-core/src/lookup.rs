@@ -1,0 +1,282 @@
+//! Origins decided by an asynchronous lookup: `CorsLayer::with_origins_async`.
+
+use core::cell::Cell;
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use std::string::ToString;
+use std::sync::Arc;
+
+use ::http::header::{HeaderValue, ORIGIN};
+use ::http::{Request, Response};
+use tower_service::Service;
+
+use crate::http::{read, PreparedPolicy};
+use crate::layer::{call, CorsService, Hooks, OnRefusal, ResponseFuture};
+use crate::DynamicOrigins;
+
+/// A request's `Origin` as the browser sent it, which passed the checks of
+/// [`Policy::evaluate_with`](crate::Policy::evaluate_with) (ASCII, the serialized form browsers
+/// send, at most [`MAX_ORIGIN_LEN`](crate::MAX_ORIGIN_LEN) bytes) and is not among the policy's
+/// origins: what an [`AsyncOrigins`] lookup is asked about. Only the layer makes one.
+///
+/// It shares the request header's bytes (a reference count, no copy), and can be moved into the
+/// lookup's future.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SerializedOrigin(HeaderValue);
+
+impl SerializedOrigin {
+    /// The origin, such as `https://initech.example.net`.
+    pub fn as_str(&self) -> &str {
+        // Checked to be visible ASCII before it was made, so this is never the default.
+        core::str::from_utf8(self.0.as_bytes()).unwrap_or_default()
+    }
+}
+
+impl AsRef<str> for SerializedOrigin {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for SerializedOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for SerializedOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// Origins a layer allows beyond its policy's, decided per request by a lookup that may wait (a
+/// database query): see [`CorsLayer::with_origins_async`](crate::CorsLayer::with_origins_async).
+/// Implemented by closures `Fn(SerializedOrigin) -> Fut` where `Fut` is a
+/// `Future<Output = Result<bool, E>>` and `E: Display`.
+pub trait AsyncOrigins {
+    /// Why the lookup failed; its text is the reason of [`Refusal::OriginLookupFailed`](crate::Refusal::OriginLookupFailed).
+    type Error: fmt::Display;
+    /// The lookup in progress.
+    type Future: Future<Output = Result<bool, Self::Error>>;
+
+    /// Whether `origin` may read responses (`Ok(true)`), may not (`Ok(false)`), or could not be
+    /// looked up (`Err`, a refusal too).
+    fn allows(&self, origin: SerializedOrigin) -> Self::Future;
+}
+
+impl<F, Fut, E> AsyncOrigins for F
+where
+    F: Fn(SerializedOrigin) -> Fut,
+    Fut: Future<Output = Result<bool, E>>,
+    E: fmt::Display,
+{
+    type Error = E;
+    type Future = Fut;
+
+    fn allows(&self, origin: SerializedOrigin) -> Fut {
+        self(origin)
+    }
+}
+
+/// The origin lookup of a [`CorsLayer`](crate::CorsLayer) without one: the default.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoLookup;
+
+/// The origin lookup of a [`CorsLayer`](crate::CorsLayer) given by
+/// [`CorsLayer::with_origins_async`](crate::CorsLayer::with_origins_async), shared by the
+/// layer's services.
+pub struct Lookup<A>(Arc<A>);
+
+impl<A> Lookup<A> {
+    pub(crate) fn new(lookup: A) -> Self {
+        Lookup(Arc::new(lookup))
+    }
+}
+
+impl<A> Clone for Lookup<A> {
+    fn clone(&self) -> Self {
+        Lookup(self.0.clone())
+    }
+}
+
+impl<A> fmt::Debug for Lookup<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Lookup")
+    }
+}
+
+/// The policy one request is answered by, held until its answer is complete.
+pub(crate) enum Pinned {
+    Static(&'static PreparedPolicy),
+    Shared(Arc<PreparedPolicy>),
+}
+
+impl Pinned {
+    fn get(&self) -> &PreparedPolicy {
+        match self {
+            Pinned::Static(prepared) => prepared,
+            Pinned::Shared(prepared) => prepared,
+        }
+    }
+}
+
+/// The layer's own origins (`with_origins`) first; records whether the evaluation went on to
+/// ask about an origin they do not allow, which is then the lookup's to decide. Asked by
+/// `Policy::evaluate_with` itself, so the lookup gets exactly the origins that passed its checks.
+struct Probe<'a> {
+    dynamic: Option<&'a dyn DynamicOrigins>,
+    asked: Cell<bool>,
+}
+
+impl DynamicOrigins for Probe<'_> {
+    fn allows(&self, origin: &str) -> bool {
+        if self.dynamic.is_some_and(|d| d.allows(origin)) {
+            return true;
+        }
+        self.asked.set(true);
+        false
+    }
+}
+
+impl<S, A, ReqBody, ResBody> Service<Request<ReqBody>> for CorsService<S, Lookup<A>>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
+    A: AsyncOrigins,
+    ResBody: Default,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = LookupFuture<S, ReqBody, A::Future, S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        // One policy for the whole request, lookup included.
+        let policy = self.source.pin();
+        let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
+        let probe = Probe {
+            dynamic,
+            asked: Cell::new(false),
+        };
+        let _ = policy
+            .get()
+            .policy()
+            .evaluate_with(&read(&request), Some(&probe));
+        // Asked only about a single `Origin`, so this is the value it checked.
+        let asked = probe.asked.get();
+        let origin = asked.then(|| request.headers().get(ORIGIN).cloned());
+        let Some(Some(origin)) = origin else {
+            let hooks = Hooks {
+                dynamic,
+                on_refusal: self.on_refusal.as_deref(),
+                failure: None,
+            };
+            let response = call(&mut self.inner, policy.get(), hooks, request);
+            return LookupFuture {
+                state: LookupState::Responding { response },
+            };
+        };
+        let lookup = self.lookup.0.allows(SerializedOrigin(origin));
+        // The inner service was made ready by `poll_ready`: that one serves this request, later,
+        // and its clone the next.
+        let ready = self.inner.clone();
+        let inner = core::mem::replace(&mut self.inner, ready);
+        LookupFuture {
+            state: LookupState::Asking {
+                lookup,
+                pending: Some(Pending {
+                    inner,
+                    request,
+                    policy,
+                    on_refusal: self.on_refusal.clone(),
+                }),
+            },
+        }
+    }
+}
+
+/// What a request waiting for its origin's lookup needs afterwards.
+struct Pending<S, B> {
+    inner: S,
+    request: Request<B>,
+    policy: Pinned,
+    on_refusal: Option<OnRefusal>,
+}
+
+impl<S, B> Pending<S, B> {
+    /// Answers the request as the policy does with the lookup's verdict on its origin.
+    fn finish<R, E>(mut self, verdict: Result<bool, E>) -> ResponseFuture<S::Future>
+    where
+        S: Service<Request<B>, Response = Response<R>>,
+        R: Default,
+        E: fmt::Display,
+    {
+        let (allowed, failure) = match verdict {
+            Ok(allowed) => (allowed, None),
+            Err(error) => (false, Some(error.to_string())),
+        };
+        // The evaluation asks again about the same origin only (the layer's `with_origins` said
+        // no to it already): the lookup's verdict is the answer.
+        let decided = move |_: &str| allowed;
+        let hooks = Hooks {
+            dynamic: Some(&decided),
+            on_refusal: self.on_refusal.as_deref(),
+            failure: failure.as_deref(),
+        };
+        call(&mut self.inner, self.policy.get(), hooks, self.request)
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of a [`CorsService`] with an origin lookup: the lookup, if the request's
+    /// origin is the lookup's to decide, then the layer's own answer or the handler's response
+    /// decorated, as [`ResponseFuture`].
+    pub struct LookupFuture<S, B, L, F> {
+        #[pin]
+        state: LookupState<S, B, L, F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = LookupProj]
+    enum LookupState<S, B, L, F> {
+        Asking { #[pin] lookup: L, pending: Option<Pending<S, B>> },
+        Responding { #[pin] response: ResponseFuture<F> },
+    }
+}
+
+impl<S, B, L, E, F, R> Future for LookupFuture<S, B, L, F>
+where
+    S: Service<Request<B>, Response = Response<R>, Future = F>,
+    L: Future<Output = Result<bool, E>>,
+    E: fmt::Display,
+    F: Future<Output = Result<Response<R>, S::Error>>,
+    R: Default,
+{
+    type Output = Result<Response<R>, S::Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            match self.as_mut().project().state.project() {
+                LookupProj::Asking { lookup, pending } => {
+                    let verdict = core::task::ready!(lookup.poll(cx));
+                    let pending = pending
+                        .take()
+                        .expect("LookupFuture polled after completion");
+                    let response = pending.finish(verdict);
+                    self.as_mut()
+                        .project()
+                        .state
+                        .set(LookupState::Responding { response });
+                }
+                LookupProj::Responding { response } => return response.poll(cx),
+            }
+        }
+    }
+}
