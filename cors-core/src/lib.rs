@@ -117,8 +117,8 @@
 //! Hosts are checked as the URL standard serializes them: `_` is allowed (`http://ex_am-ple.com`)
 //! and so is a final `.` (`https://example.com.`), each matched exactly: `https://example.com.`
 //! and `https://example.com` are two origins and never match each other. The `*` of
-//! `https://*.example.com` stands for one or more labels of what an exact host may hold
-//! (lower-case letters, digits, `-` and `_`, 1 to 63 bytes each), never for the final `.`:
+//! `https://*.example.com` stands for one or more labels, each of 1 to 63 bytes of the characters
+//! an exact host may hold (lower-case letters, digits, `-` and `_`), never for the final `.`:
 //! `https://*.example.com.` is the pattern for fully qualified names.
 //!
 //! # Bounds on requests
