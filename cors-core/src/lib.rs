@@ -217,6 +217,8 @@ mod live;
 #[cfg(feature = "picoserve")]
 #[cfg_attr(docsrs, doc(cfg(feature = "picoserve")))]
 pub mod picoserve;
+#[cfg(all(feature = "tracing", any(feature = "tower", feature = "actix")))]
+mod trace;
 
 #[cfg(feature = "alloc")]
 pub use builder::{BuildError, BuildViolation, PolicyBuilder};
