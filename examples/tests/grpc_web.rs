@@ -253,3 +253,21 @@ async fn clients_that_are_not_browsers_are_served_without_cors_headers() {
     assert_eq!(trailers, [("grpc-status".to_owned(), "0".to_owned())]);
     assert_eq!(server.calls.count("get"), 1);
 }
+
+/// The `#[cors(...)]` attribute of the `#[derive(Cors)]` after `marker` in `text`.
+fn attribute<'a>(text: &'a str, marker: &str) -> &'a str {
+    let after = &text[text.find(marker).expect("the marker is there")..];
+    let start = after.find("#[cors(").expect("an attribute follows");
+    let len = after[start..].find("\n)]").expect("the attribute ends");
+    &after[start..start + len]
+}
+
+#[test]
+fn the_readme_recipe_is_the_policy_served_here() {
+    let readme = include_str!("../../README.md");
+    let example = include_str!("../src/grpc_web.rs");
+    assert_eq!(
+        attribute(readme, "### gRPC-web"),
+        attribute(example, "/// The policy a gRPC-web client needs"),
+    );
+}
