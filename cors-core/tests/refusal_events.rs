@@ -70,9 +70,12 @@ struct Case {
     headers: &'static [(&'static str, &'static [u8])],
     /// The status the layer answers with itself, or `None` when the handler answers.
     status: Option<u16>,
-    /// The event expected: level, message, and the fields but the message.
-    event: Option<(Level, &'static str, &'static [(&'static str, &'static str)])>,
+    /// The event expected.
+    event: Option<Expected>,
 }
+
+/// An event expected: level, message, and the fields but the message.
+type Expected = (Level, &'static str, &'static [(&'static str, &'static str)]);
 
 const REFUSED: &str = "CORS request refused";
 
