@@ -5,8 +5,9 @@
 mod common;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
+use checked_cors::CorsLayer;
 use common::{expected, send, Reply};
-use cors_examples::grpc_web::{self, GetNote, Note, GET, NOTE};
+use cors_examples::grpc_web::{self, GetNote, GrpcWeb, Note, NotesServer, GET, NOTE};
 use cors_examples::observe::{Calls, Refusals};
 use prost::Message;
 
@@ -270,4 +271,33 @@ fn the_readme_recipe_is_the_policy_served_here() {
         attribute(readme, "### gRPC-web"),
         attribute(example, "/// The policy a gRPC-web client needs"),
     );
+}
+
+/// Why the recipe puts `CorsLayer` outside `GrpcWebLayer`: inside it, tonic-web answers the
+/// preflight itself, `400` without CORS headers, and the browser never sends the call. Should
+/// tonic-web start passing preflights through, this test fails and the README's advice is to
+/// be revisited.
+#[tokio::test]
+async fn inside_grpc_web_layer_the_preflight_never_reaches_the_cors_layer() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}{GET}", listener.local_addr().unwrap());
+    let calls = Calls::default();
+    let service = NotesServer::new(calls.clone());
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .accept_http1(true)
+            .layer(tonic_web::GrpcWebLayer::new())
+            .layer(CorsLayer::<GrpcWeb>::new())
+            .add_service(service)
+            .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
+    );
+    let headers = [
+        ("origin", APP),
+        ("access-control-request-method", "POST"),
+        ("access-control-request-headers", ASKED),
+    ];
+    let reply = send("OPTIONS", &url, &headers, b"").await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.cors_headers(), expected(&[]));
+    assert_eq!(calls.count("get"), 0);
 }
