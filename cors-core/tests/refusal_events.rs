@@ -1,7 +1,11 @@
 //! The `tracing` feature: one event per refusal, with its fields, recorded by a real subscriber
 //! (a `tracing-subscriber` registry with a layer that keeps every event), from the tower layer
 //! and from the actix middleware, for one table of requests.
-#![cfg(all(feature = "tracing", any(feature = "tower", feature = "actix")))]
+#![cfg(all(
+    feature = "tracing",
+    feature = "derive",
+    any(feature = "tower", feature = "actix")
+))]
 
 use std::collections::BTreeMap;
 use std::fmt;
