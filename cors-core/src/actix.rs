@@ -168,7 +168,9 @@ impl<P> Cors<P> {
 
     /// Calls `f` with the reason of every refusal (the request's origin, method or headers are
     /// not allowed, or are malformed, or a cross-origin write was blocked) and the request, for
-    /// logs or metrics; `f` may capture a logger or a counter. Costs nothing when unset.
+    /// logs or metrics; `f` may capture a logger or a counter. Costs nothing when unset. With the
+    /// `tracing` feature every refusal is also a `tracing` event, hook or not (see the crate
+    /// documentation, "Refusals in logs").
     #[must_use]
     pub fn on_refusal<F>(mut self, f: F) -> Self
     where
@@ -273,7 +275,13 @@ impl<S> CorsMiddleware<S> {
     {
         let values = &prepared.actix;
         let (answer, decoration) = {
-            let decision = prepared.policy().evaluate(&read(&request));
+            let cors_request = read(&request);
+            let decision = prepared.policy().evaluate(&cors_request);
+            #[cfg(feature = "tracing")]
+            if let Some(refusal) = decision.refusal() {
+                let (method, path) = (request.method().as_str(), request.path());
+                crate::trace::refusal(&refusal, cors_request.origin, method, path);
+            }
             if let (Some(hook), Some(refusal)) = (&self.on_refusal, decision.refusal()) {
                 hook(&refusal, &request);
             }

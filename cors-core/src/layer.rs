@@ -160,7 +160,8 @@ impl<P: CorsPolicy> Default for CorsLayer<P> {
 impl<P, L> CorsLayer<P, L> {
     /// Calls `f` with the reason of every refusal (the request's origin, method or headers are not
     /// allowed, or are malformed; a forged write) and the request's parts. Costs nothing when
-    /// unset.
+    /// unset. With the `tracing` feature every refusal is also a `tracing` event, hook or not
+    /// (see the crate documentation, "Refusals in logs").
     #[must_use]
     pub fn on_refusal<F>(mut self, f: F) -> Self
     where
@@ -368,10 +369,18 @@ where
     ResBody: Default,
 {
     {
+        let cors_request = read(&request);
         let decision = prepared
             .policy()
-            .evaluate_with(&read(&request), hooks.dynamic);
+            .evaluate_with(&cors_request, hooks.dynamic);
         let refused = decision.refusal().is_some();
+        #[cfg(feature = "tracing")]
+        if let Some(refusal) = decision.refusal() {
+            let (method, path) = (request.method().as_str(), request.uri().path());
+            // As for `on_refusal`: a failed lookup is the reason, whatever check it made fail.
+            let refusal = hooks.failure.map_or(refusal, Refusal::OriginLookupFailed);
+            crate::trace::refusal(&refusal, cors_request.origin, method, path);
+        }
         let own = answer(prepared, &decision, request.headers());
         let decoration = match own {
             Some(_) => None,

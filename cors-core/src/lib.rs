@@ -42,6 +42,8 @@
 //!   with the same checks and swapped atomically; customers' origins kept at run time: an
 //!   `OriginSet` or a closure given to `CorsLayer::with_origins` (feature `live`), or a lookup
 //!   that waits (a database query) given to `CorsLayer::with_origins_async` (feature `tower`);
+//! - logs: `on_refusal` takes any closure; the `tracing` feature emits one event per refusal (see
+//!   "Refusals in logs" below);
 //! - no `std`, no allocator: [`Policy::evaluate`] on a [`CorsRequest`] of byte slices (see the end of
 //!   this page); [`Policy::explain`] tells, in words, how a policy answers a request.
 //!
@@ -63,6 +65,33 @@
 //! cannot cover: a state change behind `GET` (a link or an `<img>` can trigger it from any
 //! site: keep `GET` safe), and requests from clients that are not browsers, which carry no
 //! cookies a page could abuse.
+//!
+//! # Refusals in logs
+//!
+//! A browser tells a refused page only "CORS error", and the client never learns why, so the
+//! service is the one place where a refusal can be explained. Two ways, each free when unused:
+//!
+//! - `on_refusal` on `CorsLayer` and `actix::Cors`: any closure, called with the [`Refusal`] and
+//!   the request, for a counter or a logger of the service's own;
+//! - the `tracing` feature: one `tracing` event per refusal, target `checked_cors`, with the
+//!   fields `origin` (escaped, since the client wrote it; absent when the request had none,
+//!   `several` when it had more than one), `method`, `path` (the URI's: a route's pattern, such
+//!   as axum's `MatchedPath`, belongs on the request's span, in which the event is recorded)
+//!   and `reason` (the refusal's `Display`, such as `header x-secret not allowed`).
+//!
+//! A refused read or preflight is `DEBUG`: the handler ran as usual (or the preflight was
+//! answered), and such refusals are mostly what other sites, extensions and scanners do, a
+//! stream no one acts on. A blocked cross-origin write is `WARN`: the service itself turned the
+//! request away before its handler, and either another site tried to act with a user's cookies
+//! or a partner is missing from `write_origins` and its feature is broken (Django logs CSRF
+//! failures at `WARNING` for the same reason). `RUST_LOG=checked_cors=debug` (with
+//! `tracing-subscriber`'s `EnvFilter`) shows both. With the feature off nothing is compiled in;
+//! on, with no subscriber, an allowed request through `CorsLayer` pays nothing measurable and a
+//! refused one some 80 instructions of its 3,600, `tracing`'s level check (`bench/tracing-cost.sh`,
+//! `BENCHMARKS.md`).
+//!
+//! The picoserve layer emits no event: `tracing-core` needs an allocator even without `std`, and
+//! that layer needs none. Its `on_refusal` hands the refusal to `defmt` or a counter instead.
 //!
 //! # Keys of `#[cors(...)]`
 //!
@@ -220,6 +249,8 @@ mod lookup;
 #[cfg(feature = "picoserve")]
 #[cfg_attr(docsrs, doc(cfg(feature = "picoserve")))]
 pub mod picoserve;
+#[cfg(all(feature = "tracing", any(feature = "tower", feature = "actix")))]
+mod trace;
 
 #[cfg(feature = "alloc")]
 pub use builder::{BuildError, BuildViolation, PolicyBuilder};

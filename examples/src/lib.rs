@@ -7,6 +7,8 @@
 //! - [`reload`]: a policy read from a TOML file and reloaded while the service runs;
 //! - [`hyper_server`]: plain hyper 1 with the tower layer;
 //! - [`actix`]: actix-web with the library's middleware, `checked_cors::actix::Cors`;
+//! - [`grpc_web`]: a tonic service called from browsers with gRPC-web, through tonic-web and the
+//!   tower layer;
 //! - [`embedded`]: CORS with no allocator, a picoserve app (the no_std server of embassy
 //!   firmware), served here on tokio.
 #![warn(missing_docs)]
@@ -15,6 +17,7 @@ pub mod actix;
 pub mod body;
 pub mod demo;
 pub mod embedded;
+pub mod grpc_web;
 pub mod hyper_server;
 pub mod observe;
 pub mod reload;
