@@ -380,3 +380,37 @@ fn a_level_filter_keeps_only_the_blocked_writes() {
         )]
     );
 }
+
+/// A failed origin lookup is the event's reason, as it is `on_refusal`'s.
+#[cfg(feature = "tower")]
+#[test]
+fn a_failed_lookup_is_the_reason() {
+    use checked_cors::{CorsLayer, SerializedOrigin};
+    use cors_test_support::service::{now, Handler};
+    use http::Request;
+    use tower_layer::Layer;
+    use tower_service::Service;
+
+    captured(|capture| {
+        let handler = Handler::default();
+        let mut service = CorsLayer::<Api>::new()
+            .with_origins_async(|_: SerializedOrigin| std::future::ready(Err::<bool, _>("db down")))
+            .layer(handler.clone());
+        let request = Request::get("/things")
+            .header("origin", "https://tenant.example.net")
+            .body(())
+            .unwrap();
+        now(service.call(request)).unwrap();
+        let reasons: Vec<_> = capture
+            .take()
+            .into_iter()
+            .map(|e| e.fields["reason"].clone())
+            .collect();
+        assert_eq!(reasons, ["origin lookup failed: db down"]);
+        assert_eq!(
+            handler.calls(),
+            1,
+            "a refused read still reaches the handler"
+        );
+    });
+}
