@@ -57,7 +57,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{Error, HttpResponse};
+use actix_web::{Error, HttpMessage, HttpResponse};
 
 use crate::http::{is_header_value, PreparedPolicy};
 use crate::origins::Origins;
@@ -93,6 +93,7 @@ type Hook = Arc<dyn Fn(&Refusal<'_>, &ServiceRequest) + Send + Sync>;
 pub struct Cors<P> {
     source: Source,
     on_refusal: Option<Hook>,
+    deferring: bool,
     _policy: PhantomData<fn() -> P>,
 }
 
@@ -162,6 +163,7 @@ impl<P> Cors<P> {
         Cors {
             source,
             on_refusal: None,
+            deferring: false,
             _policy: PhantomData,
         }
     }
@@ -177,6 +179,40 @@ impl<P> Cors<P> {
         self.on_refusal = Some(Arc::new(f));
         self
     }
+
+    /// Makes this a global middleware that lets the `Cors` middlewares nested inside it (on a
+    /// scope or a resource) decide for the requests that reach them, and decides only the
+    /// others, as [`CorsLayer::defer_to_inner`](crate::CorsLayer::defer_to_inner) does: a
+    /// cross-origin write this middleware's policy refuses is still answered `403` at once.
+    /// See the crate's "Composing layers".
+    ///
+    /// ```
+    /// use actix_web::{web, App, HttpResponse};
+    /// use checked_cors::actix::Cors;
+    /// use checked_cors::Cors;
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://app.example.com"])]
+    /// struct Global;
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://partner.example.net"], methods = [GET, PUT])]
+    /// struct Partner;
+    ///
+    /// let app = App::new()
+    ///     .wrap(Cors::<Global>::new().defer_to_inner())
+    ///     .service(
+    ///         web::scope("/partner")
+    ///             .wrap(Cors::<Partner>::new())
+    ///             .route("", web::get().to(|| async { HttpResponse::Ok().body("p") })),
+    ///     );
+    /// # let _ = app;
+    /// ```
+    #[must_use]
+    pub fn defer_to_inner(mut self) -> Self {
+        self.deferring = true;
+        self
+    }
 }
 
 impl<P> Clone for Cors<P> {
@@ -184,6 +220,7 @@ impl<P> Clone for Cors<P> {
         Cors {
             source: self.source.clone(),
             on_refusal: self.on_refusal.clone(),
+            deferring: self.deferring,
             _policy: PhantomData,
         }
     }
@@ -199,6 +236,7 @@ impl<P> fmt::Debug for Cors<P> {
         };
         debug
             .field("on_refusal", &self.on_refusal.is_some())
+            .field("defer_to_inner", &self.deferring)
             .finish()
     }
 }
@@ -219,6 +257,7 @@ where
             service,
             source: self.source.clone(),
             on_refusal: self.on_refusal.clone(),
+            deferring: self.deferring,
         }))
     }
 }
@@ -228,6 +267,25 @@ pub struct CorsMiddleware<S> {
     service: S,
     source: Source,
     on_refusal: Option<Hook>,
+    deferring: bool,
+}
+
+/// The composition protocol of nested middlewares, in request and response extensions, as the
+/// tower layer's (`layer.rs`): a deferring middleware marks the request with `Deferred`, the
+/// one that decides records `Decided` on its response, and a deferring one that decided an
+/// actual request records the decoration it applied as `Fallback`, for a middleware outside it
+/// whose policy decides to take back.
+struct Deferred;
+
+/// See [`Deferred`].
+struct Decided;
+
+/// See [`Deferred`].
+enum Fallback {
+    /// The decoration it applied to the service's response.
+    Decorated(Decoration),
+    /// Its own `403` to a forged write, which no middleware outside decorates either.
+    Answered,
 }
 
 impl<S> fmt::Debug for CorsMiddleware<S> {
@@ -262,7 +320,7 @@ where
 
 impl<S> CorsMiddleware<S> {
     /// Answers a preflight or a forged write from `prepared`, or calls the service with the
-    /// decoration of its response.
+    /// decoration of its response; a deferring middleware first lets a nested one decide.
     fn handle<B>(
         &self,
         prepared: &PreparedPolicy,
@@ -271,30 +329,50 @@ impl<S> CorsMiddleware<S> {
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     {
+        // A deferring middleware outside waits for this one's decision.
+        let outer_waits = request.extensions_mut().remove::<Deferred>().is_some();
         let values = &prepared.actix;
-        let (answer, decoration) = {
+        let (answer, decoration, blocked) = {
             let decision = prepared.policy().evaluate(&read(&request));
             if let (Some(hook), Some(refusal)) = (&self.on_refusal, decision.refusal()) {
                 hook(&refusal, &request);
             }
             match values.answer(&decision, request.headers()) {
-                Some(answer) => (Some(answer), None),
+                Some(answer) => (Some(answer), None, decision.is_blocked()),
                 None => (
                     None,
                     Some(Decoration::new(values, &decision, request.headers())),
+                    false,
                 ),
             }
         };
         let state = match answer {
-            Some(answer) => State::Answered {
-                answer: Some(request.into_response(answer)),
-            },
-            None => State::Inner {
+            // A forged write is refused before any handler, whoever would decide.
+            Some(mut answer) if !self.deferring || blocked => {
+                if self.deferring {
+                    answer.extensions_mut().insert(Fallback::Answered);
+                }
+                State::Answered {
+                    answer: Some(request.into_response(answer)),
+                }
+            }
+            answer if self.deferring => {
+                request.extensions_mut().insert(Deferred);
+                let own = match answer {
+                    Some(answer) => Own::Answer(Some(answer)),
+                    None => Own::Decoration(decoration.unwrap_or_default()),
+                };
+                State::Deferring {
+                    future: self.service.call(request),
+                    own,
+                }
+            }
+            _ => State::Inner {
                 future: self.service.call(request),
                 decoration,
             },
         };
-        ResponseFuture { state }
+        ResponseFuture { state, outer_waits }
     }
 }
 
@@ -487,8 +565,28 @@ impl Decoration {
         }
     }
 
-    fn is_empty(&self) -> bool {
-        self.allow_origin.is_none() && self.vary.is_none()
+    /// Takes out of `headers` what [`Decoration::apply`] put in (as the `http` one's does).
+    fn undo(&self, headers: &mut HeaderMap) {
+        let set = [
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, &self.allow_origin),
+            (header::ACCESS_CONTROL_ALLOW_CREDENTIALS, &self.allow_credentials),
+            (header::ACCESS_CONTROL_EXPOSE_HEADERS, &self.expose_headers),
+        ];
+        for (name, value) in set {
+            if value.is_some() {
+                headers.remove(name);
+            }
+        }
+        if let Some(vary) = &self.vary {
+            let mut kept: Vec<HeaderValue> = headers.get_all(header::VARY).cloned().collect();
+            if let Some(at) = kept.iter().position(|v| v == vary) {
+                kept.remove(at);
+                headers.remove(header::VARY);
+                for value in kept {
+                    headers.append(header::VARY, value);
+                }
+            }
+        }
     }
 
     /// CORS headers replace any the handler set (two `Access-Control-Allow-Origin` fail the CORS
@@ -515,6 +613,8 @@ pin_project_lite::pin_project! {
     pub struct ResponseFuture<F> {
         #[pin]
         state: State<F>,
+        // Whether a deferring middleware outside waits for this decision, to be recorded.
+        outer_waits: bool,
     }
 }
 
@@ -523,7 +623,18 @@ pin_project_lite::pin_project! {
     enum State<F> {
         Answered { answer: Option<ServiceResponse> },
         Inner { #[pin] future: F, decoration: Option<Decoration> },
+        // A deferring middleware's: the service's response if a nested middleware decided, else
+        // this one's own answer or decoration.
+        Deferring { #[pin] future: F, own: Own },
     }
+}
+
+/// What a deferring middleware does when no nested one decided.
+enum Own {
+    /// Answer the preflight, whatever the service said (a `404` or `405`, most likely).
+    Answer(Option<HttpResponse>),
+    /// Decorate the service's response.
+    Decoration(Decoration),
 }
 
 impl<F, B> Future for ResponseFuture<F>
@@ -533,35 +644,114 @@ where
     type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
+        let this = self.project();
+        let outer_waits = *this.outer_waits;
+        let result = match this.state.project() {
             StateProj::Answered { answer } => {
                 let answer = answer
                     .take()
                     .expect("ResponseFuture polled after completion");
-                Poll::Ready(Ok(answer.map_into_right_body()))
+                Ok(answer.map_into_right_body())
             }
             StateProj::Inner { future, decoration } => {
                 let result = core::task::ready!(future.poll(cx));
                 let decoration = decoration.take().unwrap_or_default();
                 match result {
                     Ok(mut response) => {
-                        decoration.apply(response.headers_mut());
-                        Poll::Ready(Ok(response.map_into_left_body()))
+                        decide(response.response_mut(), &decoration);
+                        Ok(response.map_into_left_body())
                     }
                     // An error stays an error for the middlewares outside this one; the response
                     // actix renders from it gets the CORS headers, since a browser lets a script
                     // read a decorated 500 and tell a failure from a refusal.
                     Err(mut error) => {
-                        if !decoration.is_empty() {
-                            error.add_response_mapper(move |mut response| {
-                                decoration.apply(response.headers_mut());
-                                response
-                            });
-                        }
-                        Poll::Ready(Err(error))
+                        error.add_response_mapper(move |mut response| {
+                            decide(&mut response, &decoration);
+                            if outer_waits {
+                                response.extensions_mut().insert(Decided);
+                            }
+                            response
+                        });
+                        Err(error)
                     }
                 }
             }
-        }
+            StateProj::Deferring { future, own } => {
+                let result = core::task::ready!(future.poll(cx));
+                match (result, own) {
+                    (Ok(mut response), _)
+                        if response.response().extensions().contains::<Decided>() =>
+                    {
+                        response.response_mut().extensions_mut().remove::<Decided>();
+                        Ok(response.map_into_left_body())
+                    }
+                    (result, Own::Answer(answer)) => {
+                        let answer = answer
+                            .take()
+                            .expect("ResponseFuture polled after completion");
+                        match result {
+                            Ok(response) => Ok(response.into_response(answer).map_into_right_body()),
+                            // The service failed on a preflight no nested middleware answered
+                            // (an `OPTIONS` handler's error): the error goes on, rendered as
+                            // this middleware's answer.
+                            Err(mut error) => {
+                                let (status, headers) = (answer.status(), answer.headers().clone());
+                                error.add_response_mapper(move |_| {
+                                    let mut answer = HttpResponse::new(status);
+                                    *answer.headers_mut() = headers.clone();
+                                    answer
+                                });
+                                Err(error)
+                            }
+                        }
+                    }
+                    (Ok(mut response), Own::Decoration(decoration)) => {
+                        fall_back(response.response_mut(), decoration);
+                        Ok(response.map_into_left_body())
+                    }
+                    (Err(mut error), Own::Decoration(decoration)) => {
+                        let decoration = decoration.clone();
+                        error.add_response_mapper(move |mut response| {
+                            if response.extensions_mut().remove::<Decided>().is_none() {
+                                fall_back(&mut response, &decoration);
+                            }
+                            if outer_waits {
+                                response.extensions_mut().insert(Decided);
+                            }
+                            response
+                        });
+                        Err(error)
+                    }
+                }
+            }
+        };
+        Poll::Ready(result.map(|mut response| {
+            if outer_waits {
+                response.response_mut().extensions_mut().insert(Decided);
+            }
+            response
+        }))
     }
+}
+
+/// Applies the decision of a middleware whose policy decides: a deferring middleware nested
+/// inside may have decorated first, which is taken back.
+fn decide<B>(response: &mut HttpResponse<B>, decoration: &Decoration) {
+    let theirs = response.extensions_mut().remove::<Fallback>();
+    match theirs {
+        Some(Fallback::Decorated(theirs)) => theirs.undo(response.headers_mut()),
+        // A forged write the nested middleware blocked: its answer stays as it is.
+        Some(Fallback::Answered) => return,
+        None => {}
+    }
+    decoration.apply(response.headers_mut());
+}
+
+/// Applies a deferring middleware's decision, no nested middleware having made one, and records
+/// it for a middleware outside whose policy decides.
+fn fall_back<B>(response: &mut HttpResponse<B>, decoration: &Decoration) {
+    decoration.apply(response.headers_mut());
+    response
+        .extensions_mut()
+        .insert(Fallback::Decorated(decoration.clone()));
 }

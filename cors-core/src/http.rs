@@ -349,6 +349,26 @@ impl Decoration {
         }
     }
 
+    /// Takes out of `headers` what [`Decoration::apply`] put in: the CORS headers it set, and
+    /// the one `Vary` value it appended (the handler's stay). How a layer that decides for a
+    /// route replaces the decision of a deferring layer nested inside it (see the crate's
+    /// "Composing layers").
+    pub(crate) fn undo(&self, headers: &mut HeaderMap) {
+        let set = [
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, &self.allow_origin),
+            (header::ACCESS_CONTROL_ALLOW_CREDENTIALS, &self.allow_credentials),
+            (header::ACCESS_CONTROL_EXPOSE_HEADERS, &self.expose_headers),
+        ];
+        for (name, value) in set {
+            if value.is_some() {
+                headers.remove(name);
+            }
+        }
+        if let Some(vary) = &self.vary {
+            remove_one(headers, header::VARY, vary);
+        }
+    }
+
     /// Writes the headers into `headers`: CORS headers replace any the handler set, `Vary` is
     /// appended to the handler's.
     pub fn apply(self, headers: &mut HeaderMap) {
@@ -363,6 +383,18 @@ impl Decoration {
         }
         if let Some(value) = self.vary {
             headers.append(header::VARY, value);
+        }
+    }
+}
+
+/// Removes the first value of `name` equal to `value`, keeping the others in order.
+fn remove_one(headers: &mut HeaderMap, name: header::HeaderName, value: &HeaderValue) {
+    let mut kept: Vec<HeaderValue> = headers.get_all(&name).iter().cloned().collect();
+    if let Some(at) = kept.iter().position(|v| v == value) {
+        kept.remove(at);
+        headers.remove(&name);
+        for value in kept {
+            headers.append(&name, value);
         }
     }
 }

@@ -59,6 +59,7 @@ pub struct CorsLayer<P> {
     source: Source,
     dynamic: Option<Dynamic>,
     on_refusal: Option<OnRefusal>,
+    deferring: bool,
     _policy: PhantomData<fn() -> P>,
 }
 
@@ -91,6 +92,7 @@ impl<P> CorsLayer<P> {
             source,
             dynamic: None,
             on_refusal: None,
+            deferring: false,
             _policy: PhantomData,
         }
     }
@@ -173,6 +175,36 @@ impl<P> CorsLayer<P> {
         self.dynamic = Some(Arc::new(dynamic));
         self
     }
+
+    /// Makes this a global layer that lets the CORS layers nested inside it decide for the
+    /// requests that reach them (a route's own `CorsLayer`), and decides only the others:
+    /// preflights no nested layer answered, and actual requests no nested layer decorated. A
+    /// cross-origin write this layer's policy refuses is still answered `403` at once, nested
+    /// layers or not, since this layer cannot know before the handler runs whether one is there.
+    /// See the crate's "Composing layers".
+    ///
+    /// ```
+    /// use axum::{routing::get, Router};
+    /// use checked_cors::{Cors, CorsLayer};
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://app.example.com"])]
+    /// struct Global;
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://partner.example.net"], methods = [GET, PUT])]
+    /// struct Partner;
+    ///
+    /// let app: Router = Router::new()
+    ///     .route("/partner", get(|| async { "p" }).layer(CorsLayer::<Partner>::new()))
+    ///     .route("/", get(|| async { "home" }))
+    ///     .layer(CorsLayer::<Global>::new().defer_to_inner());
+    /// ```
+    #[must_use]
+    pub fn defer_to_inner(mut self) -> Self {
+        self.deferring = true;
+        self
+    }
 }
 
 impl<P> Clone for CorsLayer<P> {
@@ -181,6 +213,7 @@ impl<P> Clone for CorsLayer<P> {
             source: self.source.clone(),
             dynamic: self.dynamic.clone(),
             on_refusal: self.on_refusal.clone(),
+            deferring: self.deferring,
             _policy: PhantomData,
         }
     }
@@ -195,7 +228,9 @@ impl<P> fmt::Debug for CorsLayer<P> {
             #[cfg(feature = "live")]
             Source::Live(live) => debug.field("live", live),
         };
-        debug.finish_non_exhaustive()
+        debug
+            .field("defer_to_inner", &self.deferring)
+            .finish_non_exhaustive()
     }
 }
 
@@ -208,6 +243,7 @@ impl<S, P> Layer<S> for CorsLayer<P> {
             source: self.source.clone(),
             dynamic: self.dynamic.clone(),
             on_refusal: self.on_refusal.clone(),
+            deferring: self.deferring,
         }
     }
 }
@@ -219,6 +255,7 @@ pub struct CorsService<S> {
     source: Source,
     dynamic: Option<Dynamic>,
     on_refusal: Option<OnRefusal>,
+    deferring: bool,
 }
 
 impl<S: fmt::Debug> fmt::Debug for CorsService<S> {
@@ -246,6 +283,7 @@ where
         let hooks = Hooks {
             dynamic: self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins),
             on_refusal: self.on_refusal.as_deref(),
+            deferring: self.deferring,
         };
         let inner = &mut self.inner;
         match &self.source {
@@ -266,10 +304,33 @@ where
 struct Hooks<'a> {
     dynamic: Option<&'a dyn DynamicOrigins>,
     on_refusal: Option<&'a ReportRefusal>,
+    deferring: bool,
+}
+
+/// The composition protocol of nested layers (see the crate's "Composing layers"), carried in
+/// extensions, which no client can forge. A deferring layer marks the request with `Deferred`;
+/// the layer that then decides records `Decided` on the response so that the deferring one
+/// leaves it alone; a deferring layer that decided an actual request itself records the
+/// decoration it applied as `Fallback`, so that a layer outside it whose policy decides can
+/// take it back.
+#[derive(Clone, Copy, Debug)]
+struct Deferred;
+
+/// See [`Deferred`].
+#[derive(Clone, Copy, Debug)]
+struct Decided;
+
+/// See [`Deferred`].
+#[derive(Clone, Debug)]
+enum Fallback {
+    /// The decoration it applied to the inner service's response.
+    Decorated(Decoration),
+    /// Its own `403` to a forged write, which no layer outside decorates either.
+    Answered,
 }
 
 /// Answers a preflight or a forged write from `prepared`, or calls `inner` with the decoration of
-/// its response.
+/// its response; a deferring layer first lets a nested layer decide.
 fn call<S, ReqBody, ResBody>(
     inner: &mut S,
     prepared: &PreparedPolicy,
@@ -280,33 +341,49 @@ where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     ResBody: Default,
 {
-    {
-        let decision = prepared
-            .policy()
-            .evaluate_with(&read(&request), hooks.dynamic);
-        let refused = decision.refusal().is_some();
-        let own = answer(prepared, &decision, request.headers());
-        let decoration = match own {
-            Some(_) => None,
-            None => Some(Decoration::new(prepared, &decision, request.headers())),
-        };
-        if let (Some(report), true) = (hooks.on_refusal, refused) {
-            request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
-        }
-        match own {
-            Some(answer) => ResponseFuture {
-                state: State::Answered {
-                    answer: Some(answer),
-                },
-            },
-            None => ResponseFuture {
-                state: State::Inner {
-                    future: inner.call(request),
-                    decoration,
-                },
-            },
-        }
+    // A deferring layer outside waits for this one's decision. Without one the extensions are
+    // empty, and the check costs a branch.
+    let outer_waits = request.extensions_mut().remove::<Deferred>().is_some();
+    let decision = prepared
+        .policy()
+        .evaluate_with(&read(&request), hooks.dynamic);
+    let refused = decision.refusal().is_some();
+    let blocked = decision.is_blocked();
+    let own = answer(prepared, &decision, request.headers());
+    let decoration = match own {
+        Some(_) => None,
+        None => Some(Decoration::new(prepared, &decision, request.headers())),
+    };
+    if let (Some(report), true) = (hooks.on_refusal, refused) {
+        request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
     }
+    let state = match own {
+        // A forged write is refused before any handler, whoever would decide (see
+        // `CorsLayer::defer_to_inner`).
+        Some(mut answer) if !hooks.deferring || blocked => {
+            if hooks.deferring {
+                answer.extensions_mut().insert(Fallback::Answered);
+            }
+            State::Answered {
+                answer: Some(answer),
+            }
+        }
+        own if hooks.deferring => {
+            request.extensions_mut().insert(Deferred);
+            State::Deferring {
+                future: inner.call(request),
+                own: match own {
+                    Some(answer) => Own::Answer(Some(answer)),
+                    None => Own::Decoration(decoration),
+                },
+            }
+        }
+        _ => State::Inner {
+            future: inner.call(request),
+            decoration,
+        },
+    };
+    ResponseFuture { state, outer_waits }
 }
 
 /// Hands a refusal to the service's hook, with the request's parts. Kept out of the hot path: the
@@ -338,6 +415,8 @@ pin_project_lite::pin_project! {
     pub struct ResponseFuture<F> {
         #[pin]
         state: State<F>,
+        // Whether a deferring layer outside waits for this decision, to be recorded.
+        outer_waits: bool,
     }
 }
 
@@ -346,7 +425,18 @@ pin_project_lite::pin_project! {
     enum State<F> {
         Answered { answer: Option<Response<()>> },
         Inner { #[pin] future: F, decoration: Option<Decoration> },
+        // A deferring layer's: the inner service's response if a nested layer decided, else
+        // this layer's own answer or decoration.
+        Deferring { #[pin] future: F, own: Own },
     }
+}
+
+/// What a deferring layer does when no nested layer decided.
+enum Own {
+    /// Answer the preflight, whatever the inner service said (a `404` or `405`, most likely).
+    Answer(Option<Response<()>>),
+    /// Decorate the inner service's response.
+    Decoration(Option<Decoration>),
 }
 
 impl<F, B, E> Future for ResponseFuture<F>
@@ -357,20 +447,52 @@ where
     type Output = Result<Response<B>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
-            StateProj::Answered { answer } => {
-                let answer = answer
-                    .take()
-                    .expect("ResponseFuture polled after completion");
-                Poll::Ready(Ok(answer.map(|()| B::default())))
-            }
+        let this = self.project();
+        let mut response = match this.state.project() {
+            StateProj::Answered { answer } => answer
+                .take()
+                .expect("ResponseFuture polled after completion")
+                .map(|()| B::default()),
             StateProj::Inner { future, decoration } => {
                 let mut response = core::task::ready!(future.poll(cx))?;
-                if let Some(decoration) = decoration.take() {
+                // A deferring layer nested inside decorated, which this layer's policy overrides,
+                // or blocked a write, which stays blocked.
+                let theirs = response.extensions_mut().remove::<Fallback>();
+                if let Some(Fallback::Decorated(theirs)) = &theirs {
+                    theirs.undo(response.headers_mut());
+                }
+                if let (Some(decoration), false) =
+                    (decoration.take(), matches!(theirs, Some(Fallback::Answered)))
+                {
                     decoration.apply(response.headers_mut());
                 }
-                Poll::Ready(Ok(response))
+                response
             }
+            StateProj::Deferring { future, own } => {
+                let mut response = core::task::ready!(future.poll(cx))?;
+                if response.extensions_mut().remove::<Decided>().is_none() {
+                    match own {
+                        Own::Answer(answer) => {
+                            response = answer
+                                .take()
+                                .expect("ResponseFuture polled after completion")
+                                .map(|()| B::default());
+                        }
+                        Own::Decoration(decoration) => {
+                            if let Some(decoration) = decoration.take() {
+                                decoration.clone().apply(response.headers_mut());
+                                let fallback = Fallback::Decorated(decoration);
+                                response.extensions_mut().insert(fallback);
+                            }
+                        }
+                    }
+                }
+                response
+            }
+        };
+        if *this.outer_waits {
+            response.extensions_mut().insert(Decided);
         }
+        Poll::Ready(Ok(response))
     }
 }
