@@ -569,7 +569,10 @@ impl Decoration {
     fn undo(&self, headers: &mut HeaderMap) {
         let set = [
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, &self.allow_origin),
-            (header::ACCESS_CONTROL_ALLOW_CREDENTIALS, &self.allow_credentials),
+            (
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                &self.allow_credentials,
+            ),
             (header::ACCESS_CONTROL_EXPOSE_HEADERS, &self.expose_headers),
         ];
         for (name, value) in set {
@@ -690,7 +693,9 @@ where
                             .take()
                             .expect("ResponseFuture polled after completion");
                         match result {
-                            Ok(response) => Ok(response.into_response(answer).map_into_right_body()),
+                            Ok(response) => {
+                                Ok(response.into_response(answer).map_into_right_body())
+                            }
                             // The service failed on a preflight no nested middleware answered
                             // (an `OPTIONS` handler's error): the error goes on, rendered as
                             // this middleware's answer.
@@ -699,6 +704,9 @@ where
                                 error.add_response_mapper(move |_| {
                                     let mut answer = HttpResponse::new(status);
                                     *answer.headers_mut() = headers.clone();
+                                    if outer_waits {
+                                        answer.extensions_mut().insert(Decided);
+                                    }
                                     answer
                                 });
                                 Err(error)

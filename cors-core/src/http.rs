@@ -356,7 +356,10 @@ impl Decoration {
     pub(crate) fn undo(&self, headers: &mut HeaderMap) {
         let set = [
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, &self.allow_origin),
-            (header::ACCESS_CONTROL_ALLOW_CREDENTIALS, &self.allow_credentials),
+            (
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                &self.allow_credentials,
+            ),
             (header::ACCESS_CONTROL_EXPOSE_HEADERS, &self.expose_headers),
         ];
         for (name, value) in set {

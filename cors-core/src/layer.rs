@@ -52,6 +52,9 @@ type Dynamic = Arc<dyn DynamicOrigins + Send + Sync>;
 /// let all: Router = Router::new().route("/a", get(|| async { "a" })).route_layer(CorsLayer::<Api>::new());
 /// ```
 ///
+/// Layers nest: a global one made with [`CorsLayer::defer_to_inner`] lets a route's own layer
+/// decide for that route (see the crate's "Composing layers").
+///
 /// In axum 0.8, `MethodRouter::route_layer` (as in `get(h).route_layer(layer)`) wraps only the
 /// handlers that exist, so a preflight to a route without an `OPTIONS` handler never reaches the
 /// layer and gets axum's `405`: use `.layer` there.
@@ -461,22 +464,30 @@ where
                 if let Some(Fallback::Decorated(theirs)) = &theirs {
                     theirs.undo(response.headers_mut());
                 }
-                if let (Some(decoration), false) =
-                    (decoration.take(), matches!(theirs, Some(Fallback::Answered)))
-                {
+                if let (Some(decoration), false) = (
+                    decoration.take(),
+                    matches!(theirs, Some(Fallback::Answered)),
+                ) {
                     decoration.apply(response.headers_mut());
                 }
                 response
             }
             StateProj::Deferring { future, own } => {
-                let mut response = core::task::ready!(future.poll(cx))?;
+                let result = core::task::ready!(future.poll(cx));
+                // A nested layer answers every preflight it sees, so a failure means none did.
+                let mut response = match (result, &mut *own) {
+                    (Err(_), Own::Answer(answer)) => answer
+                        .take()
+                        .expect("ResponseFuture polled after completion")
+                        .map(|()| B::default()),
+                    (result, _) => result?,
+                };
                 if response.extensions_mut().remove::<Decided>().is_none() {
                     match own {
                         Own::Answer(answer) => {
-                            response = answer
-                                .take()
-                                .expect("ResponseFuture polled after completion")
-                                .map(|()| B::default());
+                            if let Some(answer) = answer.take() {
+                                response = answer.map(|()| B::default());
+                            }
                         }
                         Own::Decoration(decoration) => {
                             if let Some(decoration) = decoration.take() {

@@ -41,6 +41,8 @@
 //! - a policy that changes while the service runs: `LivePolicy` and `CorsLayer::live`, reloaded
 //!   with the same checks and swapped atomically; customers' origins kept at run time: an
 //!   `OriginSet` or a closure given to `CorsLayer::with_origins` (feature `live`);
+//! - a global policy with per-route ones: `CorsLayer::defer_to_inner` on the global layer (see
+//!   "Composing layers");
 //! - no `std`, no allocator: [`Policy::evaluate`] on a [`CorsRequest`] of byte slices (see the end of
 //!   this page); [`Policy::explain`] tells, in words, how a policy answers a request.
 //!
@@ -62,6 +64,77 @@
 //! cannot cover: a state change behind `GET` (a link or an `<img>` can trigger it from any
 //! site: keep `GET` safe), and requests from clients that are not browsers, which carry no
 //! cookies a page could abuse.
+//!
+//! # Composing layers
+//!
+//! A global policy with per-route ones: the route's own policy decides for its route,
+//! preflights included, and the global one everywhere else. Make the global layer *deferring*
+//! with `CorsLayer::defer_to_inner` (or `actix::Cors::defer_to_inner`) and give each route its
+//! plain layer:
+//!
+//! ```
+//! # #[cfg(feature = "tower")]
+//! # mod app {
+//! use axum::{routing::get, Router};
+//! use checked_cors::{Cors, CorsLayer};
+//!
+//! #[derive(Cors)]
+//! #[cors(origins = ["https://app.example.com"], methods = [GET, POST])]
+//! struct Global;
+//!
+//! #[derive(Cors)]
+//! #[cors(origins = ["https://partner.example.net", "https://app.example.com"], methods = [GET, PUT])]
+//! struct Partner;
+//!
+//! pub fn app() -> Router {
+//!     Router::new()
+//!         // `.layer` on the method router: the route's layer sees its preflights too.
+//!         .route("/partner", get(|| async { "shared" }).layer(CorsLayer::<Partner>::new()))
+//!         .route("/", get(|| async { "home" }))
+//!         .layer(CorsLayer::<Global>::new().defer_to_inner())
+//! }
+//! # }
+//! # fn main() {
+//! # #[cfg(feature = "tower")]
+//! # let _ = app::app();
+//! # }
+//! ```
+//!
+//! The *outer* layer is the one a request passes first, the *inner* one is closer to the
+//! handler: in axum, `Router::layer` and `Router::route_layer` wrap the routes added before
+//! them, so the one called last is outermost (the global layer above is outside the
+//! partner's); in actix-web, `App::wrap` is outside every `Scope::wrap` and `Resource::wrap`,
+//! and of several `wrap`s on one scope the last is outermost.
+//!
+//! How they agree, carried in request and response extensions (which no client can forge):
+//!
+//! - A plain layer decides every request it sees, wherever it sits, as a single layer does.
+//! - A deferring layer marks the request and lets it through. A plain layer inside that decides
+//!   (answers the preflight, decorates the response) records so on the response, and the
+//!   deferring layer leaves it alone. Where none did, the deferring layer decides: it answers a
+//!   preflight itself, discarding the inner service's answer (axum's `405`, actix-web's `404`;
+//!   a route's own `OPTIONS` handler, if it has one, has run), and decorates an actual response.
+//! - A deferring layer inside a plain one (the other order) decorates as if alone, and records
+//!   what it added; the plain layer outside takes it back and applies its own decision. Either
+//!   way one policy decides each response, and its `Vary` values are there once.
+//! - Cross-origin writes are refused by **every** policy on their path. A deferring layer
+//!   cannot know, before the handler runs, whether a layer inside will decide: had it let a
+//!   forged form through and found no route layer, the handler would have done the forged
+//!   work. So it refuses, `403` before any handler, the writes its own policy refuses, and so
+//!   does the route's layer. The cost: an origin only a route's policy allows can read that
+//!   route, and preflight writes to it, but its writes are refused until the global policy
+//!   trusts it too (`write_origins = [...]` in the global policy, which trusts it for writes
+//!   on every route), or the route is kept out of the global layer (built in a router merged
+//!   after the global layer is applied).
+//!
+//! Two plain layers nested on one route both decide, as before (the outer answers preflights,
+//! both decorate): make the outer one deferring. The deferring layer pays for the protocol (two
+//! extensions per request, and the routing of preflights that no route layer answers); a plain
+//! layer pays one check of empty extensions, within the noise of the benchmarks. A deferring
+//! layer's `on_refusal` hears its own policy's refusals as requests enter, including those a
+//! layer inside then decides. axum's `MethodRouter::route_layer` (`get(h).route_layer(...)`)
+//! wraps the route's handlers but not its `OPTIONS` fallback, so a route layer attached that
+//! way never sees preflights and the global layer answers them: use `.layer` there.
 //!
 //! # Keys of `#[cors(...)]`
 //!

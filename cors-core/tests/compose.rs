@@ -208,7 +208,11 @@ mod tower {
                 .route("/route", handler(calls))
                 .layer(global())
                 .route_layer(CorsLayer::<Route>::new())
-                .merge(Router::new().route("/other", handler(calls)).layer(global())),
+                .merge(
+                    Router::new()
+                        .route("/other", handler(calls))
+                        .layer(global()),
+                ),
         }
     }
 
