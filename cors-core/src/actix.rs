@@ -50,6 +50,8 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use std::boxed::Box;
+use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::vec::Vec;
 
@@ -271,14 +273,11 @@ pub struct CorsMiddleware<S> {
 }
 
 /// The composition protocol of nested middlewares, in request and response extensions, as the
-/// tower layer's (`layer.rs`): a deferring middleware marks the request with `Deferred`, the
-/// one that decides records `Decided` on its response, and a deferring one that decided an
-/// actual request records the decoration it applied as `Fallback`, for a middleware outside it
-/// whose policy decides to take back.
-struct Deferred;
-
-/// See [`Deferred`].
-struct Decided;
+/// tower layer's (`layer.rs`): a deferring middleware marks the request with a `Deferred` flag,
+/// which the first middleware inside that sees it sets, and a deferring one that decided itself
+/// records what it did as `Fallback`, for a middleware outside whose policy decides to take
+/// back.
+struct Deferred(Rc<Cell<bool>>);
 
 /// See [`Deferred`].
 enum Fallback {
@@ -329,8 +328,10 @@ impl<S> CorsMiddleware<S> {
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     {
-        // A deferring middleware outside waits for this one's decision.
-        let outer_waits = request.extensions_mut().remove::<Deferred>().is_some();
+        // Tell a deferring middleware outside, if any, that this one decides.
+        if let Some(Deferred(decided)) = request.extensions_mut().remove::<Deferred>() {
+            decided.set(true);
+        }
         let values = &prepared.actix;
         let (answer, decoration, blocked) = {
             let decision = prepared.policy().evaluate(&read(&request));
@@ -346,33 +347,53 @@ impl<S> CorsMiddleware<S> {
                 ),
             }
         };
+        if self.deferring {
+            return self.defer(request, answer, decoration, blocked);
+        }
         let state = match answer {
-            // A forged write is refused before any handler, whoever would decide.
-            Some(mut answer) if !self.deferring || blocked => {
-                if self.deferring {
-                    answer.extensions_mut().insert(Fallback::Answered);
-                }
-                State::Answered {
-                    answer: Some(request.into_response(answer)),
-                }
-            }
-            answer if self.deferring => {
-                request.extensions_mut().insert(Deferred);
-                let own = match answer {
-                    Some(answer) => Own::Answer(Some(answer)),
-                    None => Own::Decoration(decoration.unwrap_or_default()),
-                };
-                State::Deferring {
-                    future: self.service.call(request),
-                    own,
-                }
-            }
-            _ => State::Inner {
+            Some(answer) => State::Answered {
+                answer: Some(request.into_response(answer)),
+            },
+            None => State::Inner {
                 future: self.service.call(request),
                 decoration,
             },
         };
-        ResponseFuture { state, outer_waits }
+        ResponseFuture { state }
+    }
+
+    /// [`CorsMiddleware::handle`] for a deferring middleware: marks the request and lets a
+    /// nested middleware decide, keeping its own decision for when none did. A forged write is
+    /// refused at once, whoever would decide.
+    #[inline(never)]
+    fn defer<B>(
+        &self,
+        request: ServiceRequest,
+        answer: Option<HttpResponse>,
+        decoration: Option<Decoration>,
+        blocked: bool,
+    ) -> ResponseFuture<S::Future>
+    where
+        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    {
+        let own = match answer {
+            Some(mut answer) if blocked => {
+                answer.extensions_mut().insert(Fallback::Answered);
+                let state = State::Answered {
+                    answer: Some(request.into_response(answer)),
+                };
+                return ResponseFuture { state };
+            }
+            Some(answer) => Own::Answer(Some(answer)),
+            None => Own::Decoration(decoration.unwrap_or_default()),
+        };
+        let decided = Rc::new(Cell::new(false));
+        request.extensions_mut().insert(Deferred(decided.clone()));
+        let state = State::Deferring {
+            future: self.service.call(request),
+            own: Box::new((own, decided)),
+        };
+        ResponseFuture { state }
     }
 }
 
@@ -616,8 +637,6 @@ pin_project_lite::pin_project! {
     pub struct ResponseFuture<F> {
         #[pin]
         state: State<F>,
-        // Whether a deferring middleware outside waits for this decision, to be recorded.
-        outer_waits: bool,
     }
 }
 
@@ -628,7 +647,7 @@ pin_project_lite::pin_project! {
         Inner { #[pin] future: F, decoration: Option<Decoration> },
         // A deferring middleware's: the service's response if a nested middleware decided, else
         // this one's own answer or decoration.
-        Deferring { #[pin] future: F, own: Own },
+        Deferring { #[pin] future: F, own: Box<(Own, Rc<Cell<bool>>)> },
     }
 }
 
@@ -647,14 +666,12 @@ where
     type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let outer_waits = *this.outer_waits;
-        let result = match this.state.project() {
+        match self.project().state.project() {
             StateProj::Answered { answer } => {
                 let answer = answer
                     .take()
                     .expect("ResponseFuture polled after completion");
-                Ok(answer.map_into_right_body())
+                Poll::Ready(Ok(answer.map_into_right_body()))
             }
             StateProj::Inner { future, decoration } => {
                 let result = core::task::ready!(future.poll(cx));
@@ -662,7 +679,7 @@ where
                 match result {
                     Ok(mut response) => {
                         decide(response.response_mut(), &decoration);
-                        Ok(response.map_into_left_body())
+                        Poll::Ready(Ok(response.map_into_left_body()))
                     }
                     // An error stays an error for the middlewares outside this one; the response
                     // actix renders from it gets the CORS headers, since a browser lets a script
@@ -670,94 +687,81 @@ where
                     Err(mut error) => {
                         error.add_response_mapper(move |mut response| {
                             decide(&mut response, &decoration);
-                            if outer_waits {
-                                response.extensions_mut().insert(Decided);
-                            }
                             response
                         });
-                        Err(error)
+                        Poll::Ready(Err(error))
                     }
                 }
             }
             StateProj::Deferring { future, own } => {
                 let result = core::task::ready!(future.poll(cx));
-                match (result, own) {
-                    (Ok(mut response), _)
-                        if response.response().extensions().contains::<Decided>() =>
-                    {
-                        response.response_mut().extensions_mut().remove::<Decided>();
-                        Ok(response.map_into_left_body())
-                    }
-                    (result, Own::Answer(answer)) => {
-                        let answer = answer
-                            .take()
-                            .expect("ResponseFuture polled after completion");
-                        match result {
-                            Ok(response) => {
-                                Ok(response.into_response(answer).map_into_right_body())
-                            }
-                            // The service failed on a preflight no nested middleware answered
-                            // (an `OPTIONS` handler's error): the error goes on, rendered as
-                            // this middleware's answer.
-                            Err(mut error) => {
-                                let (status, headers) = (answer.status(), answer.headers().clone());
-                                error.add_response_mapper(move |_| {
-                                    let mut answer = HttpResponse::new(status);
-                                    *answer.headers_mut() = headers.clone();
-                                    if outer_waits {
-                                        answer.extensions_mut().insert(Decided);
-                                    }
-                                    answer
-                                });
-                                Err(error)
-                            }
-                        }
-                    }
-                    (Ok(mut response), Own::Decoration(decoration)) => {
-                        fall_back(response.response_mut(), decoration);
-                        Ok(response.map_into_left_body())
-                    }
-                    (Err(mut error), Own::Decoration(decoration)) => {
-                        let decoration = decoration.clone();
-                        error.add_response_mapper(move |mut response| {
-                            if response.extensions_mut().remove::<Decided>().is_none() {
-                                fall_back(&mut response, &decoration);
-                            }
-                            if outer_waits {
-                                response.extensions_mut().insert(Decided);
-                            }
-                            response
-                        });
-                        Err(error)
-                    }
-                }
+                Poll::Ready(fall_back(result, own))
             }
-        };
-        Poll::Ready(result.map(|mut response| {
-            if outer_waits {
-                response.response_mut().extensions_mut().insert(Decided);
-            }
-            response
-        }))
+        }
     }
 }
 
 /// Applies the decision of a middleware whose policy decides: a deferring middleware nested
-/// inside may have decorated first, which is taken back.
+/// inside may have decided first (see [`Deferred`]), which is taken back, or blocked a forged
+/// write, whose answer stays as it is.
 fn decide<B>(response: &mut HttpResponse<B>, decoration: &Decoration) {
     let theirs = response.extensions_mut().remove::<Fallback>();
     match theirs {
         Some(Fallback::Decorated(theirs)) => theirs.undo(response.headers_mut()),
-        // A forged write the nested middleware blocked: its answer stays as it is.
         Some(Fallback::Answered) => return,
         None => {}
     }
     decoration.apply(response.headers_mut());
 }
 
-/// Applies a deferring middleware's decision, no nested middleware having made one, and records
-/// it for a middleware outside whose policy decides.
-fn fall_back<B>(response: &mut HttpResponse<B>, decoration: &Decoration) {
+/// A deferring middleware's response: the service's if a nested middleware decided, else its
+/// own answer or its decoration of the service's response, recorded for a middleware outside.
+#[inline(never)]
+fn fall_back<B>(
+    result: Result<ServiceResponse<B>, Error>,
+    own: &mut (Own, Rc<Cell<bool>>),
+) -> Result<ServiceResponse<EitherBody<B>>, Error> {
+    let (own, decided) = own;
+    if decided.get() {
+        return result.map(ServiceResponse::map_into_left_body);
+    }
+    match (result, own) {
+        (result, Own::Answer(answer)) => {
+            let answer = answer
+                .take()
+                .expect("ResponseFuture polled after completion");
+            match result {
+                Ok(response) => Ok(response.into_response(answer).map_into_right_body()),
+                // The service failed on a preflight no nested middleware answered (an `OPTIONS`
+                // handler's error): the error goes on, rendered as this middleware's answer.
+                Err(mut error) => {
+                    let (status, headers) = (answer.status(), answer.headers().clone());
+                    error.add_response_mapper(move |_| {
+                        let mut answer = HttpResponse::new(status);
+                        *answer.headers_mut() = headers.clone();
+                        answer
+                    });
+                    Err(error)
+                }
+            }
+        }
+        (Ok(mut response), Own::Decoration(decoration)) => {
+            record(response.response_mut(), decoration);
+            Ok(response.map_into_left_body())
+        }
+        (Err(mut error), Own::Decoration(decoration)) => {
+            let decoration = decoration.clone();
+            error.add_response_mapper(move |mut response| {
+                record(&mut response, &decoration);
+                response
+            });
+            Err(error)
+        }
+    }
+}
+
+/// Applies a deferring middleware's decoration and records it for a middleware outside.
+fn record<B>(response: &mut HttpResponse<B>, decoration: &Decoration) {
     decoration.apply(response.headers_mut());
     response
         .extensions_mut()

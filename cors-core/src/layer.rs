@@ -10,6 +10,8 @@ use ::http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
+use std::boxed::Box;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::http::{answer, read, read_parts, Decoration, PreparedPolicy};
@@ -311,17 +313,13 @@ struct Hooks<'a> {
 }
 
 /// The composition protocol of nested layers (see the crate's "Composing layers"), carried in
-/// extensions, which no client can forge. A deferring layer marks the request with `Deferred`;
-/// the layer that then decides records `Decided` on the response so that the deferring one
-/// leaves it alone; a deferring layer that decided an actual request itself records the
-/// decoration it applied as `Fallback`, so that a layer outside it whose policy decides can
-/// take it back.
-#[derive(Clone, Copy, Debug)]
-struct Deferred;
-
-/// See [`Deferred`].
-#[derive(Clone, Copy, Debug)]
-struct Decided;
+/// extensions, which no client can forge. A deferring layer marks the request with a
+/// `Deferred` flag; the first layer inside that sees it sets it (a layer decides every request
+/// it sees, itself or through one nested inside), so the deferring layer knows, when the
+/// response comes back, to leave it alone. A deferring layer that decided itself records what
+/// it did as `Fallback`, so that a layer outside it, whose policy decides, can take it back.
+#[derive(Clone, Debug)]
+struct Deferred(Arc<AtomicBool>);
 
 /// See [`Deferred`].
 #[derive(Clone, Debug)]
@@ -332,8 +330,19 @@ enum Fallback {
     Answered,
 }
 
+/// Tells a deferring layer outside, if any, that this layer decides `request`. Without one the
+/// extensions are empty: the check costs a branch.
+#[inline]
+fn claim<B>(request: &mut Request<B>) {
+    if !request.extensions().is_empty() {
+        if let Some(Deferred(decided)) = request.extensions_mut().remove::<Deferred>() {
+            decided.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
 /// Answers a preflight or a forged write from `prepared`, or calls `inner` with the decoration of
-/// its response; a deferring layer first lets a nested layer decide.
+/// its response.
 fn call<S, ReqBody, ResBody>(
     inner: &mut S,
     prepared: &PreparedPolicy,
@@ -344,49 +353,83 @@ where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     ResBody: Default,
 {
-    // A deferring layer outside waits for this one's decision. Without one the extensions are
-    // empty, and the check costs a branch.
-    let outer_waits = request.extensions_mut().remove::<Deferred>().is_some();
-    let decision = prepared
-        .policy()
-        .evaluate_with(&read(&request), hooks.dynamic);
-    let refused = decision.refusal().is_some();
-    let blocked = decision.is_blocked();
-    let own = answer(prepared, &decision, request.headers());
-    let decoration = match own {
-        Some(_) => None,
-        None => Some(Decoration::new(prepared, &decision, request.headers())),
-    };
-    if let (Some(report), true) = (hooks.on_refusal, refused) {
-        request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
+    claim(&mut request);
+    if hooks.deferring {
+        return call_deferring(inner, prepared, hooks, request);
     }
+    let (own, decoration, _, request) = decide(prepared, hooks, request);
     let state = match own {
-        // A forged write is refused before any handler, whoever would decide (see
-        // `CorsLayer::defer_to_inner`).
-        Some(mut answer) if !hooks.deferring || blocked => {
-            if hooks.deferring {
-                answer.extensions_mut().insert(Fallback::Answered);
-            }
-            State::Answered {
-                answer: Some(answer),
-            }
-        }
-        own if hooks.deferring => {
-            request.extensions_mut().insert(Deferred);
-            State::Deferring {
-                future: inner.call(request),
-                own: match own {
-                    Some(answer) => Own::Answer(Some(answer)),
-                    None => Own::Decoration(decoration),
-                },
-            }
-        }
-        _ => State::Inner {
+        Some(answer) => State::Answered {
+            answer: Some(answer),
+        },
+        None => State::Inner {
             future: inner.call(request),
             decoration,
         },
     };
-    ResponseFuture { state, outer_waits }
+    ResponseFuture { state }
+}
+
+/// A layer's decision on `request`: its own answer (a preflight's, a forged write's `403`) or the
+/// decoration of the inner service's response, and whether it blocks a forged write. Reports a
+/// refusal to the hook.
+#[inline]
+fn decide<B>(
+    prepared: &PreparedPolicy,
+    hooks: Hooks<'_>,
+    mut request: Request<B>,
+) -> (Option<Response<()>>, Option<Decoration>, bool, Request<B>) {
+    let (own, decoration, refused, blocked) = {
+        let decision = prepared
+            .policy()
+            .evaluate_with(&read(&request), hooks.dynamic);
+        let own = answer(prepared, &decision, request.headers());
+        let decoration = match own {
+            Some(_) => None,
+            None => Some(Decoration::new(prepared, &decision, request.headers())),
+        };
+        let refused = decision.refusal().is_some();
+        (own, decoration, refused, decision.is_blocked())
+    };
+    if let (Some(report), true) = (hooks.on_refusal, refused) {
+        request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
+    }
+    (own, decoration, blocked, request)
+}
+
+/// [`call`] for a deferring layer: marks the request and lets a nested layer decide, keeping its
+/// own decision for when none did. A forged write is refused at once, whoever would decide (see
+/// [`CorsLayer::defer_to_inner`]).
+#[inline(never)]
+fn call_deferring<S, ReqBody, ResBody>(
+    inner: &mut S,
+    prepared: &PreparedPolicy,
+    hooks: Hooks<'_>,
+    request: Request<ReqBody>,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    let (own, decoration, blocked, mut request) = decide(prepared, hooks, request);
+    let own = match own {
+        Some(mut answer) if blocked => {
+            answer.extensions_mut().insert(Fallback::Answered);
+            let state = State::Answered {
+                answer: Some(answer),
+            };
+            return ResponseFuture { state };
+        }
+        Some(answer) => Own::Answer(Some(answer)),
+        None => Own::Decoration(decoration),
+    };
+    let decided = Arc::new(AtomicBool::new(false));
+    request.extensions_mut().insert(Deferred(decided.clone()));
+    let state = State::Deferring {
+        future: inner.call(request),
+        own: Box::new((own, decided)),
+    };
+    ResponseFuture { state }
 }
 
 /// Hands a refusal to the service's hook, with the request's parts. Kept out of the hot path: the
@@ -414,12 +457,10 @@ fn report_refusal<B>(
 
 pin_project_lite::pin_project! {
     /// The future of [`CorsService`]: the layer's own answer (a preflight's, or the `403` to a
-/// blocked write), or the handler's response decorated.
+    /// blocked write), or the handler's response decorated.
     pub struct ResponseFuture<F> {
         #[pin]
         state: State<F>,
-        // Whether a deferring layer outside waits for this decision, to be recorded.
-        outer_waits: bool,
     }
 }
 
@@ -428,9 +469,10 @@ pin_project_lite::pin_project! {
     enum State<F> {
         Answered { answer: Option<Response<()>> },
         Inner { #[pin] future: F, decoration: Option<Decoration> },
-        // A deferring layer's: the inner service's response if a nested layer decided, else
-        // this layer's own answer or decoration.
-        Deferring { #[pin] future: F, own: Own },
+        // A deferring layer's: the inner service's response if a nested layer decided (the
+        // flag of its mark is set), else its own answer or decoration. Boxed, so that a plain
+        // layer's future is no larger for it.
+        Deferring { #[pin] future: F, own: Box<(Own, Arc<AtomicBool>)> },
     }
 }
 
@@ -450,60 +492,71 @@ where
     type Output = Result<Response<B>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let mut response = match this.state.project() {
-            StateProj::Answered { answer } => answer
-                .take()
-                .expect("ResponseFuture polled after completion")
-                .map(|()| B::default()),
+        match self.project().state.project() {
+            StateProj::Answered { answer } => {
+                let answer = answer
+                    .take()
+                    .expect("ResponseFuture polled after completion");
+                Poll::Ready(Ok(answer.map(|()| B::default())))
+            }
             StateProj::Inner { future, decoration } => {
                 let mut response = core::task::ready!(future.poll(cx))?;
-                // A deferring layer nested inside decorated, which this layer's policy overrides,
-                // or blocked a write, which stays blocked.
-                let theirs = response.extensions_mut().remove::<Fallback>();
-                if let Some(Fallback::Decorated(theirs)) = &theirs {
-                    theirs.undo(response.headers_mut());
+                // A deferring layer nested inside may have decided first (see `Deferred`).
+                if !response.extensions().is_empty() && take_back(&mut response) {
+                    return Poll::Ready(Ok(response));
                 }
-                if let (Some(decoration), false) = (
-                    decoration.take(),
-                    matches!(theirs, Some(Fallback::Answered)),
-                ) {
+                if let Some(decoration) = decoration.take() {
                     decoration.apply(response.headers_mut());
                 }
-                response
+                Poll::Ready(Ok(response))
             }
             StateProj::Deferring { future, own } => {
                 let result = core::task::ready!(future.poll(cx));
-                // A nested layer answers every preflight it sees, so a failure means none did.
-                let mut response = match (result, &mut *own) {
-                    (Err(_), Own::Answer(answer)) => answer
-                        .take()
-                        .expect("ResponseFuture polled after completion")
-                        .map(|()| B::default()),
-                    (result, _) => result?,
-                };
-                if response.extensions_mut().remove::<Decided>().is_none() {
-                    match own {
-                        Own::Answer(answer) => {
-                            if let Some(answer) = answer.take() {
-                                response = answer.map(|()| B::default());
-                            }
-                        }
-                        Own::Decoration(decoration) => {
-                            if let Some(decoration) = decoration.take() {
-                                decoration.clone().apply(response.headers_mut());
-                                let fallback = Fallback::Decorated(decoration);
-                                response.extensions_mut().insert(fallback);
-                            }
-                        }
-                    }
-                }
-                response
+                Poll::Ready(fall_back(result, own))
             }
-        };
-        if *this.outer_waits {
-            response.extensions_mut().insert(Decided);
         }
-        Poll::Ready(Ok(response))
+    }
+}
+
+/// Takes back the decoration a deferring layer nested inside applied, since this layer's policy
+/// decides; `true` if that layer blocked a forged write instead, whose answer stays as it is.
+#[cold]
+fn take_back<B>(response: &mut Response<B>) -> bool {
+    match response.extensions_mut().remove::<Fallback>() {
+        Some(Fallback::Decorated(theirs)) => {
+            theirs.undo(response.headers_mut());
+            false
+        }
+        Some(Fallback::Answered) => true,
+        None => false,
+    }
+}
+
+/// A deferring layer's response: the inner service's if a nested layer decided, else its own
+/// answer or its decoration of the inner service's response, recorded for a layer outside.
+#[inline(never)]
+fn fall_back<B: Default, E>(
+    result: Result<Response<B>, E>,
+    own: &mut (Own, Arc<AtomicBool>),
+) -> Result<Response<B>, E> {
+    let (own, decided) = own;
+    if decided.load(Ordering::Relaxed) {
+        return result;
+    }
+    match own {
+        // Whatever the inner service said, failures included: the preflight is this layer's.
+        Own::Answer(answer) => Ok(answer
+            .take()
+            .expect("ResponseFuture polled after completion")
+            .map(|()| B::default())),
+        Own::Decoration(decoration) => {
+            let mut response = result?;
+            if let Some(decoration) = decoration.take() {
+                decoration.clone().apply(response.headers_mut());
+                let fallback = Fallback::Decorated(decoration);
+                response.extensions_mut().insert(fallback);
+            }
+            Ok(response)
+        }
     }
 }
