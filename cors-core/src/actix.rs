@@ -61,7 +61,7 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{Error, HttpMessage, HttpResponse};
 
-use crate::http::{is_header_value, PreparedPolicy};
+use crate::http::{composing, is_header_value, PreparedPolicy};
 use crate::origins::Origins;
 use crate::request::Field;
 use crate::storage::Text;
@@ -212,6 +212,7 @@ impl<P> Cors<P> {
     /// ```
     #[must_use]
     pub fn defer_to_inner(mut self) -> Self {
+        crate::http::start_composing();
         self.deferring = true;
         self
     }
@@ -329,8 +330,10 @@ impl<S> CorsMiddleware<S> {
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     {
         // Tell a deferring middleware outside, if any, that this one decides.
-        if let Some(Deferred(decided)) = request.extensions_mut().remove::<Deferred>() {
-            decided.set(true);
+        if composing() {
+            if let Some(Deferred(decided)) = request.extensions_mut().remove::<Deferred>() {
+                decided.set(true);
+            }
         }
         let values = &prepared.actix;
         let (answer, decoration, blocked) = {
@@ -705,7 +708,10 @@ where
 /// inside may have decided first (see [`Deferred`]), which is taken back, or blocked a forged
 /// write, whose answer stays as it is.
 fn decide<B>(response: &mut HttpResponse<B>, decoration: &Decoration) {
-    let theirs = response.extensions_mut().remove::<Fallback>();
+    let theirs = match composing() {
+        true => response.extensions_mut().remove::<Fallback>(),
+        false => None,
+    };
     match theirs {
         Some(Fallback::Decorated(theirs)) => theirs.undo(response.headers_mut()),
         Some(Fallback::Answered) => return,

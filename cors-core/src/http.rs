@@ -27,6 +27,8 @@
 use ::http::header::{self, HeaderMap, HeaderValue};
 use ::http::{Method, Response, StatusCode, Uri};
 
+use core::sync::atomic::{AtomicBool, Ordering};
+
 use std::boxed::Box;
 use std::vec::Vec;
 
@@ -40,6 +42,25 @@ const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: header::HeaderName =
 const SEC_FETCH_SITE: header::HeaderName = header::HeaderName::from_static("sec-fetch-site");
 const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: header::HeaderName =
     header::HeaderName::from_static("access-control-allow-private-network");
+
+/// Whether a deferring layer or middleware was ever made in this process (see the crate's
+/// "Composing layers"). Until one is, no request can carry a deferring layer's mark and no
+/// response its record, so plain layers skip looking for them: one load of a flag that never
+/// changes again, instead of two extension lookups per request.
+static COMPOSING: AtomicBool = AtomicBool::new(false);
+
+/// Records that a deferring layer exists, before it serves any request.
+#[cfg(any(feature = "tower", feature = "actix"))]
+pub(crate) fn start_composing() {
+    COMPOSING.store(true, Ordering::Release);
+}
+
+/// Whether requests and responses may carry the composition protocol's extensions.
+#[cfg(any(feature = "tower", feature = "actix"))]
+#[inline]
+pub(crate) fn composing() -> bool {
+    COMPOSING.load(Ordering::Acquire)
+}
 
 /// Reads the parts of a request that decide its CORS answer, borrowing from it.
 pub fn read<B>(request: &::http::Request<B>) -> CorsRequest<'_> {

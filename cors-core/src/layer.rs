@@ -14,7 +14,7 @@ use std::boxed::Box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use crate::http::{answer, read, read_parts, Decoration, PreparedPolicy};
+use crate::http::{answer, composing, read, read_parts, Decoration, PreparedPolicy};
 use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal, RuntimePolicy};
 
 /// What [`CorsLayer::on_refusal`] calls with why a request got no CORS permission, for logs or
@@ -207,6 +207,7 @@ impl<P> CorsLayer<P> {
     /// ```
     #[must_use]
     pub fn defer_to_inner(mut self) -> Self {
+        crate::http::start_composing();
         self.deferring = true;
         self
     }
@@ -330,11 +331,10 @@ enum Fallback {
     Answered,
 }
 
-/// Tells a deferring layer outside, if any, that this layer decides `request`. Without one the
-/// extensions are empty: the check costs a branch.
+/// Tells a deferring layer outside, if any, that this layer decides `request`.
 #[inline]
 fn claim<B>(request: &mut Request<B>) {
-    if !request.extensions().is_empty() {
+    if composing() && !request.extensions().is_empty() {
         if let Some(Deferred(decided)) = request.extensions_mut().remove::<Deferred>() {
             decided.store(true, Ordering::Relaxed);
         }
@@ -354,64 +354,53 @@ where
     ResBody: Default,
 {
     claim(&mut request);
-    if hooks.deferring {
-        return call_deferring(inner, prepared, hooks, request);
-    }
-    let (own, decoration, _, request) = decide(prepared, hooks, request);
-    let state = match own {
-        Some(answer) => State::Answered {
-            answer: Some(answer),
-        },
-        None => State::Inner {
-            future: inner.call(request),
-            decoration,
-        },
-    };
-    ResponseFuture { state }
-}
-
-/// A layer's decision on `request`: its own answer (a preflight's, a forged write's `403`) or the
-/// decoration of the inner service's response, and whether it blocks a forged write. Reports a
-/// refusal to the hook.
-#[inline]
-fn decide<B>(
-    prepared: &PreparedPolicy,
-    hooks: Hooks<'_>,
-    mut request: Request<B>,
-) -> (Option<Response<()>>, Option<Decoration>, bool, Request<B>) {
-    let (own, decoration, refused, blocked) = {
+    {
         let decision = prepared
             .policy()
             .evaluate_with(&read(&request), hooks.dynamic);
+        let refused = decision.refusal().is_some();
+        let blocked = decision.is_blocked();
         let own = answer(prepared, &decision, request.headers());
         let decoration = match own {
             Some(_) => None,
             None => Some(Decoration::new(prepared, &decision, request.headers())),
         };
-        let refused = decision.refusal().is_some();
-        (own, decoration, refused, decision.is_blocked())
-    };
-    if let (Some(report), true) = (hooks.on_refusal, refused) {
-        request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
+        if let (Some(report), true) = (hooks.on_refusal, refused) {
+            request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
+        }
+        if hooks.deferring {
+            return defer(inner, own, decoration, blocked, request);
+        }
+        match own {
+            Some(answer) => ResponseFuture {
+                state: State::Answered {
+                    answer: Some(answer),
+                },
+            },
+            None => ResponseFuture {
+                state: State::Inner {
+                    future: inner.call(request),
+                    decoration,
+                },
+            },
+        }
     }
-    (own, decoration, blocked, request)
 }
 
 /// [`call`] for a deferring layer: marks the request and lets a nested layer decide, keeping its
-/// own decision for when none did. A forged write is refused at once, whoever would decide (see
-/// [`CorsLayer::defer_to_inner`]).
+/// own answer or decoration for when none did. A forged write is refused at once, whoever would
+/// decide (see [`CorsLayer::defer_to_inner`]).
 #[inline(never)]
-fn call_deferring<S, ReqBody, ResBody>(
+fn defer<S, ReqBody, ResBody>(
     inner: &mut S,
-    prepared: &PreparedPolicy,
-    hooks: Hooks<'_>,
-    request: Request<ReqBody>,
+    own: Option<Response<()>>,
+    decoration: Option<Decoration>,
+    blocked: bool,
+    mut request: Request<ReqBody>,
 ) -> ResponseFuture<S::Future>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    ResBody: Default,
 {
-    let (own, decoration, blocked, mut request) = decide(prepared, hooks, request);
     let own = match own {
         Some(mut answer) if blocked => {
             answer.extensions_mut().insert(Fallback::Answered);
@@ -502,7 +491,7 @@ where
             StateProj::Inner { future, decoration } => {
                 let mut response = core::task::ready!(future.poll(cx))?;
                 // A deferring layer nested inside may have decided first (see `Deferred`).
-                if !response.extensions().is_empty() && take_back(&mut response) {
+                if composing() && !response.extensions().is_empty() && take_back(&mut response) {
                     return Poll::Ready(Ok(response));
                 }
                 if let Some(decoration) = decoration.take() {

@@ -109,9 +109,9 @@
 //! How they agree, carried in request and response extensions (which no client can forge):
 //!
 //! - A plain layer decides every request it sees, wherever it sits, as a single layer does.
-//! - A deferring layer marks the request and lets it through. A plain layer inside that decides
-//!   (answers the preflight, decorates the response) records so on the response, and the
-//!   deferring layer leaves it alone. Where none did, the deferring layer decides: it answers a
+//! - A deferring layer marks the request and lets it through. The first layer inside that sees
+//!   the mark sets a flag in it (it decides: answers the preflight, or decorates the response),
+//!   and the deferring layer leaves that response alone. Where none did, the deferring layer decides: it answers a
 //!   preflight itself, discarding the inner service's answer (axum's `405`, actix-web's `404`;
 //!   a route's own `OPTIONS` handler, if it has one, has run), and decorates an actual response.
 //! - A deferring layer inside a plain one (the other order) decorates as if alone, and records
@@ -128,9 +128,11 @@
 //!   after the global layer is applied).
 //!
 //! Two plain layers nested on one route both decide, as before (the outer answers preflights,
-//! both decorate): make the outer one deferring. The deferring layer pays for the protocol (two
-//! extensions per request, and the routing of preflights that no route layer answers); a plain
-//! layer pays one check of empty extensions, within the noise of the benchmarks. A deferring
+//! both decorate): make the outer one deferring. The deferring layer pays for the protocol (a
+//! request extension holding a shared flag, a response extension when it decorates, and the
+//! routing of preflights that no route layer answers); a plain layer pays nothing until a
+//! deferring layer has been made in the process (one load of a flag), and then a check of its
+//! request's and its response's extensions. A deferring
 //! layer's `on_refusal` hears its own policy's refusals as requests enter, including those a
 //! layer inside then decides. axum's `MethodRouter::route_layer` (`get(h).route_layer(...)`)
 //! wraps the route's handlers but not its `OPTIONS` fallback, so a route layer attached that
