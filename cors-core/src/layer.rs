@@ -354,37 +354,46 @@ where
     ResBody: Default,
 {
     claim(&mut request);
-    {
-        let decision = prepared
-            .policy()
-            .evaluate_with(&read(&request), hooks.dynamic);
-        let refused = decision.refusal().is_some();
-        let blocked = decision.is_blocked();
-        let own = answer(prepared, &decision, request.headers());
-        let decoration = match own {
-            Some(_) => None,
-            None => Some(Decoration::new(prepared, &decision, request.headers())),
-        };
-        if let (Some(report), true) = (hooks.on_refusal, refused) {
-            request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
-        }
-        if hooks.deferring {
-            return defer(inner, own, decoration, blocked, request);
-        }
-        match own {
-            Some(answer) => ResponseFuture {
-                state: State::Answered {
-                    answer: Some(answer),
-                },
-            },
-            None => ResponseFuture {
-                state: State::Inner {
-                    future: inner.call(request),
-                    decoration,
-                },
-            },
-        }
+    if hooks.deferring {
+        return defer(inner, prepared, hooks, request);
     }
+    let (own, decoration, refused, _) = own_decision(prepared, hooks, &request);
+    if let (Some(report), true) = (hooks.on_refusal, refused) {
+        request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
+    }
+    match own {
+        Some(answer) => ResponseFuture {
+            state: State::Answered {
+                answer: Some(answer),
+            },
+        },
+        None => ResponseFuture {
+            state: State::Inner {
+                future: inner.call(request),
+                decoration,
+            },
+        },
+    }
+}
+
+/// A layer's own decision on `request`: its answer (a preflight's, a forged write's `403`) or the
+/// decoration of the inner service's response, whether it refused, and whether it blocks.
+#[inline(always)]
+fn own_decision<B>(
+    prepared: &PreparedPolicy,
+    hooks: Hooks<'_>,
+    request: &Request<B>,
+) -> (Option<Response<()>>, Option<Decoration>, bool, bool) {
+    let decision = prepared
+        .policy()
+        .evaluate_with(&read(request), hooks.dynamic);
+    let own = answer(prepared, &decision, request.headers());
+    let decoration = match own {
+        Some(_) => None,
+        None => Some(Decoration::new(prepared, &decision, request.headers())),
+    };
+    let refused = decision.refusal().is_some();
+    (own, decoration, refused, decision.is_blocked())
 }
 
 /// [`call`] for a deferring layer: marks the request and lets a nested layer decide, keeping its
@@ -393,14 +402,17 @@ where
 #[inline(never)]
 fn defer<S, ReqBody, ResBody>(
     inner: &mut S,
-    own: Option<Response<()>>,
-    decoration: Option<Decoration>,
-    blocked: bool,
+    prepared: &PreparedPolicy,
+    hooks: Hooks<'_>,
     mut request: Request<ReqBody>,
 ) -> ResponseFuture<S::Future>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
 {
+    let (own, decoration, refused, blocked) = own_decision(prepared, hooks, &request);
+    if let (Some(report), true) = (hooks.on_refusal, refused) {
+        request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
+    }
     let own = match own {
         Some(mut answer) if blocked => {
             answer.extensions_mut().insert(Fallback::Answered);
