@@ -354,46 +354,38 @@ where
     ResBody: Default,
 {
     claim(&mut request);
-    if hooks.deferring {
-        return defer(inner, prepared, hooks, request);
-    }
-    let (own, decoration, refused, _) = own_decision(prepared, hooks, &request);
-    if let (Some(report), true) = (hooks.on_refusal, refused) {
-        request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
-    }
-    match own {
-        Some(answer) => ResponseFuture {
-            state: State::Answered {
-                answer: Some(answer),
+    {
+        let decision = prepared
+            .policy()
+            .evaluate_with(&read(&request), hooks.dynamic);
+        let refused = decision.refusal().is_some();
+        let blocked = decision.is_blocked();
+        let own = answer(prepared, &decision, request.headers());
+        let decoration = match own {
+            Some(_) => None,
+            None => Some(Decoration::new(prepared, &decision, request.headers())),
+        };
+        if let (Some(report), true) = (hooks.on_refusal, refused) {
+            request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
+        }
+        if hooks.deferring {
+            return defer(inner, own, decoration, blocked, request);
+        }
+        match own {
+            Some(answer) => ResponseFuture {
+                state: State::Answered {
+                    answer: Some(answer),
+                },
             },
-        },
-        None => ResponseFuture {
-            state: State::Inner {
-                future: inner.call(request),
-                decoration,
+            None => ResponseFuture {
+                state: State::Inner {
+                    future: inner.call(request),
+                    decoration,
+                    deferred: None,
+                },
             },
-        },
+        }
     }
-}
-
-/// A layer's own decision on `request`: its answer (a preflight's, a forged write's `403`) or the
-/// decoration of the inner service's response, whether it refused, and whether it blocks.
-#[inline(always)]
-fn own_decision<B>(
-    prepared: &PreparedPolicy,
-    hooks: Hooks<'_>,
-    request: &Request<B>,
-) -> (Option<Response<()>>, Option<Decoration>, bool, bool) {
-    let decision = prepared
-        .policy()
-        .evaluate_with(&read(request), hooks.dynamic);
-    let own = answer(prepared, &decision, request.headers());
-    let decoration = match own {
-        Some(_) => None,
-        None => Some(Decoration::new(prepared, &decision, request.headers())),
-    };
-    let refused = decision.refusal().is_some();
-    (own, decoration, refused, decision.is_blocked())
 }
 
 /// [`call`] for a deferring layer: marks the request and lets a nested layer decide, keeping its
@@ -402,17 +394,14 @@ fn own_decision<B>(
 #[inline(never)]
 fn defer<S, ReqBody, ResBody>(
     inner: &mut S,
-    prepared: &PreparedPolicy,
-    hooks: Hooks<'_>,
+    own: Option<Response<()>>,
+    decoration: Option<Decoration>,
+    blocked: bool,
     mut request: Request<ReqBody>,
 ) -> ResponseFuture<S::Future>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
 {
-    let (own, decoration, refused, blocked) = own_decision(prepared, hooks, &request);
-    if let (Some(report), true) = (hooks.on_refusal, refused) {
-        request = report_refusal(report, prepared.policy(), hooks.dynamic, request);
-    }
     let own = match own {
         Some(mut answer) if blocked => {
             answer.extensions_mut().insert(Fallback::Answered);
@@ -426,9 +415,10 @@ where
     };
     let decided = Arc::new(AtomicBool::new(false));
     request.extensions_mut().insert(Deferred(decided.clone()));
-    let state = State::Deferring {
+    let state = State::Inner {
         future: inner.call(request),
-        own: Box::new((own, decided)),
+        decoration: None,
+        deferred: Some(Box::new((own, decided))),
     };
     ResponseFuture { state }
 }
@@ -469,11 +459,14 @@ pin_project_lite::pin_project! {
     #[project = StateProj]
     enum State<F> {
         Answered { answer: Option<Response<()>> },
-        Inner { #[pin] future: F, decoration: Option<Decoration> },
-        // A deferring layer's: the inner service's response if a nested layer decided (the
-        // flag of its mark is set), else its own answer or decoration. Boxed, so that a plain
-        // layer's future is no larger for it.
-        Deferring { #[pin] future: F, own: Box<(Own, Arc<AtomicBool>)> },
+        // `deferred` is a deferring layer's: the inner service's response if a nested layer
+        // decided (the flag of its mark is set), else its own answer or decoration. Boxed and
+        // in this variant, so that a plain layer's future grows by one pointer only.
+        Inner {
+            #[pin] future: F,
+            decoration: Option<Decoration>,
+            deferred: Option<Box<(Own, Arc<AtomicBool>)>>,
+        },
     }
 }
 
@@ -500,8 +493,16 @@ where
                     .expect("ResponseFuture polled after completion");
                 Poll::Ready(Ok(answer.map(|()| B::default())))
             }
-            StateProj::Inner { future, decoration } => {
-                let mut response = core::task::ready!(future.poll(cx))?;
+            StateProj::Inner {
+                future,
+                decoration,
+                deferred,
+            } => {
+                let result = core::task::ready!(future.poll(cx));
+                if let Some(deferred) = deferred {
+                    return Poll::Ready(fall_back(result, deferred));
+                }
+                let mut response = result?;
                 // A deferring layer nested inside may have decided first (see `Deferred`).
                 if composing() && !response.extensions().is_empty() && take_back(&mut response) {
                     return Poll::Ready(Ok(response));
@@ -510,10 +511,6 @@ where
                     decoration.apply(response.headers_mut());
                 }
                 Poll::Ready(Ok(response))
-            }
-            StateProj::Deferring { future, own } => {
-                let result = core::task::ready!(future.poll(cx));
-                Poll::Ready(fall_back(result, own))
             }
         }
     }
