@@ -110,10 +110,11 @@
 //!
 //! - A plain layer decides every request it sees, wherever it sits, as a single layer does.
 //! - A deferring layer marks the request and lets it through. The first layer inside that sees
-//!   the mark sets a flag in it (it decides: answers the preflight, or decorates the response),
-//!   and the deferring layer leaves that response alone. Where none did, the deferring layer decides: it answers a
-//!   preflight itself, discarding the inner service's answer (axum's `405`, actix-web's `404`;
-//!   a route's own `OPTIONS` handler, if it has one, has run), and decorates an actual response.
+//!   the mark sets a flag in it (it decides: answers the preflight, or decorates the
+//!   response), and the deferring layer leaves that response alone. Where none did, the
+//!   deferring layer decides: it answers a preflight itself, discarding the inner service's
+//!   answer (axum's `405`, actix-web's `404`; a route's own `OPTIONS` handler, if it has one,
+//!   has run), and decorates an actual response.
 //! - A deferring layer inside a plain one (the other order) decorates as if alone, and records
 //!   what it added; the plain layer outside takes it back and applies its own decision. Either
 //!   way one policy decides each response, and its `Vary` values are there once.
@@ -132,11 +133,11 @@
 //! request extension holding a shared flag, a response extension when it decorates, and the
 //! routing of preflights that no route layer answers); a plain layer pays nothing until a
 //! deferring layer has been made in the process (one load of a flag), and then a check of its
-//! request's and its response's extensions. A deferring
-//! layer's `on_refusal` hears its own policy's refusals as requests enter, including those a
-//! layer inside then decides. axum's `MethodRouter::route_layer` (`get(h).route_layer(...)`)
-//! wraps the route's handlers but not its `OPTIONS` fallback, so a route layer attached that
-//! way never sees preflights and the global layer answers them: use `.layer` there.
+//! request's and its response's extensions. A deferring layer's `on_refusal` hears its own
+//! policy's refusals as requests enter, including those a layer inside then decides. axum's
+//! `MethodRouter::route_layer` (`get(h).route_layer(...)`) wraps the route's handlers but not
+//! its `OPTIONS` fallback, so a route layer attached that way never sees preflights and the
+//! global layer answers them: use `.layer` there.
 //!
 //! # Keys of `#[cors(...)]`
 //!

@@ -183,7 +183,7 @@ fn repeat(name: &str, implementation: &str, n: usize) {
         ..
     } = &mut scenario;
     // Only for the composition's figures: making it turns on the checks of plain layers.
-    let mut composed = implementation.starts_with("composed-").then(|| composed());
+    let mut composed = implementation.starts_with("composed-").then(*composed);
     for i in 0..n {
         match implementation {
             "bare" => drop(black_box(call(bare, requests.next_request()))),
