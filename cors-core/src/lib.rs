@@ -83,7 +83,10 @@
 //! struct Global;
 //!
 //! #[derive(Cors)]
-//! #[cors(origins = ["https://partner.example.net", "https://app.example.com"], methods = [GET, PUT])]
+//! #[cors(
+//!     origins = ["https://partner.example.net", "https://app.example.com"],
+//!     methods = [GET, PUT],
+//! )]
 //! struct Partner;
 //!
 //! pub fn app() -> Router {
