@@ -78,6 +78,20 @@ pub struct Scenario {
     pub actix: ActixApp,
     /// The same app wrapped in this project's actix middleware, `checked_cors::actix::Cors`.
     pub actix_ours: ActixApp,
+    /// This project's layers composed (`CorsLayer::defer_to_inner`): made only when measured,
+    /// since making a deferring layer turns on the composition checks of every plain one in the
+    /// process (which `ours` must be measured without).
+    pub composed: fn() -> Composed,
+}
+
+/// This project's layers composed with the scenario's policy, for the composition's figures.
+pub struct Composed {
+    /// A deferring (global) layer alone over the handler: a route without its own layer.
+    pub deferring: CorsService<Bare>,
+    /// A deferring layer over a plain one over the handler: a route with its own layer.
+    pub nested: CorsService<CorsService<Bare>>,
+    /// A plain layer alone, in a process where a deferring layer exists.
+    pub plain: CorsService<Bare>,
 }
 
 impl Scenario {
@@ -103,6 +117,13 @@ impl Scenario {
             actix_bare: ActixApp::bare(),
             actix: ActixApp::with(actix_cors),
             actix_ours: ActixApp::with_ours::<P>(),
+            composed: || Composed {
+                deferring: CorsLayer::<P>::new().defer_to_inner().layer(Bare),
+                nested: CorsLayer::<P>::new()
+                    .defer_to_inner()
+                    .layer(CorsLayer::<P>::new().layer(Bare)),
+                plain: CorsLayer::<P>::new().layer(Bare),
+            },
         }
     }
 

@@ -50,6 +50,8 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use std::boxed::Box;
+use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::vec::Vec;
 
@@ -57,9 +59,9 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{Error, HttpResponse};
+use actix_web::{Error, HttpMessage, HttpResponse};
 
-use crate::http::{is_header_value, PreparedPolicy};
+use crate::http::{composing, is_header_value, PreparedPolicy};
 use crate::origins::Origins;
 use crate::request::Field;
 use crate::storage::Text;
@@ -93,6 +95,7 @@ type Hook = Arc<dyn Fn(&Refusal<'_>, &ServiceRequest) + Send + Sync>;
 pub struct Cors<P> {
     source: Source,
     on_refusal: Option<Hook>,
+    deferring: bool,
     _policy: PhantomData<fn() -> P>,
 }
 
@@ -162,6 +165,7 @@ impl<P> Cors<P> {
         Cors {
             source,
             on_refusal: None,
+            deferring: false,
             _policy: PhantomData,
         }
     }
@@ -179,6 +183,41 @@ impl<P> Cors<P> {
         self.on_refusal = Some(Arc::new(f));
         self
     }
+
+    /// Makes this a global middleware that lets the `Cors` middlewares nested inside it (on a
+    /// scope or a resource) decide for the requests that reach them, and decides only the
+    /// others, as [`CorsLayer::defer_to_inner`](crate::CorsLayer::defer_to_inner) does: a
+    /// cross-origin write this middleware's policy refuses is still answered `403` at once.
+    /// See the crate's "Composing layers".
+    ///
+    /// ```
+    /// use actix_web::{web, App, HttpResponse};
+    /// use checked_cors::actix::Cors;
+    /// use checked_cors::Cors;
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://app.example.com"])]
+    /// struct Global;
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://partner.example.net"], methods = [GET, PUT])]
+    /// struct Partner;
+    ///
+    /// let app = App::new()
+    ///     .wrap(Cors::<Global>::new().defer_to_inner())
+    ///     .service(
+    ///         web::scope("/partner")
+    ///             .wrap(Cors::<Partner>::new())
+    ///             .route("", web::get().to(|| async { HttpResponse::Ok().body("p") })),
+    ///     );
+    /// # let _ = app;
+    /// ```
+    #[must_use]
+    pub fn defer_to_inner(mut self) -> Self {
+        crate::http::start_composing();
+        self.deferring = true;
+        self
+    }
 }
 
 impl<P> Clone for Cors<P> {
@@ -186,6 +225,7 @@ impl<P> Clone for Cors<P> {
         Cors {
             source: self.source.clone(),
             on_refusal: self.on_refusal.clone(),
+            deferring: self.deferring,
             _policy: PhantomData,
         }
     }
@@ -201,6 +241,7 @@ impl<P> fmt::Debug for Cors<P> {
         };
         debug
             .field("on_refusal", &self.on_refusal.is_some())
+            .field("defer_to_inner", &self.deferring)
             .finish()
     }
 }
@@ -221,6 +262,7 @@ where
             service,
             source: self.source.clone(),
             on_refusal: self.on_refusal.clone(),
+            deferring: self.deferring,
         }))
     }
 }
@@ -230,6 +272,22 @@ pub struct CorsMiddleware<S> {
     service: S,
     source: Source,
     on_refusal: Option<Hook>,
+    deferring: bool,
+}
+
+/// The composition protocol of nested middlewares, in request and response extensions, as the
+/// tower layer's (`layer.rs`): a deferring middleware marks the request with a `Deferred` flag,
+/// which the first middleware inside that sees it sets, and a deferring one that decided itself
+/// records what it did as `Fallback`, for a middleware outside whose policy decides to take
+/// back.
+struct Deferred(Rc<Cell<bool>>);
+
+/// See [`Deferred`].
+enum Fallback {
+    /// The decoration it applied to the service's response.
+    Decorated(Decoration),
+    /// Its own `403` to a forged write, which no middleware outside decorates either.
+    Answered,
 }
 
 impl<S> fmt::Debug for CorsMiddleware<S> {
@@ -264,7 +322,7 @@ where
 
 impl<S> CorsMiddleware<S> {
     /// Answers a preflight or a forged write from `prepared`, or calls the service with the
-    /// decoration of its response.
+    /// decoration of its response; a deferring middleware first lets a nested one decide.
     fn handle<B>(
         &self,
         prepared: &PreparedPolicy,
@@ -273,8 +331,14 @@ impl<S> CorsMiddleware<S> {
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     {
+        // Tell a deferring middleware outside, if any, that this one decides.
+        if composing() {
+            if let Some(Deferred(decided)) = request.extensions_mut().remove::<Deferred>() {
+                decided.set(true);
+            }
+        }
         let values = &prepared.actix;
-        let (answer, decoration) = {
+        let (answer, decoration, blocked) = {
             let cors_request = read(&request);
             let decision = prepared.policy().evaluate(&cors_request);
             #[cfg(feature = "tracing")]
@@ -286,13 +350,17 @@ impl<S> CorsMiddleware<S> {
                 hook(&refusal, &request);
             }
             match values.answer(&decision, request.headers()) {
-                Some(answer) => (Some(answer), None),
+                Some(answer) => (Some(answer), None, decision.is_blocked()),
                 None => (
                     None,
                     Some(Decoration::new(values, &decision, request.headers())),
+                    false,
                 ),
             }
         };
+        if self.deferring {
+            return self.defer(request, answer, decoration, blocked);
+        }
         let state = match answer {
             Some(answer) => State::Answered {
                 answer: Some(request.into_response(answer)),
@@ -301,6 +369,40 @@ impl<S> CorsMiddleware<S> {
                 future: self.service.call(request),
                 decoration,
             },
+        };
+        ResponseFuture { state }
+    }
+
+    /// [`CorsMiddleware::handle`] for a deferring middleware: marks the request and lets a
+    /// nested middleware decide, keeping its own decision for when none did. A forged write is
+    /// refused at once, whoever would decide.
+    #[inline(never)]
+    fn defer<B>(
+        &self,
+        request: ServiceRequest,
+        answer: Option<HttpResponse>,
+        decoration: Option<Decoration>,
+        blocked: bool,
+    ) -> ResponseFuture<S::Future>
+    where
+        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    {
+        let own = match answer {
+            Some(mut answer) if blocked => {
+                answer.extensions_mut().insert(Fallback::Answered);
+                let state = State::Answered {
+                    answer: Some(request.into_response(answer)),
+                };
+                return ResponseFuture { state };
+            }
+            Some(answer) => Own::Answer(Some(answer)),
+            None => Own::Decoration(decoration.unwrap_or_default()),
+        };
+        let decided = Rc::new(Cell::new(false));
+        request.extensions_mut().insert(Deferred(decided.clone()));
+        let state = State::Deferring {
+            future: self.service.call(request),
+            own: Box::new((own, decided)),
         };
         ResponseFuture { state }
     }
@@ -495,8 +597,31 @@ impl Decoration {
         }
     }
 
-    fn is_empty(&self) -> bool {
-        self.allow_origin.is_none() && self.vary.is_none()
+    /// Takes out of `headers` what [`Decoration::apply`] put in (as the `http` one's does).
+    fn undo(&self, headers: &mut HeaderMap) {
+        let set = [
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, &self.allow_origin),
+            (
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                &self.allow_credentials,
+            ),
+            (header::ACCESS_CONTROL_EXPOSE_HEADERS, &self.expose_headers),
+        ];
+        for (name, value) in set {
+            if value.is_some() {
+                headers.remove(name);
+            }
+        }
+        if let Some(vary) = &self.vary {
+            let mut kept: Vec<HeaderValue> = headers.get_all(header::VARY).cloned().collect();
+            if let Some(at) = kept.iter().position(|v| v == vary) {
+                kept.remove(at);
+                headers.remove(header::VARY);
+                for value in kept {
+                    headers.append(header::VARY, value);
+                }
+            }
+        }
     }
 
     /// CORS headers replace any the handler set (two `Access-Control-Allow-Origin` fail the CORS
@@ -531,7 +656,18 @@ pin_project_lite::pin_project! {
     enum State<F> {
         Answered { answer: Option<ServiceResponse> },
         Inner { #[pin] future: F, decoration: Option<Decoration> },
+        // A deferring middleware's: the service's response if a nested middleware decided, else
+        // this one's own answer or decoration.
+        Deferring { #[pin] future: F, own: Box<(Own, Rc<Cell<bool>>)> },
     }
+}
+
+/// What a deferring middleware does when no nested one decided.
+enum Own {
+    /// Answer the preflight, whatever the service said (a `404` or `405`, most likely).
+    Answer(Option<HttpResponse>),
+    /// Decorate the service's response.
+    Decoration(Decoration),
 }
 
 impl<F, B> Future for ResponseFuture<F>
@@ -553,23 +689,95 @@ where
                 let decoration = decoration.take().unwrap_or_default();
                 match result {
                     Ok(mut response) => {
-                        decoration.apply(response.headers_mut());
+                        decide(response.response_mut(), &decoration);
                         Poll::Ready(Ok(response.map_into_left_body()))
                     }
                     // An error stays an error for the middlewares outside this one; the response
                     // actix renders from it gets the CORS headers, since a browser lets a script
                     // read a decorated 500 and tell a failure from a refusal.
                     Err(mut error) => {
-                        if !decoration.is_empty() {
-                            error.add_response_mapper(move |mut response| {
-                                decoration.apply(response.headers_mut());
-                                response
-                            });
-                        }
+                        error.add_response_mapper(move |mut response| {
+                            decide(&mut response, &decoration);
+                            response
+                        });
                         Poll::Ready(Err(error))
                     }
                 }
             }
+            StateProj::Deferring { future, own } => {
+                let result = core::task::ready!(future.poll(cx));
+                Poll::Ready(fall_back(result, own))
+            }
         }
     }
+}
+
+/// Applies the decision of a middleware whose policy decides: a deferring middleware nested
+/// inside may have decided first (see [`Deferred`]), which is taken back, or blocked a forged
+/// write, whose answer stays as it is.
+fn decide<B>(response: &mut HttpResponse<B>, decoration: &Decoration) {
+    let theirs = match composing() {
+        true => response.extensions_mut().remove::<Fallback>(),
+        false => None,
+    };
+    match theirs {
+        Some(Fallback::Decorated(theirs)) => theirs.undo(response.headers_mut()),
+        Some(Fallback::Answered) => return,
+        None => {}
+    }
+    decoration.apply(response.headers_mut());
+}
+
+/// A deferring middleware's response: the service's if a nested middleware decided, else its
+/// own answer or its decoration of the service's response, recorded for a middleware outside.
+#[inline(never)]
+fn fall_back<B>(
+    result: Result<ServiceResponse<B>, Error>,
+    own: &mut (Own, Rc<Cell<bool>>),
+) -> Result<ServiceResponse<EitherBody<B>>, Error> {
+    let (own, decided) = own;
+    if decided.get() {
+        return result.map(ServiceResponse::map_into_left_body);
+    }
+    match (result, own) {
+        (result, Own::Answer(answer)) => {
+            let answer = answer
+                .take()
+                .expect("ResponseFuture polled after completion");
+            match result {
+                Ok(response) => Ok(response.into_response(answer).map_into_right_body()),
+                // The service failed on a preflight no nested middleware answered (an `OPTIONS`
+                // handler's error): the error goes on, rendered as this middleware's answer.
+                Err(mut error) => {
+                    let (status, headers) = (answer.status(), answer.headers().clone());
+                    error.add_response_mapper(move |_| {
+                        let mut answer = HttpResponse::new(status);
+                        *answer.headers_mut() = headers.clone();
+                        answer
+                    });
+                    Err(error)
+                }
+            }
+        }
+        (Ok(mut response), Own::Decoration(decoration)) => {
+            record(response.response_mut(), decoration);
+            Ok(response.map_into_left_body())
+        }
+        (Err(mut error), Own::Decoration(decoration)) => {
+            let decoration = decoration.clone();
+            error.add_response_mapper(move |mut response| {
+                record(&mut response, &decoration);
+                response
+            });
+            Err(error)
+        }
+    }
+}
+
+/// Applies a deferring middleware's decoration and records it for a middleware outside.
+fn record<B>(response: &mut HttpResponse<B>, decoration: &Decoration) {
+    decoration.apply(response.headers_mut());
+    response
+        .extensions_mut()
+        .insert(Fallback::Decorated(decoration.clone()));
 }

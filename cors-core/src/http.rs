@@ -27,6 +27,8 @@
 use ::http::header::{self, HeaderMap, HeaderValue};
 use ::http::{Method, Response, StatusCode, Uri};
 
+use core::sync::atomic::{AtomicBool, Ordering};
+
 use std::boxed::Box;
 use std::vec::Vec;
 
@@ -40,6 +42,25 @@ const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: header::HeaderName =
 const SEC_FETCH_SITE: header::HeaderName = header::HeaderName::from_static("sec-fetch-site");
 const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: header::HeaderName =
     header::HeaderName::from_static("access-control-allow-private-network");
+
+/// Whether a deferring layer or middleware was ever made in this process (see the crate's
+/// "Composing layers"). Until one is, no request can carry a deferring layer's mark and no
+/// response its record, so plain layers skip looking for them: one load of a flag that never
+/// changes again, instead of two extension lookups per request.
+static COMPOSING: AtomicBool = AtomicBool::new(false);
+
+/// Records that a deferring layer exists, before it serves any request.
+#[cfg(any(feature = "tower", feature = "actix"))]
+pub(crate) fn start_composing() {
+    COMPOSING.store(true, Ordering::Release);
+}
+
+/// Whether requests and responses may carry the composition protocol's extensions.
+#[cfg(any(feature = "tower", feature = "actix"))]
+#[inline]
+pub(crate) fn composing() -> bool {
+    COMPOSING.load(Ordering::Acquire)
+}
 
 /// Reads the parts of a request that decide its CORS answer, borrowing from it.
 pub fn read<B>(request: &::http::Request<B>) -> CorsRequest<'_> {
@@ -349,6 +370,29 @@ impl Decoration {
         }
     }
 
+    /// Takes out of `headers` what [`Decoration::apply`] put in: the CORS headers it set, and
+    /// the one `Vary` value it appended (the handler's stay). How a layer that decides for a
+    /// route replaces the decision of a deferring layer nested inside it (see the crate's
+    /// "Composing layers").
+    pub(crate) fn undo(&self, headers: &mut HeaderMap) {
+        let set = [
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, &self.allow_origin),
+            (
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                &self.allow_credentials,
+            ),
+            (header::ACCESS_CONTROL_EXPOSE_HEADERS, &self.expose_headers),
+        ];
+        for (name, value) in set {
+            if value.is_some() {
+                headers.remove(name);
+            }
+        }
+        if let Some(vary) = &self.vary {
+            remove_one(headers, header::VARY, vary);
+        }
+    }
+
     /// Writes the headers into `headers`: CORS headers replace any the handler set, `Vary` is
     /// appended to the handler's.
     pub fn apply(self, headers: &mut HeaderMap) {
@@ -363,6 +407,18 @@ impl Decoration {
         }
         if let Some(value) = self.vary {
             headers.append(header::VARY, value);
+        }
+    }
+}
+
+/// Removes the first value of `name` equal to `value`, keeping the others in order.
+fn remove_one(headers: &mut HeaderMap, name: header::HeaderName, value: &HeaderValue) {
+    let mut kept: Vec<HeaderValue> = headers.get_all(&name).iter().cloned().collect();
+    if let Some(at) = kept.iter().position(|v| v == value) {
+        kept.remove(at);
+        headers.remove(&name);
+        for value in kept {
+            headers.append(&name, value);
         }
     }
 }

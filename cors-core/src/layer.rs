@@ -10,9 +10,11 @@ use ::http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
+use std::boxed::Box;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use crate::http::{answer, read, read_parts, Decoration, PreparedPolicy};
+use crate::http::{answer, composing, read, read_parts, Decoration, PreparedPolicy};
 use crate::lookup::{AsyncOrigins, Lookup, NoLookup, Pinned};
 use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal, RuntimePolicy};
 
@@ -53,6 +55,9 @@ type Dynamic = Arc<dyn DynamicOrigins + Send + Sync>;
 /// let all: Router = Router::new().route("/a", get(|| async { "a" })).route_layer(CorsLayer::<Api>::new());
 /// ```
 ///
+/// Layers nest: a global one made with [`CorsLayer::defer_to_inner`] lets a route's own layer
+/// decide for that route (see the crate's "Composing layers").
+///
 /// In axum 0.8, `MethodRouter::route_layer` (as in `get(h).route_layer(layer)`) wraps only the
 /// handlers that exist, so a preflight to a route without an `OPTIONS` handler never reaches the
 /// layer and gets axum's `405`: use `.layer` there.
@@ -64,6 +69,7 @@ pub struct CorsLayer<P, L = NoLookup> {
     dynamic: Option<Dynamic>,
     on_refusal: Option<OnRefusal>,
     lookup: L,
+    deferring: bool,
     _policy: PhantomData<fn() -> P>,
 }
 
@@ -109,6 +115,7 @@ impl<P> CorsLayer<P> {
             dynamic: None,
             on_refusal: None,
             lookup: NoLookup,
+            deferring: false,
             _policy: PhantomData,
         }
     }
@@ -193,6 +200,37 @@ impl<P, L> CorsLayer<P, L> {
         self.dynamic = Some(Arc::new(dynamic));
         self
     }
+
+    /// Makes this a global layer that lets the CORS layers nested inside it decide for the
+    /// requests that reach them (a route's own `CorsLayer`), and decides only the others:
+    /// preflights no nested layer answered, and actual requests no nested layer decorated. A
+    /// cross-origin write this layer's policy refuses is still answered `403` at once, nested
+    /// layers or not, since this layer cannot know before the handler runs whether one is there.
+    /// See the crate's "Composing layers".
+    ///
+    /// ```
+    /// use axum::{routing::get, Router};
+    /// use checked_cors::{Cors, CorsLayer};
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://app.example.com"])]
+    /// struct Global;
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://partner.example.net"], methods = [GET, PUT])]
+    /// struct Partner;
+    ///
+    /// let app: Router = Router::new()
+    ///     .route("/partner", get(|| async { "p" }).layer(CorsLayer::<Partner>::new()))
+    ///     .route("/", get(|| async { "home" }))
+    ///     .layer(CorsLayer::<Global>::new().defer_to_inner());
+    /// ```
+    #[must_use]
+    pub fn defer_to_inner(mut self) -> Self {
+        crate::http::start_composing();
+        self.deferring = true;
+        self
+    }
 }
 
 impl<P> CorsLayer<P> {
@@ -252,6 +290,7 @@ impl<P> CorsLayer<P> {
             dynamic: self.dynamic,
             on_refusal: self.on_refusal,
             lookup: Lookup::new(lookup),
+            deferring: self.deferring,
             _policy: PhantomData,
         }
     }
@@ -264,6 +303,7 @@ impl<P, L: Clone> Clone for CorsLayer<P, L> {
             dynamic: self.dynamic.clone(),
             on_refusal: self.on_refusal.clone(),
             lookup: self.lookup.clone(),
+            deferring: self.deferring,
             _policy: PhantomData,
         }
     }
@@ -278,7 +318,9 @@ impl<P, L> fmt::Debug for CorsLayer<P, L> {
             #[cfg(feature = "live")]
             Source::Live(live) => debug.field("live", live),
         };
-        debug.finish_non_exhaustive()
+        debug
+            .field("defer_to_inner", &self.deferring)
+            .finish_non_exhaustive()
     }
 }
 
@@ -292,6 +334,7 @@ impl<S, P, L: Clone> Layer<S> for CorsLayer<P, L> {
             dynamic: self.dynamic.clone(),
             on_refusal: self.on_refusal.clone(),
             lookup: self.lookup.clone(),
+            deferring: self.deferring,
         }
     }
 }
@@ -304,6 +347,7 @@ pub struct CorsService<S, L = NoLookup> {
     pub(crate) dynamic: Option<Dynamic>,
     pub(crate) on_refusal: Option<OnRefusal>,
     pub(crate) lookup: L,
+    pub(crate) deferring: bool,
 }
 
 impl<S: fmt::Debug, L> fmt::Debug for CorsService<S, L> {
@@ -332,6 +376,7 @@ where
             dynamic: self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins),
             on_refusal: self.on_refusal.as_deref(),
             failure: None,
+            deferring: self.deferring,
         };
         let inner = &mut self.inner;
         match &self.source {
@@ -354,6 +399,35 @@ pub(crate) struct Hooks<'a> {
     pub(crate) on_refusal: Option<&'a ReportRefusal>,
     /// The error of the origin lookup that refused the request's origin: the reason reported.
     pub(crate) failure: Option<&'a str>,
+    pub(crate) deferring: bool,
+}
+
+/// The composition protocol of nested layers (see the crate's "Composing layers"), carried in
+/// extensions, which no client can forge. A deferring layer marks the request with a
+/// `Deferred` flag; the first layer inside that sees it sets it (a layer decides every request
+/// it sees, itself or through one nested inside), so the deferring layer knows, when the
+/// response comes back, to leave it alone. A deferring layer that decided itself records what
+/// it did as `Fallback`, so that a layer outside it, whose policy decides, can take it back.
+#[derive(Clone, Debug)]
+struct Deferred(Arc<AtomicBool>);
+
+/// See [`Deferred`].
+#[derive(Clone, Debug)]
+enum Fallback {
+    /// The decoration it applied to the inner service's response.
+    Decorated(Decoration),
+    /// Its own `403` to a forged write, which no layer outside decorates either.
+    Answered,
+}
+
+/// Tells a deferring layer outside, if any, that this layer decides `request`.
+#[inline]
+fn claim<B>(request: &mut Request<B>) {
+    if composing() && !request.extensions().is_empty() {
+        if let Some(Deferred(decided)) = request.extensions_mut().remove::<Deferred>() {
+            decided.store(true, Ordering::Relaxed);
+        }
+    }
 }
 
 /// Answers a preflight or a forged write from `prepared`, or calls `inner` with the decoration of
@@ -368,6 +442,7 @@ where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     ResBody: Default,
 {
+    claim(&mut request);
     {
         let cors_request = read(&request);
         let decision = prepared
@@ -381,6 +456,7 @@ where
             let refusal = hooks.failure.map_or(refusal, Refusal::OriginLookupFailed);
             crate::trace::refusal(&refusal, cors_request.origin, method, path);
         }
+        let blocked = decision.is_blocked();
         let own = answer(prepared, &decision, request.headers());
         let decoration = match own {
             Some(_) => None,
@@ -388,6 +464,9 @@ where
         };
         if let (Some(report), true) = (hooks.on_refusal, refused) {
             request = report_refusal(report, prepared.policy(), hooks, request);
+        }
+        if hooks.deferring {
+            return defer(inner, own, decoration, blocked, request);
         }
         match own {
             Some(answer) => ResponseFuture {
@@ -399,10 +478,46 @@ where
                 state: State::Inner {
                     future: inner.call(request),
                     decoration,
+                    deferred: None,
                 },
             },
         }
     }
+}
+
+/// [`call`] for a deferring layer: marks the request and lets a nested layer decide, keeping its
+/// own answer or decoration for when none did. A forged write is refused at once, whoever would
+/// decide (see [`CorsLayer::defer_to_inner`]).
+#[inline(never)]
+fn defer<S, ReqBody, ResBody>(
+    inner: &mut S,
+    own: Option<Response<()>>,
+    decoration: Option<Decoration>,
+    blocked: bool,
+    mut request: Request<ReqBody>,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    let own = match own {
+        Some(mut answer) if blocked => {
+            answer.extensions_mut().insert(Fallback::Answered);
+            let state = State::Answered {
+                answer: Some(answer),
+            };
+            return ResponseFuture { state };
+        }
+        Some(answer) => Own::Answer(Some(answer)),
+        None => Own::Decoration(decoration),
+    };
+    let decided = Arc::new(AtomicBool::new(false));
+    request.extensions_mut().insert(Deferred(decided.clone()));
+    let state = State::Inner {
+        future: inner.call(request),
+        decoration: None,
+        deferred: Some(Box::new((own, decided))),
+    };
+    ResponseFuture { state }
 }
 
 /// Hands a refusal to the service's hook, with the request's parts. Kept out of the hot path: the
@@ -433,7 +548,7 @@ fn report_refusal<B>(
 
 pin_project_lite::pin_project! {
     /// The future of [`CorsService`]: the layer's own answer (a preflight's, or the `403` to a
-/// blocked write), or the handler's response decorated.
+    /// blocked write), or the handler's response decorated.
     pub struct ResponseFuture<F> {
         #[pin]
         state: State<F>,
@@ -444,8 +559,23 @@ pin_project_lite::pin_project! {
     #[project = StateProj]
     enum State<F> {
         Answered { answer: Option<Response<()>> },
-        Inner { #[pin] future: F, decoration: Option<Decoration> },
+        // `deferred` is a deferring layer's: the inner service's response if a nested layer
+        // decided (the flag of its mark is set), else its own answer or decoration. Boxed and
+        // in this variant, so that a plain layer's future grows by one pointer only.
+        Inner {
+            #[pin] future: F,
+            decoration: Option<Decoration>,
+            deferred: Option<Box<(Own, Arc<AtomicBool>)>>,
+        },
     }
+}
+
+/// What a deferring layer does when no nested layer decided.
+enum Own {
+    /// Answer the preflight, whatever the inner service said (a `404` or `405`, most likely).
+    Answer(Option<Response<()>>),
+    /// Decorate the inner service's response.
+    Decoration(Option<Decoration>),
 }
 
 impl<F, B, E> Future for ResponseFuture<F>
@@ -463,13 +593,68 @@ where
                     .expect("ResponseFuture polled after completion");
                 Poll::Ready(Ok(answer.map(|()| B::default())))
             }
-            StateProj::Inner { future, decoration } => {
-                let mut response = core::task::ready!(future.poll(cx))?;
+            StateProj::Inner {
+                future,
+                decoration,
+                deferred,
+            } => {
+                let result = core::task::ready!(future.poll(cx));
+                if let Some(deferred) = deferred {
+                    return Poll::Ready(fall_back(result, deferred));
+                }
+                let mut response = result?;
+                // A deferring layer nested inside may have decided first (see `Deferred`).
+                if composing() && !response.extensions().is_empty() && take_back(&mut response) {
+                    return Poll::Ready(Ok(response));
+                }
                 if let Some(decoration) = decoration.take() {
                     decoration.apply(response.headers_mut());
                 }
                 Poll::Ready(Ok(response))
             }
+        }
+    }
+}
+
+/// Takes back the decoration a deferring layer nested inside applied, since this layer's policy
+/// decides; `true` if that layer blocked a forged write instead, whose answer stays as it is.
+#[cold]
+fn take_back<B>(response: &mut Response<B>) -> bool {
+    match response.extensions_mut().remove::<Fallback>() {
+        Some(Fallback::Decorated(theirs)) => {
+            theirs.undo(response.headers_mut());
+            false
+        }
+        Some(Fallback::Answered) => true,
+        None => false,
+    }
+}
+
+/// A deferring layer's response: the inner service's if a nested layer decided, else its own
+/// answer or its decoration of the inner service's response, recorded for a layer outside.
+#[inline(never)]
+fn fall_back<B: Default, E>(
+    result: Result<Response<B>, E>,
+    own: &mut (Own, Arc<AtomicBool>),
+) -> Result<Response<B>, E> {
+    let (own, decided) = own;
+    if decided.load(Ordering::Relaxed) {
+        return result;
+    }
+    match own {
+        // Whatever the inner service said, failures included: the preflight is this layer's.
+        Own::Answer(answer) => Ok(answer
+            .take()
+            .expect("ResponseFuture polled after completion")
+            .map(|()| B::default())),
+        Own::Decoration(decoration) => {
+            let mut response = result?;
+            if let Some(decoration) = decoration.take() {
+                decoration.clone().apply(response.headers_mut());
+                let fallback = Fallback::Decorated(decoration);
+                response.extensions_mut().insert(fallback);
+            }
+            Ok(response)
         }
     }
 }

@@ -44,6 +44,8 @@
 //!   that waits (a database query) given to `CorsLayer::with_origins_async` (feature `tower`);
 //! - logs: `on_refusal` takes any closure; the `tracing` feature emits one event per refusal (see
 //!   "Refusals in logs" below);
+//! - a global policy with per-route ones: `CorsLayer::defer_to_inner` on the global layer (see
+//!   "Composing layers");
 //! - no `std`, no allocator: [`Policy::evaluate`] on a [`CorsRequest`] of byte slices (see the end of
 //!   this page); [`Policy::explain`] tells, in words, how a policy answers a request.
 //!
@@ -92,6 +94,83 @@
 //!
 //! The picoserve layer emits no event: `tracing-core` needs an allocator even without `std`, and
 //! that layer needs none. Its `on_refusal` hands the refusal to `defmt` or a counter instead.
+//!
+//! # Composing layers
+//!
+//! A global policy with per-route ones: the route's own policy decides for its route,
+//! preflights included, and the global one everywhere else. Make the global layer *deferring*
+//! with `CorsLayer::defer_to_inner` (or `actix::Cors::defer_to_inner`) and give each route its
+//! plain layer:
+//!
+//! ```
+//! # #[cfg(feature = "tower")]
+//! # mod app {
+//! use axum::{routing::get, Router};
+//! use checked_cors::{Cors, CorsLayer};
+//!
+//! #[derive(Cors)]
+//! #[cors(origins = ["https://app.example.com"], methods = [GET, POST])]
+//! struct Global;
+//!
+//! #[derive(Cors)]
+//! #[cors(
+//!     origins = ["https://partner.example.net", "https://app.example.com"],
+//!     methods = [GET, PUT],
+//! )]
+//! struct Partner;
+//!
+//! pub fn app() -> Router {
+//!     Router::new()
+//!         // `.layer` on the method router: the route's layer sees its preflights too.
+//!         .route("/partner", get(|| async { "shared" }).layer(CorsLayer::<Partner>::new()))
+//!         .route("/", get(|| async { "home" }))
+//!         .layer(CorsLayer::<Global>::new().defer_to_inner())
+//! }
+//! # }
+//! # fn main() {
+//! # #[cfg(feature = "tower")]
+//! # let _ = app::app();
+//! # }
+//! ```
+//!
+//! The *outer* layer is the one a request passes first, the *inner* one is closer to the
+//! handler: in axum, `Router::layer` and `Router::route_layer` wrap the routes added before
+//! them, so the one called last is outermost (the global layer above is outside the
+//! partner's); in actix-web, `App::wrap` is outside every `Scope::wrap` and `Resource::wrap`,
+//! and of several `wrap`s on one scope the last is outermost.
+//!
+//! How they agree, carried in request and response extensions (which no client can forge):
+//!
+//! - A plain layer decides every request it sees, wherever it sits, as a single layer does.
+//! - A deferring layer marks the request and lets it through. The first layer inside that sees
+//!   the mark sets a flag in it (it decides: answers the preflight, or decorates the
+//!   response), and the deferring layer leaves that response alone. Where none did, the
+//!   deferring layer decides: it answers a preflight itself, discarding the inner service's
+//!   answer (axum's `405`, actix-web's `404`; a route's own `OPTIONS` handler, if it has one,
+//!   has run), and decorates an actual response.
+//! - A deferring layer inside a plain one (the other order) decorates as if alone, and records
+//!   what it added; the plain layer outside takes it back and applies its own decision. Either
+//!   way one policy decides each response, and its `Vary` values are there once.
+//! - Cross-origin writes are refused by **every** policy on their path. A deferring layer
+//!   cannot know, before the handler runs, whether a layer inside will decide: had it let a
+//!   forged form through and found no route layer, the handler would have done the forged
+//!   work. So it refuses, `403` before any handler, the writes its own policy refuses, and so
+//!   does the route's layer. The cost: an origin only a route's policy allows can read that
+//!   route, and preflight writes to it, but its writes are refused until the global policy
+//!   trusts it too (`write_origins = [...]` in the global policy, which trusts it for writes
+//!   on every route), or the route is kept out of the global layer (built in a router merged
+//!   after the global layer is applied).
+//!
+//! Two plain layers nested on one route both decide, as before (the outer answers preflights,
+//! both decorate): make the outer one deferring. The deferring layer pays for the protocol (a
+//! request extension holding a shared flag, a response extension when it decorates, and the
+//! routing of preflights that no route layer answers); a plain layer pays nothing until a
+//! deferring layer has been made in the process (one load of a flag), and then a check of its
+//! request's and its response's extensions. A deferring layer's `on_refusal` hears its own
+//! policy's refusals as requests enter, including those a layer inside then decides. axum's
+//! `MethodRouter::route_layer` (`get(h).route_layer(...)`) wraps the route's handlers but not
+//! its `OPTIONS` fallback, so a route layer attached that way never sees preflights and the
+//! global layer answers them: use `.layer` there.
 //!
 //! # Keys of `#[cors(...)]`
 //!

@@ -176,6 +176,7 @@ where
                 dynamic,
                 on_refusal: self.on_refusal.as_deref(),
                 failure: None,
+                deferring: self.deferring,
             };
             let response = call(&mut self.inner, policy.get(), hooks, request);
             return LookupFuture {
@@ -195,6 +196,7 @@ where
                     request,
                     policy,
                     on_refusal: self.on_refusal.clone(),
+                    deferring: self.deferring,
                 }),
             },
         }
@@ -207,6 +209,7 @@ struct Pending<S, B> {
     request: Request<B>,
     policy: Pinned,
     on_refusal: Option<OnRefusal>,
+    deferring: bool,
 }
 
 impl<S, B> Pending<S, B> {
@@ -228,6 +231,7 @@ impl<S, B> Pending<S, B> {
             dynamic: Some(&decided),
             on_refusal: self.on_refusal.as_deref(),
             failure: failure.as_deref(),
+            deferring: self.deferring,
         };
         call(&mut self.inner, self.policy.get(), hooks, self.request)
     }

@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release -p cors-bench --bin quick [rounds]` (default 31 rounds; more is steadier).
 //!
-//! `quick repeat <scenario> <bare|ours|lean|tower-http|evaluate|actix-bare|actix-cors|actix-ours> <n>` sends one scenario's requests `n`
+//! `quick repeat <scenario> <bare|ours|lean|tower-http|evaluate|actix-bare|actix-cors|actix-ours|composed-deferring|composed-nested|composed-plain> <n>` sends one scenario's requests `n`
 //! times through one implementation and nothing else, for a profiler or an instruction counter
 //! (`valgrind --tool=callgrind`): the difference between two `n` is the cost of the requests.
 
@@ -179,12 +179,24 @@ fn repeat(name: &str, implementation: &str, n: usize) {
         actix_bare,
         actix,
         actix_ours,
+        composed,
         ..
     } = &mut scenario;
+    // Only for the composition's figures: making it turns on the checks of plain layers.
+    let mut composed = implementation.starts_with("composed-").then(*composed);
     for i in 0..n {
         match implementation {
             "bare" => drop(black_box(call(bare, requests.next_request()))),
             "ours" => drop(black_box(call(ours, requests.next_request()))),
+            "composed-deferring" | "composed-nested" | "composed-plain" => {
+                let composed = composed.as_mut().expect("made above");
+                let request = requests.next_request();
+                drop(black_box(match implementation {
+                    "composed-deferring" => call(&mut composed.deferring, request),
+                    "composed-nested" => call(&mut composed.nested, request),
+                    _ => call(&mut composed.plain, request),
+                }))
+            }
             "tower-http" => drop(black_box(call(tower_http, requests.next_request()))),
             "lean" => drop(black_box(call(lean, requests.next_request()))),
             "actix-bare" => drop(black_box(
