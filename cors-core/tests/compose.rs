@@ -248,7 +248,10 @@ mod tower {
 mod actix {
     use super::*;
 
-    use actix_web::{test, web, App, HttpResponse};
+    // Not `actix_web::test` itself: with actix-web's `macros` feature (on in the workspace) it is
+    // also an attribute, which would shadow `#[test]`.
+    use actix_web::test::{call_service, init_service, TestRequest};
+    use actix_web::{web, App, HttpResponse};
     use checked_cors::actix::Cors;
 
     fn handler(calls: &Arc<AtomicUsize>) -> impl Fn() -> std::future::Ready<HttpResponse> + Clone {
@@ -278,7 +281,7 @@ mod actix {
                         .route("", web::get().to(handler(&calls)))
                         .route("", web::post().to(handler(&calls)))
                 };
-                let mut request = test::TestRequest::default()
+                let mut request = TestRequest::default()
                     .method(method(kind).parse().unwrap())
                     .uri(path);
                 for (name, value) in headers(kind, origin) {
@@ -291,8 +294,8 @@ mod actix {
                             .wrap(global())
                             .service(routes(web::scope("/route")).wrap(Cors::<Route>::new()))
                             .service(routes(web::scope("/other")));
-                        let app = test::init_service(app).await;
-                        test::call_service(&app, request.to_request())
+                        let app = init_service(app).await;
+                        call_service(&app, request.to_request())
                             .await
                             .map_into_boxed_body()
                     }
@@ -305,8 +308,8 @@ mod actix {
                                     .wrap(Cors::<Route>::new()),
                             )
                             .service(routes(web::scope("/other")).wrap(global()));
-                        let app = test::init_service(app).await;
-                        test::call_service(&app, request.to_request())
+                        let app = init_service(app).await;
+                        call_service(&app, request.to_request())
                             .await
                             .map_into_boxed_body()
                     }
