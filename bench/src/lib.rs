@@ -10,7 +10,7 @@
 pub mod actix;
 /// The counting allocator, shared with the tests.
 pub use cors_test_support::alloc as alloc_count;
-pub mod lean;
+pub mod floor;
 pub mod measure;
 pub mod origins;
 pub mod policies;
