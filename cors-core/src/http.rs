@@ -92,12 +92,10 @@ fn read_header<'r>(headers: &'r HeaderMap, name: &header::HeaderName) -> Header<
 pub struct PreparedPolicy {
     policy: Held,
     any: HeaderValue,
-    truth: HeaderValue,
     /// One value per exact origin of the policy, in its table's order, so that echoing a listed
     /// origin neither validates nor allocates.
     listed: Box<[HeaderValue]>,
     expose: Option<HeaderValue>,
-    vary_actual: Option<HeaderValue>,
     /// The headers of allowed preflight answers, one per [`PreparedPolicy::shape`] (with or
     /// without `Access-Control-Allow-Headers`, with or without `-Allow-Private-Network`), with a
     /// placeholder origin: an answer clones one (two allocations, no hashing) and writes the
@@ -201,7 +199,7 @@ impl PreparedPolicy {
         }
         let vary_actual = policy.vary(false).map(HeaderValue::from_static);
         let mut blocked = HeaderMap::new();
-        if let Some(vary) = vary_actual.clone() {
+        if let Some(vary) = vary_actual {
             blocked.insert(header::VARY, vary);
         }
         // A listed origin is checked when listed: `value` never fails for one, and the index of
@@ -218,13 +216,11 @@ impl PreparedPolicy {
             #[cfg(feature = "actix")]
             actix: crate::actix::Values::new(policy),
             expose: list_value(&policy.expose),
-            vary_actual,
             allowed_preflight: [0, 1, 2, 3].map(|shape| template(&allowed, shape)),
             refused_preflight,
             blocked,
             listed: listed.into_boxed_slice(),
             any,
-            truth,
             policy: held,
         }
     }
@@ -313,6 +309,16 @@ fn fill(headers: &mut HeaderMap, name: header::HeaderName, value: Option<HeaderV
     }
 }
 
+/// `Vary` on an actual response can only be `origin` (`Policy::vary`), and
+/// `Access-Control-Allow-Credentials` only `true`: as constants they are built where they are
+/// written, at no cost, rather than carried through the response future (its size is copied on
+/// every request) or checked byte by byte as `from_static` does at run time.
+// A `Bytes` made from a `'static` string never touches its atomic pointer: nothing is shared.
+#[allow(clippy::declare_interior_mutable_const)]
+const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("origin");
+#[allow(clippy::declare_interior_mutable_const)]
+const TRUE: HeaderValue = HeaderValue::from_static("true");
+
 /// The headers a [`Decision`] on an actual (not preflight) request adds to the handler's response,
 /// detached from the request so that they can be kept while the handler runs. Holds no allocation:
 /// policy values are `'static` and echoed values are clones of the request's own
@@ -322,9 +328,9 @@ pub struct Decoration {
     // An actual response gets at most these four; read straight from the decision's fields, as
     // this runs on every request.
     allow_origin: Option<HeaderValue>,
-    allow_credentials: Option<HeaderValue>,
     expose_headers: Option<HeaderValue>,
-    vary: Option<HeaderValue>,
+    allow_credentials: bool,
+    vary_origin: bool,
 }
 
 impl Decoration {
@@ -338,14 +344,14 @@ impl Decoration {
         if decision.status().is_some() {
             return Decoration::default();
         }
-        let allow_origin = prepared.origin_value(decision, request);
+        debug_assert!(decision.vary.is_none_or(|vary| vary == "origin"));
         Decoration {
-            allow_origin,
-            allow_credentials: decision.allow_credentials.then(|| prepared.truth.clone()),
+            allow_origin: prepared.origin_value(decision, request),
             expose_headers: decision
                 .expose_headers
                 .and_then(|_| prepared.expose.clone()),
-            vary: decision.vary.and_then(|_| prepared.vary_actual.clone()),
+            allow_credentials: decision.allow_credentials,
+            vary_origin: decision.vary.is_some(),
         }
     }
 
@@ -355,14 +361,14 @@ impl Decoration {
         if let Some(value) = self.allow_origin {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
         }
-        if let Some(value) = self.allow_credentials {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, value);
+        if self.allow_credentials {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
         }
         if let Some(value) = self.expose_headers {
             headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, value);
         }
-        if let Some(value) = self.vary {
-            headers.append(header::VARY, value);
+        if self.vary_origin {
+            headers.append(header::VARY, VARY_ORIGIN);
         }
     }
 }
