@@ -150,9 +150,9 @@ fn out_of_step(origins: &[HeaderValue], origin: &[u8]) -> Option<usize> {
     origins.iter().position(|o| o.as_bytes() == origin)
 }
 
-impl<S, B> Service<Request<()>> for Floor<S>
+impl<S, ReqBody, B> Service<Request<ReqBody>> for Floor<S>
 where
-    S: Service<Request<()>, Response = Response<B>>,
+    S: Service<Request<ReqBody>, Response = Response<B>>,
     B: Default,
 {
     type Response = Response<B>;
@@ -163,7 +163,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request<()>) -> Self::Future {
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let found = match request.headers().get(header::ORIGIN) {
             Some(origin) => self.find(origin.as_bytes()).map(Some),
             None => Some(None),
