@@ -3,7 +3,7 @@
 //! over a bare actix app, plus `Policy::evaluate` alone; the allocations per request of each are
 //! printed before its group's timings.
 //!
-//! `cargo bench -p cors-bench` (about three minutes); `cargo bench -p cors-bench -- exact_` for a
+//! `cargo bench -p cors-bench` (about five minutes); `cargo bench -p cors-bench -- exact_` for a
 //! subset.
 
 use std::hint::black_box;
@@ -135,8 +135,8 @@ fn layers(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // Shorter than criterion's defaults (3 s + 5 s per function): 80 functions still fit in about
-    // three minutes, and the spread is reported.
+    // Shorter than criterion's defaults (3 s + 5 s per function), so that the hundred functions
+    // fit in minutes; the spread is reported.
     config = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));

@@ -1,6 +1,6 @@
 //! Quick mode: one line per scenario with each implementation's overhead above the bare handler,
 //! the ratios the targets are about (ours against the floor and against tower-http) and the
-//! allocations per request, then the targets, met or not. About a minute under load.
+//! allocations per request, then the targets, met or not. About ten seconds.
 //!
 //! `cargo run --release -p cors-bench --bin quick [rounds]` (default 31 rounds; more is steadier).
 //!
