@@ -64,15 +64,47 @@ pub fn read_parts<'r>(method: &'r Method, uri: &'r Uri, headers: &'r HeaderMap) 
 /// [`read`] from a request's method and headers alone: the host is the `Host` header's.
 pub fn read_request<'r>(method: &'r Method, headers: &'r HeaderMap) -> CorsRequest<'r> {
     CorsRequest::read_with(method.as_str().as_bytes(), |field| {
-        let name = match field {
-            Field::Origin => &header::ORIGIN,
-            Field::RequestMethod => &header::ACCESS_CONTROL_REQUEST_METHOD,
-            Field::RequestHeaders => &header::ACCESS_CONTROL_REQUEST_HEADERS,
-            Field::RequestPrivateNetwork => &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
-            Field::SecFetchSite => &SEC_FETCH_SITE,
-            Field::Host => &header::HOST,
-        };
-        read_header(headers, name)
+        read_field(headers, field)
+    })
+}
+
+fn read_field(headers: &HeaderMap, field: Field) -> Header<'_> {
+    let name = match field {
+        Field::Origin => &header::ORIGIN,
+        Field::RequestMethod => &header::ACCESS_CONTROL_REQUEST_METHOD,
+        Field::RequestHeaders => &header::ACCESS_CONTROL_REQUEST_HEADERS,
+        Field::RequestPrivateNetwork => &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+        Field::SecFetchSite => &SEC_FETCH_SITE,
+        Field::Host => &header::HOST,
+    };
+    read_header(headers, name)
+}
+
+/// `policy`'s decision on `request`, as [`read`] then [`Policy::evaluate_with`] give it, except
+/// that `Access-Control-Request-Headers` and `-Private-Network` are looked up only if a
+/// preflight's origin and method are allowed: a refused preflight, which needs neither, costs two
+/// lookups fewer (the second hashes a 38-byte name byte by byte).
+pub(crate) fn evaluate<'p, 'r, B>(
+    policy: &'p Policy<'static>,
+    request: &'r ::http::Request<B>,
+    dynamic: Option<&dyn crate::DynamicOrigins>,
+) -> Decision<'p, 'r> {
+    let headers = request.headers();
+    let mut read =
+        CorsRequest::read_with(request.method().as_str().as_bytes(), |field| match field {
+            Field::RequestHeaders | Field::RequestPrivateNetwork => Header::Absent,
+            field => read_field(headers, field),
+        });
+    if !read.is_safe_method() {
+        if let Some(authority) = request.uri().authority() {
+            read.host = Header::One(authority.as_str().as_bytes());
+        }
+    }
+    policy.evaluate_deferred(&read, dynamic, || {
+        (
+            read_field(headers, Field::RequestHeaders),
+            read_field(headers, Field::RequestPrivateNetwork),
+        )
     })
 }
 

@@ -12,7 +12,7 @@ use tower_service::Service;
 
 use std::sync::Arc;
 
-use crate::http::{answer, read, read_parts, Decoration, PreparedPolicy};
+use crate::http::{answer, evaluate, read_parts, Decoration, PreparedPolicy};
 use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal, RuntimePolicy};
 
 /// What [`CorsLayer::on_refusal`] calls with why a request got no CORS permission, for logs or
@@ -281,9 +281,7 @@ where
     ResBody: Default,
 {
     {
-        let decision = prepared
-            .policy()
-            .evaluate_with(&read(&request), hooks.dynamic);
+        let decision = evaluate(prepared.policy(), &request, hooks.dynamic);
         let refused = decision.refusal().is_some();
         let own = answer(prepared, &decision, request.headers());
         let decoration = match own {
