@@ -76,17 +76,16 @@ pub struct Row {
     pub preflight: bool,
     /// Median nanoseconds per request: the bare handler.
     pub bare_ns: f64,
-    /// Median nanoseconds per request: this project's layer over the handler.
-    pub ours_ns: f64,
-    /// Median nanoseconds per request: tower-http's layer over the handler.
-    pub tower_http_ns: f64,
-    /// Median nanoseconds the layer adds: the whole answer for a preflight (the handler does not
-    /// run), otherwise the difference with the bare handler measured in the same round.
+    /// Median nanoseconds this project's layer adds: the whole answer for a preflight (the
+    /// handler does not run), otherwise the difference with the bare handler measured in the
+    /// same round.
     pub ours_overhead_ns: f64,
     /// The same for tower-http.
     pub tower_http_overhead_ns: f64,
-    /// The same for the sketch of suggested changes in [`crate::lean`].
-    pub lean_overhead_ns: f64,
+    /// The same for the floor ([`crate::floor`]).
+    pub floor_overhead_ns: f64,
+    /// The same for this project's layer over a live policy.
+    pub live_overhead_ns: f64,
     /// Median nanoseconds per request: the bare actix app.
     pub actix_bare_ns: f64,
     /// Median nanoseconds actix-cors adds to the actix app (for a preflight, its whole answer).
@@ -101,8 +100,10 @@ pub struct Row {
     pub ours_allocations: f64,
     /// Allocations per request: tower-http's layer over the handler.
     pub tower_http_allocations: f64,
-    /// Allocations per request: the sketch in [`crate::lean`] over the handler.
-    pub lean_allocations: f64,
+    /// Allocations per request: the floor over the handler.
+    pub floor_allocations: f64,
+    /// Allocations per request: the live layer over the handler.
+    pub live_allocations: f64,
     /// Allocations per request: the bare actix app.
     pub actix_bare_allocations: f64,
     /// Allocations per request: the actix app wrapped in actix-cors.
@@ -119,14 +120,24 @@ impl Row {
         self.ours_overhead_ns / self.tower_http_overhead_ns
     }
 
+    /// Our overhead over the floor's.
+    pub fn floor_ratio(&self) -> f64 {
+        self.ours_overhead_ns / self.floor_overhead_ns
+    }
+
     /// Allocations made by this project's layer itself (for a preflight, all of them).
     pub fn ours_layer_allocations(&self) -> f64 {
         self.layer_allocations(self.ours_allocations)
     }
 
-    /// Allocations made by the sketch in [`crate::lean`] itself.
-    pub fn lean_layer_allocations(&self) -> f64 {
-        self.layer_allocations(self.lean_allocations)
+    /// Allocations made by the floor itself.
+    pub fn floor_layer_allocations(&self) -> f64 {
+        self.layer_allocations(self.floor_allocations)
+    }
+
+    /// Allocations made by the live layer itself.
+    pub fn live_layer_allocations(&self) -> f64 {
+        self.layer_allocations(self.live_allocations)
     }
 
     /// Allocations made by tower-http's layer itself.
@@ -161,6 +172,9 @@ impl Row {
     }
 }
 
+/// The implementations timed, in the order of [`measure`]'s rotation.
+const TIMED: usize = 10;
+
 /// Measures `scenario` over `rounds` rounds of one batch per implementation.
 pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
     let Scenario {
@@ -171,7 +185,8 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
         bare,
         ours,
         tower_http,
-        lean,
+        floor,
+        live,
         actix_bare,
         actix,
         actix_ours,
@@ -200,83 +215,78 @@ pub fn measure(scenario: &mut Scenario, rounds: usize) -> Row {
         next_actix = (next_actix + 1) % templates.len();
         actix::request(&templates[next_actix])
     };
-    let (mut bare_t, mut ours_t, mut tower_t, mut eval_t) = (vec![], vec![], vec![], vec![]);
-    let (mut ours_d, mut tower_d, mut actix_bare_t, mut actix_d) = (vec![], vec![], vec![], vec![]);
-    let (mut lean_d, mut actix_ours_d) = (vec![], vec![]);
+    let mut time = |which: usize| match which {
+        0 => time_batch(BATCH, || requests.next_request(), |r| call(bare, r)),
+        1 => time_batch(BATCH, || requests.next_request(), |r| call(ours, r)),
+        2 => time_batch(BATCH, || requests.next_request(), |r| call(tower_http, r)),
+        3 => time_batch(BATCH, || requests.next_request(), |r| call(floor, r)),
+        4 => time_batch(BATCH, || requests.next_request(), |r| call(live, r)),
+        5 => evaluate(BATCH),
+        6 => time_batch(BATCH, &mut actix_request, |r| actix_bare.send(r)),
+        7 => time_batch(BATCH, &mut actix_request, |r| actix.send(r)),
+        8 => time_batch(BATCH, &mut actix_request, |r| actix_ours.send(r)),
+        // The bare handler twice: the baseline of every difference is the mean of two places in
+        // the rotation, so that it is not always timed right before or after the same layer.
+        _ => time_batch(BATCH, || requests.next_request(), |r| call(bare, r)),
+    };
     // Warm caches and branch predictors before the first timed round.
     for _ in 0..2 {
-        time_batch(BATCH, || requests.next_request(), |r| call(bare, r));
-        time_batch(BATCH, || requests.next_request(), |r| call(ours, r));
-        time_batch(BATCH, || requests.next_request(), |r| call(tower_http, r));
-        evaluate(BATCH);
-        time_batch(BATCH, &mut actix_request, |r| actix_bare.send(r));
-        time_batch(BATCH, &mut actix_request, |r| actix.send(r));
-        time_batch(BATCH, || requests.next_request(), |r| call(lean, r));
-        time_batch(BATCH, &mut actix_request, |r| actix_ours.send(r));
-    }
-    for round in 0..rounds {
-        let mut times = [0.0; 8];
-        // Rotate the order so that no implementation always runs right after another.
-        for k in 0..times.len() {
-            let which = (round + k) % times.len();
-            times[which] = match which {
-                0 => time_batch(BATCH, || requests.next_request(), |r| call(bare, r)),
-                1 => time_batch(BATCH, || requests.next_request(), |r| call(ours, r)),
-                2 => time_batch(BATCH, || requests.next_request(), |r| call(tower_http, r)),
-                3 => evaluate(BATCH),
-                4 => time_batch(BATCH, &mut actix_request, |r| actix_bare.send(r)),
-                5 => time_batch(BATCH, &mut actix_request, |r| actix.send(r)),
-                6 => time_batch(BATCH, || requests.next_request(), |r| call(lean, r)),
-                _ => time_batch(BATCH, &mut actix_request, |r| actix_ours.send(r)),
-            };
+        for which in 0..TIMED {
+            time(which);
         }
-        let [b, o, t, e, ab, a, l, ao] = times;
-        actix_bare_t.push(ab);
-        actix_d.push(if *preflight { a } else { a - ab });
-        actix_ours_d.push(if *preflight { ao } else { ao - ab });
-        bare_t.push(b);
-        ours_t.push(o);
-        tower_t.push(t);
-        eval_t.push(e);
-        let base = if *preflight { 0.0 } else { b };
-        ours_d.push(o - base);
-        tower_d.push(t - base);
-        lean_d.push(l - base);
     }
+    let mut samples: [Vec<f64>; TIMED] = Default::default();
+    for round in 0..rounds {
+        let mut times = [0.0; TIMED];
+        // Rotate the order so that no implementation always runs right after another.
+        for k in 0..TIMED {
+            let which = (round + k) % TIMED;
+            times[which] = time(which);
+        }
+        let bare_ns = (times[0] + times[9]) / 2.0;
+        let (base, actix_base) = if *preflight {
+            (0.0, 0.0)
+        } else {
+            (bare_ns, times[6])
+        };
+        samples[0].push(bare_ns);
+        for which in 1..5 {
+            samples[which].push(times[which] - base);
+        }
+        samples[5].push(times[5]);
+        samples[6].push(times[6]);
+        samples[7].push(times[7] - actix_base);
+        samples[8].push(times[8] - actix_base);
+    }
+    let [bare_t, ours_d, tower_d, floor_d, live_d, eval_t, actix_bare_t, actix_d, actix_ours_d, _] =
+        &mut samples;
     const COUNTED: usize = 64;
+    let mut tower_allocations =
+        |service: &mut dyn FnMut(http::Request<()>) -> http::Response<String>| {
+            allocations_per_item(COUNTED, || requests.next_request(), service)
+        };
+    let bare_allocations = tower_allocations(&mut |r| call(bare, r));
+    let ours_allocations = tower_allocations(&mut |r| call(ours, r));
+    let tower_http_allocations = tower_allocations(&mut |r| call(tower_http, r));
+    let floor_allocations = tower_allocations(&mut |r| call(floor, r));
+    let live_allocations = tower_allocations(&mut |r| call(live, r));
     Row {
         name: name.clone(),
         preflight: *preflight,
-        bare_ns: median(&mut bare_t),
-        ours_ns: median(&mut ours_t),
-        tower_http_ns: median(&mut tower_t),
-        ours_overhead_ns: median(&mut ours_d),
-        tower_http_overhead_ns: median(&mut tower_d),
-        lean_overhead_ns: median(&mut lean_d),
-        actix_bare_ns: median(&mut actix_bare_t),
-        actix_overhead_ns: median(&mut actix_d),
-        actix_ours_overhead_ns: median(&mut actix_ours_d),
-        evaluate_ns: median(&mut eval_t),
-        bare_allocations: allocations_per_item(
-            COUNTED,
-            || requests.next_request(),
-            |r| call(bare, r),
-        ),
-        ours_allocations: allocations_per_item(
-            COUNTED,
-            || requests.next_request(),
-            |r| call(ours, r),
-        ),
-        tower_http_allocations: allocations_per_item(
-            COUNTED,
-            || requests.next_request(),
-            |r| call(tower_http, r),
-        ),
-        lean_allocations: allocations_per_item(
-            COUNTED,
-            || requests.next_request(),
-            |r| call(lean, r),
-        ),
+        bare_ns: median(bare_t),
+        ours_overhead_ns: median(ours_d),
+        tower_http_overhead_ns: median(tower_d),
+        floor_overhead_ns: median(floor_d),
+        live_overhead_ns: median(live_d),
+        actix_bare_ns: median(actix_bare_t),
+        actix_overhead_ns: median(actix_d),
+        actix_ours_overhead_ns: median(actix_ours_d),
+        evaluate_ns: median(eval_t),
+        bare_allocations,
+        ours_allocations,
+        tower_http_allocations,
+        floor_allocations,
+        live_allocations,
         actix_bare_allocations: allocations_per_item(COUNTED, &mut actix_request, |r| {
             actix_bare.send(r)
         }),

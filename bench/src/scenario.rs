@@ -1,8 +1,8 @@
 //! The scenarios: a policy, the requests sent, and the services that answer them: the bare
-//! handler, this project's layer, tower-http's and the `lean` sketch over it, and an actix app
-//! alone, behind actix-cors and behind this project's actix middleware.
+//! handler, this project's layer (derived and live), the floor and tower-http's over it, and an
+//! actix app alone, behind actix-cors and behind this project's actix middleware.
 
-use checked_cors::{CorsLayer, CorsPolicy, CorsService, Policy};
+use checked_cors::{CorsLayer, CorsPolicy, CorsService, LivePolicy, Policy, PolicyBuilder};
 use http::header::{
     HeaderValue, ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_REQUEST_HEADERS,
     ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
@@ -12,8 +12,8 @@ use tower_http::cors::Cors;
 use tower_layer::Layer;
 
 use crate::actix::{self, ActixApp};
-use crate::lean::LeanCors;
-use crate::origins::{tenant_origin, SIZES};
+use crate::floor::{Floor, FloorLayer};
+use crate::origins::tenant_origin;
 use crate::policies::{
     tower_http_list, tower_http_subdomains, Exact100, Exact1000, Exact10000, Exact3, Fixed,
     Subdomains, FIXED_ORIGINS,
@@ -69,9 +69,10 @@ pub struct Scenario {
     pub ours: CorsService<Bare>,
     /// tower-http's `CorsLayer` over the handler.
     pub tower_http: Cors<Bare>,
-    /// This project's layer with its preflight answers cloned from templates, sketched in
-    /// [`crate::lean`].
-    pub lean: LeanCors<Bare>,
+    /// This project's layer over a [`LivePolicy`] holding the same policy, built at start-up.
+    pub live: CorsService<Bare>,
+    /// The floor ([`crate::floor`]): only the work no layer can avoid.
+    pub floor: Floor<Bare>,
     /// An actix-web app with the same kind of handler, alone.
     pub actix_bare: ActixApp,
     /// The same app wrapped in actix-cors.
@@ -99,11 +100,26 @@ impl Scenario {
         name: impl Into<String>,
         allowed: bool,
         templates: Vec<Request<()>>,
-        tower_http: tower_http::cors::CorsLayer,
-        actix_cors: actix_cors::Cors,
+        peers: Peers,
     ) -> Self {
+        let Peers {
+            tower_http,
+            actix_cors,
+            live,
+        } = peers;
         let requests = Requests::new(templates);
         let preflight = requests.templates()[0].method() == Method::OPTIONS;
+        // The floor allows what the scenario sends if it is allowed, else the 3-origin policy's
+        // origin that `simple_allowed` sends, so that a refused request costs one comparison too.
+        let floor_origins: Vec<String> = if allowed {
+            requests
+                .templates()
+                .iter()
+                .map(|r| r.headers()[ORIGIN].to_str().unwrap().to_owned())
+                .collect()
+        } else {
+            vec![ALLOWED.to_owned()]
+        };
         Scenario {
             name: name.into(),
             preflight,
@@ -113,7 +129,11 @@ impl Scenario {
             bare: Bare,
             ours: CorsLayer::<P>::new().layer(Bare),
             tower_http: tower_http.layer(Bare),
-            lean: LeanCors::new(P::policy(), Bare),
+            live: CorsLayer::live(&LivePolicy::new(
+                live.build().expect("the benchmark's policy is valid"),
+            ))
+            .layer(Bare),
+            floor: FloorLayer::new(floor_origins).layer(Bare),
             actix_bare: ActixApp::bare(),
             actix: ActixApp::with(actix_cors),
             actix_ours: ActixApp::with_ours::<P>(),
@@ -127,76 +147,92 @@ impl Scenario {
         }
     }
 
+    /// Every scenario's name, in the order they are reported.
+    pub const NAMES: [&'static str; 10] = [
+        "no_origin",
+        "simple_allowed",
+        "simple_refused",
+        "preflight_allowed",
+        "preflight_refused",
+        "exact_3",
+        "exact_100",
+        "exact_1000",
+        "exact_10000",
+        "subdomain_pattern",
+    ];
+
     /// Every scenario, in the order they are reported.
     pub fn all() -> Vec<Scenario> {
-        let fixed = || tower_http_list(FIXED_ORIGINS);
-        let actix_fixed = || actix::cors_list(FIXED_ORIGINS);
-        let mut all = vec![
-            Scenario::new::<Fixed>("no_origin", false, vec![get(None)], fixed(), actix_fixed()),
-            Scenario::new::<Fixed>(
-                "simple_allowed",
-                true,
-                vec![get(Some("https://admin.example.com"))],
-                fixed(),
-                actix_fixed(),
-            ),
-            Scenario::new::<Fixed>(
-                "simple_refused",
-                false,
-                vec![get(Some("https://evil.example.net"))],
-                fixed(),
-                actix_fixed(),
-            ),
-            Scenario::new::<Fixed>(
-                "preflight_allowed",
-                true,
-                vec![preflight("https://admin.example.com")],
-                fixed(),
-                actix_fixed(),
-            ),
-            Scenario::new::<Fixed>(
-                "preflight_refused",
-                false,
-                vec![preflight("https://evil.example.net")],
-                fixed(),
-                actix_fixed(),
-            ),
-        ];
-        for n in SIZES {
-            all.push(exact(n));
-        }
-        all.push(Scenario::new::<Subdomains>(
-            "subdomain_pattern",
-            true,
-            [
-                "https://shop.example.com",
-                "https://eu.shop.example.com",
-                "https://tenant00042.example.com",
-            ]
-            .map(|origin| get(Some(origin)))
-            .to_vec(),
-            tower_http_subdomains(),
-            actix::cors_subdomains(),
-        ));
-        all
+        Self::NAMES
+            .iter()
+            .map(|name| Scenario::named(name).expect("every name is a scenario"))
+            .collect()
     }
 
-    /// Sends every template through the three layers and checks that they agree with each other
-    /// and with [`Scenario::allowed`]: a benchmark of policies that differ would compare nothing.
-    /// The sketch in [`crate::lean`] must answer exactly as this project's layer does.
+    /// The scenario called `name` (one of [`Scenario::NAMES`]), alone: profiling one needs no
+    /// other set up.
+    pub fn named(name: &str) -> Option<Scenario> {
+        let fixed = || Peers::list(FIXED_ORIGINS);
+        let refused = "https://evil.example.net";
+        Some(match name {
+            "no_origin" => Scenario::new::<Fixed>(name, false, vec![get(None)], fixed()),
+            "simple_allowed" => {
+                Scenario::new::<Fixed>(name, true, vec![get(Some(ALLOWED))], fixed())
+            }
+            "simple_refused" => {
+                Scenario::new::<Fixed>(name, false, vec![get(Some(refused))], fixed())
+            }
+            "preflight_allowed" => {
+                Scenario::new::<Fixed>(name, true, vec![preflight(ALLOWED)], fixed())
+            }
+            "preflight_refused" => {
+                Scenario::new::<Fixed>(name, false, vec![preflight(refused)], fixed())
+            }
+            "exact_3" => exact(3),
+            "exact_100" => exact(100),
+            "exact_1000" => exact(1_000),
+            "exact_10000" => exact(10_000),
+            "subdomain_pattern" => Scenario::new::<Subdomains>(
+                name,
+                true,
+                [
+                    "https://shop.example.com",
+                    "https://eu.shop.example.com",
+                    "https://tenant00042.example.com",
+                ]
+                .map(|origin| get(Some(origin)))
+                .to_vec(),
+                Peers {
+                    tower_http: tower_http_subdomains(),
+                    actix_cors: actix::cors_subdomains(),
+                    live: policy_builder(["https://*.example.com"]),
+                },
+            ),
+            _ => return None,
+        })
+    }
+
+    /// Sends every template through every implementation and checks that they agree with each
+    /// other and with [`Scenario::allowed`]: a benchmark of policies that differ would compare
+    /// nothing. The floor and the live layer must answer exactly as this project's layer does
+    /// (status and every header).
     pub fn check(&mut self) -> Result<(), String> {
         for template in self.requests.templates().to_vec() {
             let ours = call(&mut self.ours, template.clone());
-            let lean = call(&mut self.lean, template.clone());
-            if (lean.status(), lean.headers()) != (ours.status(), ours.headers()) {
-                return Err(format!(
-                    "{}: the lean sketch answered {:?} {:?}, checked-cors {:?} {:?}",
-                    self.name,
-                    lean.status(),
-                    lean.headers(),
-                    ours.status(),
-                    ours.headers()
-                ));
+            for (what, other) in [
+                ("the floor", call(&mut self.floor, template.clone())),
+                ("the live layer", call(&mut self.live, template.clone())),
+            ] {
+                if (other.status(), other.headers()) != (ours.status(), ours.headers()) {
+                    return Err(format!(
+                        "{}: {what} answered {:?} {:?}, checked-cors {:?} {:?}",
+                        self.name,
+                        other.status(),
+                        other.headers(),
+                        ours.status(),
+                        ours.headers()
+                    ));
+                }
             }
             let theirs = call(&mut self.tower_http, template.clone());
             let actix = actix::allow_origin(&self.actix.send(actix::request(&template)));
@@ -224,6 +260,37 @@ impl Scenario {
     }
 }
 
+/// The origin `simple_allowed` and `preflight_allowed` send, listed by [`Fixed`].
+const ALLOWED: &str = "https://admin.example.com";
+
+/// The same policy for the other implementations.
+struct Peers {
+    tower_http: tower_http::cors::CorsLayer,
+    actix_cors: actix_cors::Cors,
+    live: PolicyBuilder,
+}
+
+impl Peers {
+    fn list<I: IntoIterator<Item = S> + Clone, S: AsRef<str>>(origins: I) -> Self {
+        Peers {
+            tower_http: tower_http_list(origins.clone()),
+            actix_cors: actix::cors_list(origins.clone()),
+            live: policy_builder(origins),
+        }
+    }
+}
+
+/// The benchmark's policy over `origins`, built at start-up (for the live layer).
+fn policy_builder<I: IntoIterator<Item = S>, S: AsRef<str>>(origins: I) -> PolicyBuilder {
+    PolicyBuilder::new()
+        .allow_origins(origins)
+        .allow_methods(["GET", "POST", "PUT", "DELETE"])
+        .allow_headers(["content-type", "authorization", "x-api-key"])
+        .expose_headers(["x-request-id"])
+        .allow_credentials()
+        .max_age(600)
+}
+
 fn exact(n: usize) -> Scenario {
     // Up to 16 distinct origins, evenly spread over the list.
     let asked = n.min(16);
@@ -231,13 +298,12 @@ fn exact(n: usize) -> Scenario {
         .map(|k| get(Some(&tenant_origin(k * n / asked + n / (2 * asked)))))
         .collect();
     let name = format!("exact_{n}");
-    let tower = tower_http_list((0..n).map(tenant_origin));
-    let actix = actix::cors_list((0..n).map(tenant_origin));
+    let peers = Peers::list((0..n).map(tenant_origin).collect::<Vec<_>>());
     match n {
-        3 => Scenario::new::<Exact3>(name, true, templates, tower, actix),
-        100 => Scenario::new::<Exact100>(name, true, templates, tower, actix),
-        1_000 => Scenario::new::<Exact1000>(name, true, templates, tower, actix),
-        10_000 => Scenario::new::<Exact10000>(name, true, templates, tower, actix),
+        3 => Scenario::new::<Exact3>(name, true, templates, peers),
+        100 => Scenario::new::<Exact100>(name, true, templates, peers),
+        1_000 => Scenario::new::<Exact1000>(name, true, templates, peers),
+        10_000 => Scenario::new::<Exact10000>(name, true, templates, peers),
         _ => unreachable!("build.rs derives policies for `SIZES` only"),
     }
 }

@@ -215,6 +215,22 @@ impl Policy<'_> {
         request: &CorsRequest<'r>,
         dynamic: Option<&dyn DynamicOrigins>,
     ) -> Decision<'p, 'r> {
+        self.evaluate_deferred(request, dynamic, || {
+            (request.request_headers, request.request_private_network)
+        })
+    }
+
+    /// [`Policy::evaluate_with`], with `Access-Control-Request-Headers` and
+    /// `-Request-Private-Network` given by `rest` (`request`'s own fields for them unused), asked
+    /// only once a preflight's origin and method are allowed: an adapter over a header map then
+    /// looks them up only when they can change the answer.
+    #[inline]
+    pub(crate) fn evaluate_deferred<'p, 'r>(
+        &'p self,
+        request: &CorsRequest<'r>,
+        dynamic: Option<&dyn DynamicOrigins>,
+        rest: impl FnOnce() -> (Header<'r>, Header<'r>),
+    ) -> Decision<'p, 'r> {
         let preflight = request.is_preflight();
         let vary = self.vary(preflight);
         let mut decision = Decision::new(preflight, vary);
@@ -244,17 +260,20 @@ impl Policy<'_> {
             Header::Many => return decision.refuse(Refusal::Malformed(Malformed::SeveralOrigins)),
             Header::One(origin) => origin,
         };
-        // Serialized origins are visible ASCII; anything else was not sent by a browser.
-        if !origin.iter().all(|b| b.is_ascii_graphic()) {
+        let matched = matched.unwrap_or_else(|| self.match_origin(origin, dynamic));
+        // Serialized origins are visible ASCII; anything else was not sent by a browser. An origin
+        // found in the exact table is one (the table holds only checked origins), so the check
+        // runs only for other answers: the allowed request, the most common CORS one, reads its
+        // bytes once fewer. `dynamic` checks what it is asked itself; patterns take no such byte.
+        if !matches!(matched, Ok(Allowed::Listed(..))) && !origin.iter().all(u8::is_ascii_graphic) {
             return decision.refuse(Refusal::Malformed(Malformed::Origin));
         }
-        let matched = matched.unwrap_or_else(|| self.match_origin(origin, dynamic));
         decision.matched = Some(matched);
         let Ok(allowed) = matched else {
             return decision.refuse(Refusal::OriginNotAllowed);
         };
         if preflight {
-            self.preflight(decision, request, origin, allowed)
+            self.preflight(decision, request, origin, allowed, rest)
         } else {
             self.allow(decision, origin, allowed)
         }
@@ -352,6 +371,7 @@ impl Policy<'_> {
         request: &CorsRequest<'r>,
         origin: &'r [u8],
         allowed: Allowed<'p>,
+        rest: impl FnOnce() -> (Header<'r>, Header<'r>),
     ) -> Decision<'p, 'r> {
         let method = match request.request_method {
             Header::One(m) if !m.is_empty() && m.iter().all(|&b| is_tchar(b)) => m,
@@ -367,11 +387,12 @@ impl Policy<'_> {
             let method = core::str::from_utf8(method).unwrap_or("?");
             return decision.refuse(Refusal::MethodNotAllowed(method));
         }
-        let allow_headers = match self.check_request_headers(request.request_headers) {
+        let (request_headers, request_private_network) = rest();
+        let allow_headers = match self.check_request_headers(request_headers) {
             Ok(value) => value,
             Err(refusal) => return decision.refuse(refusal),
         };
-        let allow_private_network = match request.request_private_network {
+        let allow_private_network = match request_private_network {
             Header::Absent => false,
             Header::Many => {
                 return decision

@@ -14,7 +14,7 @@ use std::boxed::Box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use crate::http::{answer, composing, read, read_parts, Decoration, PreparedPolicy};
+use crate::http::{answer, composing, evaluate, read_parts, Decoration, PreparedPolicy};
 use crate::lookup::{AsyncOrigins, Lookup, NoLookup, Pinned};
 use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal, RuntimePolicy};
 
@@ -444,17 +444,15 @@ where
 {
     claim(&mut request);
     {
-        let cors_request = read(&request);
-        let decision = prepared
-            .policy()
-            .evaluate_with(&cors_request, hooks.dynamic);
+        let decision = evaluate(prepared.policy(), &request, hooks.dynamic);
         let refused = decision.refusal().is_some();
         #[cfg(feature = "tracing")]
         if let Some(refusal) = decision.refusal() {
             let (method, path) = (request.method().as_str(), request.uri().path());
             // As for `on_refusal`: a failed lookup is the reason, whatever check it made fail.
             let refusal = hooks.failure.map_or(refusal, Refusal::OriginLookupFailed);
-            crate::trace::refusal(&refusal, cors_request.origin, method, path);
+            let origin = crate::http::read(&request).origin;
+            crate::trace::refusal(&refusal, origin, method, path);
         }
         let blocked = decision.is_blocked();
         let own = answer(prepared, &decision, request.headers());
