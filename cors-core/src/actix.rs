@@ -66,7 +66,8 @@ use crate::origins::Origins;
 use crate::request::Field;
 use crate::storage::Text;
 use crate::{
-    CorsPolicy, CorsRequest, Decision, Header, HeaderList, Policy, Refusal, RuntimePolicy, Value,
+    CorsPolicy, CorsRequest, Decision, DynamicOrigins, Header, HeaderList, Policy, Refusal,
+    RuntimePolicy, Value,
 };
 
 const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
@@ -94,10 +95,14 @@ type Hook = Arc<dyn Fn(&Refusal<'_>, &ServiceRequest) + Send + Sync>;
 /// so one can be made at start-up and cloned into `HttpServer::new`'s factory.
 pub struct Cors<P> {
     source: Source,
+    dynamic: Option<Dynamic>,
     on_refusal: Option<Hook>,
     deferring: bool,
     _policy: PhantomData<fn() -> P>,
 }
+
+/// Origins decided while the service runs, shared by a middleware's services.
+type Dynamic = Arc<dyn DynamicOrigins + Send + Sync>;
 
 /// Where a middleware finds the policy for each request.
 #[derive(Clone)]
@@ -164,6 +169,7 @@ impl<P> Cors<P> {
     fn with_source(source: Source) -> Self {
         Cors {
             source,
+            dynamic: None,
             on_refusal: None,
             deferring: false,
             _policy: PhantomData,
@@ -181,6 +187,33 @@ impl<P> Cors<P> {
         F: Fn(&Refusal<'_>, &ServiceRequest) + Send + Sync + 'static,
     {
         self.on_refusal = Some(Arc::new(f));
+        self
+    }
+
+    /// Also allows the origins `dynamic` allows, decided while the service runs: an
+    /// [`OriginSet`](crate::OriginSet) of tenants, or a closure `Fn(&str) -> bool`, as
+    /// [`CorsLayer::with_origins`](crate::CorsLayer::with_origins) does. The policy's methods,
+    /// headers, credentials and max age apply to them unchanged; `dynamic` is only asked about a
+    /// serialized origin the policy does not list (see
+    /// [`Policy::evaluate_with`](crate::Policy::evaluate_with)), and an origin it allows is
+    /// echoed, never `*`.
+    ///
+    /// ```
+    /// use actix_web::App;
+    /// use checked_cors::actix::Cors;
+    /// use checked_cors::Cors;
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://app.example.com"], credentials)]
+    /// struct Api;
+    ///
+    /// let customers = ["https://initech.example.net", "https://hooli.example.org"];
+    /// let app = App::new().wrap(Cors::<Api>::new().with_origins(move |origin: &str| customers.contains(&origin)));
+    /// # let _ = app;
+    /// ```
+    #[must_use]
+    pub fn with_origins<D: DynamicOrigins + Send + Sync + 'static>(mut self, dynamic: D) -> Self {
+        self.dynamic = Some(Arc::new(dynamic));
         self
     }
 
@@ -224,6 +257,7 @@ impl<P> Clone for Cors<P> {
     fn clone(&self) -> Self {
         Cors {
             source: self.source.clone(),
+            dynamic: self.dynamic.clone(),
             on_refusal: self.on_refusal.clone(),
             deferring: self.deferring,
             _policy: PhantomData,
@@ -261,6 +295,7 @@ where
         ready(Ok(CorsMiddleware {
             service,
             source: self.source.clone(),
+            dynamic: self.dynamic.clone(),
             on_refusal: self.on_refusal.clone(),
             deferring: self.deferring,
         }))
@@ -271,6 +306,7 @@ where
 pub struct CorsMiddleware<S> {
     service: S,
     source: Source,
+    dynamic: Option<Dynamic>,
     on_refusal: Option<Hook>,
     deferring: bool,
 }
@@ -340,7 +376,8 @@ impl<S> CorsMiddleware<S> {
         let values = &prepared.actix;
         let (answer, decoration, blocked) = {
             let cors_request = read(&request);
-            let decision = prepared.policy().evaluate(&cors_request);
+            let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
+            let decision = prepared.policy().evaluate_with(&cors_request, dynamic);
             #[cfg(feature = "tracing")]
             if let Some(refusal) = decision.refusal() {
                 let (method, path) = (request.method().as_str(), request.path());

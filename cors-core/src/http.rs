@@ -27,6 +27,7 @@
 use ::http::header::{self, HeaderMap, HeaderValue};
 use ::http::{Method, Response, StatusCode, Uri};
 
+#[cfg(any(feature = "tower", feature = "actix"))]
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use std::boxed::Box;
@@ -47,6 +48,7 @@ const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: header::HeaderName =
 /// "Composing layers"). Until one is, no request can carry a deferring layer's mark and no
 /// response its record, so plain layers skip looking for them: one load of a flag that never
 /// changes again, instead of two extension lookups per request.
+#[cfg(any(feature = "tower", feature = "actix"))]
 static COMPOSING: AtomicBool = AtomicBool::new(false);
 
 /// Records that a deferring layer exists, before it serves any request.
@@ -105,6 +107,7 @@ fn read_field(headers: &HeaderMap, field: Field) -> Header<'_> {
 /// that `Access-Control-Request-Headers` and `-Private-Network` are looked up only if a
 /// preflight's origin and method are allowed: a refused preflight, which needs neither, costs two
 /// lookups fewer (the second hashes a 38-byte name byte by byte).
+#[cfg(feature = "tower")]
 pub(crate) fn evaluate<'p, 'r, B>(
     policy: &'p Policy<'static>,
     request: &'r ::http::Request<B>,
@@ -412,6 +415,7 @@ impl Decoration {
     /// the one `Vary` value it appended (the handler's stay). How a layer that decides for a
     /// route replaces the decision of a deferring layer nested inside it (see the crate's
     /// "Composing layers").
+    #[cfg(feature = "tower")]
     pub(crate) fn undo(&self, headers: &mut HeaderMap) {
         if self.allow_origin.is_some() {
             headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
@@ -446,6 +450,7 @@ impl Decoration {
 }
 
 /// Removes the first value of `name` equal to `value`, keeping the others in order.
+#[cfg(feature = "tower")]
 fn remove_one(headers: &mut HeaderMap, name: header::HeaderName, value: &HeaderValue) {
     let mut kept: Vec<HeaderValue> = headers.get_all(&name).iter().cloned().collect();
     if let Some(at) = kept.iter().position(|v| v == value) {

@@ -89,6 +89,7 @@ impl LivePolicy {
     }
 
     /// The policy in force now, held on its own: for a request that keeps it across an await.
+    #[cfg(feature = "tower")]
     pub(crate) fn current_owned(&self) -> Arc<PreparedPolicy> {
         self.current.load_full()
     }

@@ -241,3 +241,79 @@ fn the_host_of_a_write_is_the_uri_authority_when_there_is_one() {
         assert_eq!(absolute.status(), 200);
     });
 }
+
+/// `with_origins`: tenants of an `OriginSet` are allowed while it changes, echoed with the
+/// policy's credentials, preflights included; a predicate is asked only about serialized origins
+/// the policy does not list.
+#[test]
+fn tenant_origins_and_predicates_decide_beside_the_policy() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use checked_cors::OriginSet;
+
+    fn allow_origin<B>(response: &ServiceResponse<B>) -> Option<String> {
+        header(response.headers(), "access-control-allow-origin").map(str::to_owned)
+    }
+
+    run(async {
+        let tenants = OriginSet::new();
+        tenants.insert("https://initech.example.net").unwrap();
+        let cors = Cors::from_policy(builder().build().unwrap()).with_origins(tenants.clone());
+        let app = actix_test::init_service(
+            App::new()
+                .wrap(cors)
+                .route("/api", web::get().to(ok))
+                .route("/api", web::put().to(ok)),
+        )
+        .await;
+
+        let tenant = "https://initech.example.net";
+        let response = actix_test::call_service(&app, get(tenant).to_request()).await;
+        assert_eq!(allow_origin(&response).as_deref(), Some(tenant));
+        assert_eq!(
+            header(response.headers(), "access-control-allow-credentials"),
+            Some("true")
+        );
+        let answer = actix_test::call_service(&app, preflight(tenant, "PUT").to_request()).await;
+        assert_eq!(answer.status(), 204);
+        assert_eq!(allow_origin(&answer).as_deref(), Some(tenant));
+
+        let stranger = "https://hooli.example.org";
+        let response = actix_test::call_service(&app, get(stranger).to_request()).await;
+        assert_eq!(allow_origin(&response), None);
+        let vary: Vec<_> = response
+            .headers()
+            .get_all("vary")
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        assert_eq!(vary, ["accept-encoding", "origin"]);
+
+        assert!(tenants.remove(tenant));
+        let response = actix_test::call_service(&app, get(tenant).to_request()).await;
+        assert_eq!(allow_origin(&response), None, "a removed tenant is refused");
+    });
+
+    run(async {
+        let asked = Arc::new(AtomicUsize::new(0));
+        let counter = asked.clone();
+        let cors =
+            Cors::from_policy(builder().build().unwrap()).with_origins(move |origin: &str| {
+                counter.fetch_add(1, Ordering::SeqCst);
+                origin == "https://initech.example.net"
+            });
+        let app =
+            actix_test::init_service(App::new().wrap(cors).route("/api", web::get().to(ok))).await;
+        for (origin, allowed, asks) in [
+            ("https://initech.example.net", true, 1),
+            ("https://initech.example.net/", false, 0),
+            ("https://app.example.com", true, 0),
+            ("https://hooli.example.org", false, 1),
+        ] {
+            let before = asked.load(Ordering::SeqCst);
+            let response = actix_test::call_service(&app, get(origin).to_request()).await;
+            let got = header(response.headers(), "access-control-allow-origin");
+            assert_eq!(got.is_some(), allowed, "{origin}");
+            assert_eq!(asked.load(Ordering::SeqCst) - before, asks, "{origin}");
+        }
+    });
+}
