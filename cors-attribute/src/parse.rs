@@ -328,13 +328,14 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
             );
             set_malformed(attr, &key, known);
         }
-        (KeyKind::Origins, Some((eq, value))) => {
+        (
+            kind @ (KeyKind::Origins | KeyKind::WriteOrigins | KeyKind::Headers | KeyKind::Expose),
+            Some((eq, value)),
+        ) => {
             let value = parse_str_list(name, eq, value, errors);
-            *origin_slot(attr, name) = Some(Entry { key, value });
-        }
-        (KeyKind::Headers, Some((eq, value))) => {
-            let value = parse_str_list(name, eq, value, errors);
-            *header_slot(attr, name) = Some(Entry { key, value });
+            if let Some(slot) = list_slot(attr, kind) {
+                *slot = Some(Entry { key, value });
+            }
         }
         (KeyKind::Methods, Some((eq, value))) => {
             let value = parse_methods(eq, value, errors);
@@ -348,21 +349,14 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
     None
 }
 
-/// `origins` or `write_origins`: the two keys of kind [`KeyKind::Origins`].
-fn origin_slot<'a>(attr: &'a mut Attr, name: &str) -> &'a mut Option<Entry<StrList>> {
-    if name == "write_origins" {
-        &mut attr.write_origins
-    } else {
-        &mut attr.origins
-    }
-}
-
-/// `headers` or `expose`: the two keys of kind [`KeyKind::Headers`].
-fn header_slot<'a>(attr: &'a mut Attr, name: &str) -> &'a mut Option<Entry<StrList>> {
-    if name == "expose" {
-        &mut attr.expose
-    } else {
-        &mut attr.headers
+/// Where a key whose value is a list of strings is kept; `None` for the other kinds.
+fn list_slot(attr: &mut Attr, kind: KeyKind) -> Option<&mut Option<Entry<StrList>>> {
+    match kind {
+        KeyKind::Origins => Some(&mut attr.origins),
+        KeyKind::WriteOrigins => Some(&mut attr.write_origins),
+        KeyKind::Headers => Some(&mut attr.headers),
+        KeyKind::Expose => Some(&mut attr.expose),
+        KeyKind::Methods | KeyKind::Seconds | KeyKind::Flag(_) => None,
     }
 }
 
@@ -393,11 +387,11 @@ fn is_flag(key: &Key) -> bool {
 
 fn is_set(attr: &Attr, key: &Key) -> bool {
     match key.kind {
-        KeyKind::Origins if key.name == "write_origins" => attr.write_origins.is_some(),
         KeyKind::Origins => attr.origins.is_some(),
+        KeyKind::WriteOrigins => attr.write_origins.is_some(),
         KeyKind::Methods => attr.methods.is_some(),
-        KeyKind::Headers if key.name == "expose" => attr.expose.is_some(),
         KeyKind::Headers => attr.headers.is_some(),
+        KeyKind::Expose => attr.expose.is_some(),
         KeyKind::Seconds => attr.max_age.is_some(),
         KeyKind::Flag(flag) => attr.flag(flag).is_some(),
     }
@@ -411,17 +405,13 @@ fn set_flag(attr: &mut Attr, key: Ident, flag: Flag) {
 fn set_malformed(attr: &mut Attr, ident: &Ident, key: &Key) {
     let ident = ident.clone();
     match key.kind {
-        KeyKind::Origins => {
-            attr.origins = Some(Entry {
-                key: ident,
-                value: None,
-            })
-        }
-        KeyKind::Headers => {
-            *header_slot(attr, key.name) = Some(Entry {
-                key: ident,
-                value: None,
-            })
+        kind @ (KeyKind::Origins | KeyKind::WriteOrigins | KeyKind::Headers | KeyKind::Expose) => {
+            if let Some(slot) = list_slot(attr, kind) {
+                *slot = Some(Entry {
+                    key: ident,
+                    value: None,
+                });
+            }
         }
         KeyKind::Methods => {
             attr.methods = Some(Entry {

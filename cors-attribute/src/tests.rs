@@ -370,3 +370,14 @@ fn ten_thousand_origins_expand() {
         text.len()
     );
 }
+
+/// A key given without its value is kept as given in its own slot: `write_origins` alone is not
+/// taken for `origins`, so the `origins` that follows is neither "repeated" nor lost.
+#[test]
+fn a_key_without_its_value_stays_in_its_own_slot() {
+    for key in ["write_origins", "expose", "headers"] {
+        let errors = derive_errors(&format!(r#"{key}, origins = ["https://a.example"]"#));
+        assert_eq!(errors.len(), 1, "{key}: {errors:?}");
+        assert!(errors[0].starts_with(&format!("`{key}` needs a value")), "{key}: {errors:?}");
+    }
+}

@@ -93,14 +93,11 @@ impl<'de> Visitor<'de> for PolicyConfigVisitor {
             }
             seen.push(key.name);
             match key.kind {
-                // Two keys share the kind: mixing them up would let write-only origins read.
-                KeyKind::Origins if key.name == "write_origins" => {
-                    write_origins = Some(map.next_value::<ConfigList>()?);
-                }
                 KeyKind::Origins => origins = Some(map.next_value::<ConfigList>()?),
+                KeyKind::WriteOrigins => write_origins = Some(map.next_value::<ConfigList>()?),
                 KeyKind::Methods => methods = Some(map.next_value::<ConfigList>()?),
-                KeyKind::Headers if key.name == "expose" => expose = Some(map.next_value()?),
                 KeyKind::Headers => headers = Some(map.next_value()?),
+                KeyKind::Expose => expose = Some(map.next_value()?),
                 KeyKind::Seconds => max_age = Some(map.next_value::<i64>()?),
                 KeyKind::Flag(flag) => {
                     if map.next_value::<bool>()? {

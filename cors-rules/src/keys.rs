@@ -1,16 +1,22 @@
 //! The keys of a policy: one table read by the attribute parser, `PolicyBuilder`, `PolicyConfig`,
 //! the CLI and the documentation, so that a key exists everywhere or nowhere.
 
-/// How a key's value is written.
+/// What a key sets: one variant per setting, so that every reader stores a value by its kind
+/// alone (two keys whose values are written alike, such as `origins` and `write_origins`, are
+/// still two kinds; telling them apart by name is how a reader once stored one in the other).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyKind {
-    /// A list of origins and origin patterns, or `"*"`.
+    /// `origins`: a list of origins and origin patterns, or `"*"`.
     Origins,
-    /// A list of methods.
+    /// `write_origins`: a list of origins trusted to send cross-origin writes.
+    WriteOrigins,
+    /// `methods`: a list of methods.
     Methods,
-    /// A list of header names, or `"*"`.
+    /// `headers`: a list of request header names, or `"*"`.
     Headers,
-    /// A whole number of seconds.
+    /// `expose`: a list of response header names, or `"*"`.
+    Expose,
+    /// `max_age`: a whole number of seconds.
     Seconds,
     /// No value: on when present.
     Flag(Flag),
@@ -64,7 +70,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "expose",
-        kind: KeyKind::Headers,
+        kind: KeyKind::Expose,
         example: r#"["x-request-id"]"#,
         default: "none",
         meaning: "response headers scripts may read",
@@ -92,7 +98,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "write_origins",
-        kind: KeyKind::Origins,
+        kind: KeyKind::WriteOrigins,
         example: r#"["https://idp.example.com"]"#,
         default: "none",
         meaning: "origins trusted to send cross-origin writes (a form `POST`) without being \

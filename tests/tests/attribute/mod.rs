@@ -124,8 +124,16 @@ pub fn builder(attribute: &str) -> PolicyBuilder {
         match (checked_cors::rules::key(key).map(|k| k.kind), value) {
             (Some(KeyKind::Flag(flag)), Value::Flag) => flags.insert(flag),
             (Some(KeyKind::Seconds), Value::Int(seconds)) => max_age = Some(*seconds),
-            (Some(KeyKind::Origins | KeyKind::Methods | KeyKind::Headers), Value::Any)
-            | (Some(KeyKind::Origins | KeyKind::Methods | KeyKind::Headers), Value::List(_)) => {}
+            (
+                Some(
+                    KeyKind::Origins
+                    | KeyKind::WriteOrigins
+                    | KeyKind::Methods
+                    | KeyKind::Headers
+                    | KeyKind::Expose,
+                ),
+                Value::Any | Value::List(_),
+            ) => {}
             (_, value) => panic!("no builder call for {key} = {value:?}"),
         }
     }
