@@ -378,6 +378,9 @@ fn a_key_without_its_value_stays_in_its_own_slot() {
     for key in ["write_origins", "expose", "headers"] {
         let errors = derive_errors(&format!(r#"{key}, origins = ["https://a.example"]"#));
         assert_eq!(errors.len(), 1, "{key}: {errors:?}");
-        assert!(errors[0].starts_with(&format!("`{key}` needs a value")), "{key}: {errors:?}");
+        assert!(
+            errors[0].starts_with(&format!("`{key}` needs a value")),
+            "{key}: {errors:?}"
+        );
     }
 }
