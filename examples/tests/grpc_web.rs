@@ -6,9 +6,9 @@ mod common;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use checked_cors::CorsLayer;
-use common::{expected, send, Reply};
+use common::{expected, send, Reply, Server};
 use cors_examples::grpc_web::{self, GetNote, GrpcWeb, Note, NotesServer, GET, NOTE};
-use cors_examples::observe::{Calls, Refusals};
+use cors_examples::observe::Calls;
 use prost::Message;
 
 const APP: &str = "https://notes.example.com";
@@ -18,29 +18,8 @@ const EVIL: &str = "https://evil.example.net";
 /// call has a deadline).
 const ASKED: &str = "content-type,x-grpc-web,x-user-agent";
 
-struct Server {
-    url: String,
-    calls: Calls,
-    refusals: Refusals,
-}
-
 async fn start() -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}{GET}", listener.local_addr().unwrap());
-    let (calls, refusals) = (Calls::default(), Refusals::default());
-    tokio::spawn(grpc_web::serve(listener, calls.clone(), refusals.clone()));
-    Server {
-        url,
-        calls,
-        refusals,
-    }
-}
-
-impl Server {
-    fn reasons(&self) -> Vec<(String, String)> {
-        let all = self.refusals.all().into_iter();
-        all.map(|r| (r.method, r.reason)).collect()
-    }
+    Server::start(grpc_web::serve, GET).await
 }
 
 async fn preflight(server: &Server, origin: &str, headers: &str) -> Reply {

@@ -2,33 +2,14 @@
 
 mod common;
 
-use common::{expected, frames, send};
+use common::{expected, frames, send, Server};
 use cors_examples::demo::TICK_DELAY;
 use cors_examples::hyper_server;
-use cors_examples::observe::{Calls, Refusals};
 
 const APP: &str = "https://notes.example.com";
 
-struct Server {
-    url: String,
-    calls: Calls,
-    refusals: Refusals,
-}
-
 async fn start() -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (calls, refusals) = (Calls::default(), Refusals::default());
-    tokio::spawn(hyper_server::serve(
-        listener,
-        calls.clone(),
-        refusals.clone(),
-    ));
-    Server {
-        url,
-        calls,
-        refusals,
-    }
+    Server::start(hyper_server::serve, "").await
 }
 
 #[tokio::test]

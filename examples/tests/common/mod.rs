@@ -1,6 +1,7 @@
 //! A real HTTP client over loopback, and assertions shared by the servers' tests.
 #![allow(dead_code)] // each test binary uses its own part
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -8,6 +9,43 @@ use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
+use tokio::net::TcpListener;
+
+use cors_examples::observe::{Calls, Refusals};
+
+/// An example server on a loopback port, with what its handlers and its layer saw.
+pub struct Server {
+    /// `http://127.0.0.1:port` and `path`.
+    pub url: String,
+    pub calls: Calls,
+    pub refusals: Refusals,
+}
+
+impl Server {
+    /// Binds a free loopback port and spawns `serve` on it.
+    pub async fn start<F, S>(serve: S, path: &str) -> Server
+    where
+        S: FnOnce(TcpListener, Calls, Refusals) -> F,
+        F: Future + Send + 'static,
+        F::Output: Send,
+    {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}{path}", listener.local_addr().unwrap());
+        let (calls, refusals) = (Calls::default(), Refusals::default());
+        tokio::spawn(serve(listener, calls.clone(), refusals.clone()));
+        Server {
+            url,
+            calls,
+            refusals,
+        }
+    }
+
+    /// The refusals so far, as `(method, reason)`.
+    pub fn reasons(&self) -> Vec<(String, String)> {
+        let all = self.refusals.all().into_iter();
+        all.map(|r| (r.method, r.reason)).collect()
+    }
+}
 
 /// An answer, read whole.
 #[derive(Debug)]
