@@ -45,7 +45,7 @@ mod expand;
 mod parse;
 mod validate;
 
-use checked_cors_rules::{CheckedPolicy, PolicyInput};
+use checked_cors_rules::{CheckedPolicy, PolicyInput, Settings};
 use proc_macro2::TokenStream;
 use syn::{DeriveInput, Generics, Ident};
 
@@ -54,7 +54,7 @@ use syn::{DeriveInput, Generics, Ident};
 /// derived for.
 pub struct CheckedAttribute {
     attr: parse::Attr,
-    written: validate::Written,
+    written: Settings,
     ident: Ident,
     generics: Generics,
 }
@@ -110,19 +110,19 @@ impl CheckedAttribute {
     /// model it returned, which borrow from `self` (hence a closure). Checks the policy again,
     /// which cannot fail now.
     pub fn with_policy<R>(&self, f: impl FnOnce(&PolicyInput<'_>, &CheckedPolicy<'_>) -> R) -> R {
-        let refs = self.written.refs();
-        let input = validate::input(&self.attr, &self.written, &refs);
-        let mut errors = errors::Errors::default();
-        let checked = validate::validate(&self.attr, &self.written, &refs, &mut errors);
-        // `parse_and_check` found no error in this very attribute and the rules are deterministic:
-        // no input reaches this.
-        let checked = checked.unwrap_or_else(|| {
-            unreachable!(
-                "a checked attribute fails its check again: {:?}",
-                errors.finish()
-            )
-        });
-        f(&input, &checked)
+        self.written.with_input(|input| {
+            let mut errors = errors::Errors::default();
+            let checked = validate::validate(&self.attr, input, &mut errors);
+            // `parse_and_check` found no error in this very attribute and the rules are
+            // deterministic: no input reaches this.
+            let checked = checked.unwrap_or_else(|| {
+                unreachable!(
+                    "a checked attribute fails its check again: {:?}",
+                    errors.finish()
+                )
+            });
+            f(input, &checked)
+        })
     }
 
     /// The `impl ::checked_cors::CorsPolicy` that `#[derive(Cors)]` writes for this attribute.
@@ -143,20 +143,19 @@ impl CheckedAttribute {
 fn check<R>(
     input: &DeriveInput,
     f: impl FnOnce(&parse::Attr, &CheckedPolicy<'_>) -> R,
-) -> Result<(parse::Attr, validate::Written, R), syn::Error> {
+) -> Result<(parse::Attr, Settings, R), syn::Error> {
     let mut errors = errors::Errors::default();
     let attr = parse::parse_input(input, &mut errors);
-    let written = validate::Written::new(&attr);
-    let refs = written.refs();
-    let checked = validate::validate(&attr, &written, &refs, &mut errors);
-    // `check_policy` refuses a policy only with a reason, which `errors` then holds.
-    errors.finish()?;
-    let policy = checked
-        .ok_or_else(|| syn::Error::new(input.ident.span(), "the `#[cors]` policy is invalid"))?;
-    let result = f(&attr, &policy);
-    // Both borrow `written`, which is returned.
-    drop(policy);
-    drop(refs);
+    let written = validate::written(&attr);
+    let result = written.with_input(|policy| {
+        let checked = validate::validate(&attr, policy, &mut errors);
+        // `check_policy` refuses a policy only with a reason, which `errors` then holds.
+        errors.finish()?;
+        let checked = checked.ok_or_else(|| {
+            syn::Error::new(input.ident.span(), "the `#[cors]` policy is invalid")
+        })?;
+        Ok::<R, syn::Error>(f(&attr, &checked))
+    })?;
     Ok((attr, written, result))
 }
 

@@ -6,39 +6,39 @@
 
 use crate::env::EnvList;
 use crate::errors::{with_help, Errors};
-use checked_cors_rules::{Flag, Flags, Key, KeyKind};
+use checked_cors_rules::{Key, KeyId, KeyKind, KEYS, KEY_COUNT};
 use proc_macro2::{Delimiter, Group, Ident, Punct, Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Lit, LitStr, Meta};
 
-/// The contents of `#[cors(...)]`. A key whose value could not be read is present with `value: None`,
-/// so that it is neither reported missing nor checked further.
+/// The contents of `#[cors(...)]`: one slot per key, at the key's position in `KEYS`. A key whose
+/// value could not be read is present with `value: None`, so that it is neither reported missing
+/// nor checked further.
 pub(crate) struct Attr {
     /// The `cors` of `#[cors(...)]`: where errors about the attribute as a whole point.
     pub span: Span,
-    pub origins: Option<Entry<StrList>>,
-    pub methods: Option<Entry<Methods>>,
-    pub headers: Option<Entry<StrList>>,
-    pub expose: Option<Entry<StrList>>,
-    pub max_age: Option<Entry<MaxAge>>,
-    pub write_origins: Option<Entry<StrList>>,
-    /// Every flag given (`credentials`, `private_network`, the `dangerously_*` opt-ins), with its
-    /// identifier.
-    pub flags: Vec<(Flag, Ident)>,
+    slots: [Option<Entry>; KEY_COUNT],
 }
 
-/// `key = value`.
-pub(crate) struct Entry<T> {
+/// `key = value`, or a flag.
+pub(crate) struct Entry {
     pub key: Ident,
-    pub value: Option<T>,
+    pub value: Option<Value>,
 }
 
-/// `"*"`, `["a", "b"]`, or (for `origins` only) `env("NAME")`.
-pub(crate) enum StrList {
+/// A key's value as written, with the tokens it came from.
+pub(crate) enum Value {
+    /// `"*"`.
     Any(LitStr),
-    Items(List<LitStr>),
-    /// A comma-separated list read from the environment while compiling.
+    /// `["a", "b"]`, or `[GET, "PURGE"]` for methods.
+    Items(List<Item>),
+    /// `env("NAME")` (for a key that takes it): a comma-separated list read from the environment
+    /// while compiling.
     Env(EnvList),
+    /// `max_age = 600` (or `-5`, which validation refuses).
+    Seconds(Seconds),
+    /// A flag, given.
+    On,
 }
 
 /// `[a, b, c]`: the entries that could be read, in order.
@@ -50,48 +50,32 @@ pub(crate) struct List<T> {
     pub complete: bool,
 }
 
-/// The value of `methods`: `"*"` or a list.
-pub(crate) enum Methods {
-    Any,
-    List(List<Method>),
-}
-
-impl Methods {
-    /// The list, unless `"*"`.
-    pub(crate) fn list(&self) -> Option<&List<Method>> {
-        match self {
-            Methods::Any => None,
-            Methods::List(list) => Some(list),
-        }
-    }
-}
-
-/// An entry of `methods`.
-pub(crate) enum Method {
-    /// `GET`: a standard method written as an identifier.
+/// An entry of a list.
+pub(crate) enum Item {
+    /// `GET`: a standard method written as an identifier (methods only).
     Ident(Ident),
-    /// `"PURGE"`.
+    /// `"PURGE"`, `"https://app.example.com"`.
     Str(LitStr),
 }
 
-impl Method {
+impl Item {
     pub(crate) fn name(&self) -> String {
         match self {
-            Method::Ident(ident) => unraw(ident),
-            Method::Str(lit) => lit.value(),
+            Item::Ident(ident) => unraw(ident),
+            Item::Str(lit) => lit.value(),
         }
     }
 
     pub(crate) fn span(&self) -> Span {
         match self {
-            Method::Ident(ident) => ident.span(),
-            Method::Str(lit) => lit.span(),
+            Item::Ident(ident) => ident.span(),
+            Item::Str(lit) => lit.span(),
         }
     }
 }
 
-/// `max_age = 600` (or `-5`, which validation refuses).
-pub(crate) struct MaxAge {
+/// `600` (or `-5`, which validation refuses).
+pub(crate) struct Seconds {
     pub seconds: i64,
     /// The value's tokens (`-` and the literal), for a span covering both.
     pub tokens: TokenStream,
@@ -101,29 +85,29 @@ impl Attr {
     fn empty(span: Span) -> Self {
         Attr {
             span,
-            origins: None,
-            methods: None,
-            headers: None,
-            expose: None,
-            max_age: None,
-            write_origins: None,
-            flags: Vec::new(),
+            slots: std::array::from_fn(|_| None),
         }
     }
 
-    /// The identifier of `flag`, if it was given.
-    pub(crate) fn flag(&self, flag: Flag) -> Option<&Ident> {
-        self.flags
-            .iter()
-            .find(|(f, _)| *f == flag)
-            .map(|(_, ident)| ident)
+    /// The entry of `key`, if it was given.
+    pub(crate) fn get(&self, key: KeyId) -> Option<&Entry> {
+        self.slots[key.index()].as_ref()
     }
 
-    /// The flags given, as `checked_cors_rules` takes them.
-    pub(crate) fn flag_set(&self) -> Flags {
-        self.flags
-            .iter()
-            .fold(Flags::NONE, |flags, (flag, _)| flags.with(*flag))
+    /// The value of `key`, if it was given and could be read.
+    pub(crate) fn value(&self, key: KeyId) -> Option<&Value> {
+        self.get(key)?.value.as_ref()
+    }
+
+    /// Every key given, in key order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (KeyId, &Entry)> {
+        KEYS.iter()
+            .zip(&self.slots)
+            .filter_map(|(key, slot)| Some((key.id, slot.as_ref()?)))
+    }
+
+    fn set(&mut self, key: &Key, ident: Ident, value: Option<Value>) {
+        self.slots[key.id.index()] = Some(Entry { key: ident, value });
     }
 }
 
@@ -233,7 +217,7 @@ pub(crate) fn parse_attr_tokens(tokens: TokenStream, span: Span, errors: &mut Er
         misspelt_origins |= parse_entry(entry, &mut attr, errors) == Some("origins");
     }
     // `orgins = [...]` is already reported with its fix; "missing `origins`" would only repeat it.
-    if attr.origins.is_none() && !misspelt_origins {
+    if attr.get(KeyId::Origins).is_none() && !misspelt_origins {
         errors.at(
             span,
             with_help(
@@ -275,7 +259,7 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
         );
         return checked_cors_rules::suggest_key(&name);
     };
-    if is_set(attr, known) {
+    if attr.get(known.id).is_some() {
         errors.at(
             key.span(),
             with_help(
@@ -302,8 +286,8 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
     let key = key.clone();
     let name = known.name;
     match (known.kind, value) {
-        (KeyKind::Flag(flag), None) => set_flag(attr, key, flag),
-        (KeyKind::Flag(flag), Some((eq, value))) => {
+        (KeyKind::Flag, None) => attr.set(known, key, Some(Value::On)),
+        (KeyKind::Flag, Some((eq, value))) => {
             let mut tokens: TokenStream = std::iter::once(TokenTree::Punct(eq.clone())).collect();
             tokens.extend(stream(value));
             errors.spanned(
@@ -315,7 +299,7 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
             );
             // `credentials = false` most likely meant "off": do not judge the policy as if it were on.
             if !matches!(value, [TokenTree::Ident(v)] if v == "false") {
-                set_flag(attr, key, flag);
+                attr.set(known, key, Some(Value::On));
             }
         }
         (_, None) => {
@@ -328,36 +312,20 @@ fn parse_entry(tokens: &[TokenTree], attr: &mut Attr, errors: &mut Errors) -> Op
             );
             set_malformed(attr, &key, known);
         }
-        (
-            kind @ (KeyKind::Origins | KeyKind::WriteOrigins | KeyKind::Headers | KeyKind::Expose),
-            Some((eq, value)),
-        ) => {
-            let value = parse_str_list(name, eq, value, errors);
-            if let Some(slot) = list_slot(attr, kind) {
-                *slot = Some(Entry { key, value });
-            }
+        (KeyKind::Origins | KeyKind::HeaderNames, Some((eq, value))) => {
+            let value = parse_str_list(known, eq, value, errors);
+            attr.set(known, key, value);
         }
         (KeyKind::Methods, Some((eq, value))) => {
-            let value = parse_methods(eq, value, errors);
-            attr.methods = Some(Entry { key, value });
+            let value = parse_methods(known, eq, value, errors);
+            attr.set(known, key, value);
         }
         (KeyKind::Seconds, Some((eq, value))) => {
-            let value = parse_max_age(eq, value, errors);
-            attr.max_age = Some(Entry { key, value });
+            let value = parse_seconds(known, eq, value, errors);
+            attr.set(known, key, value);
         }
     }
     None
-}
-
-/// Where a key whose value is a list of strings is kept; `None` for the other kinds.
-fn list_slot(attr: &mut Attr, kind: KeyKind) -> Option<&mut Option<Entry<StrList>>> {
-    match kind {
-        KeyKind::Origins => Some(&mut attr.origins),
-        KeyKind::WriteOrigins => Some(&mut attr.write_origins),
-        KeyKind::Headers => Some(&mut attr.headers),
-        KeyKind::Expose => Some(&mut attr.expose),
-        KeyKind::Methods | KeyKind::Seconds | KeyKind::Flag(_) => None,
-    }
 }
 
 /// A complete value followed by more tokens is most likely a missing `,` before the next key:
@@ -382,68 +350,28 @@ fn missing_comma<'a>(key: &Key, value: &'a [TokenTree], errors: &mut Errors) -> 
 }
 
 fn is_flag(key: &Key) -> bool {
-    matches!(key.kind, KeyKind::Flag(_))
+    key.kind == KeyKind::Flag
 }
 
-fn is_set(attr: &Attr, key: &Key) -> bool {
-    match key.kind {
-        KeyKind::Origins => attr.origins.is_some(),
-        KeyKind::WriteOrigins => attr.write_origins.is_some(),
-        KeyKind::Methods => attr.methods.is_some(),
-        KeyKind::Headers => attr.headers.is_some(),
-        KeyKind::Expose => attr.expose.is_some(),
-        KeyKind::Seconds => attr.max_age.is_some(),
-        KeyKind::Flag(flag) => attr.flag(flag).is_some(),
-    }
-}
-
-fn set_flag(attr: &mut Attr, key: Ident, flag: Flag) {
-    attr.flags.push((flag, key));
-}
-
-/// Marks `key` as given but unreadable (already reported).
+/// Marks `key` as given but unreadable (already reported); a flag is on all the same.
 fn set_malformed(attr: &mut Attr, ident: &Ident, key: &Key) {
-    let ident = ident.clone();
-    match key.kind {
-        kind @ (KeyKind::Origins | KeyKind::WriteOrigins | KeyKind::Headers | KeyKind::Expose) => {
-            if let Some(slot) = list_slot(attr, kind) {
-                *slot = Some(Entry {
-                    key: ident,
-                    value: None,
-                });
-            }
-        }
-        KeyKind::Methods => {
-            attr.methods = Some(Entry {
-                key: ident,
-                value: None,
-            })
-        }
-        KeyKind::Seconds => {
-            attr.max_age = Some(Entry {
-                key: ident,
-                value: None,
-            })
-        }
-        KeyKind::Flag(flag) => set_flag(attr, ident, flag),
-    }
+    let value = is_flag(key).then_some(Value::On);
+    attr.set(key, ident.clone(), value);
 }
 
 /// `key = example`, from the key table.
-fn example(name: &str) -> String {
-    match checked_cors_rules::key(name) {
-        Some(key) => format!("{name} = {}", key.example),
-        None => name.to_owned(),
-    }
+fn example(key: &Key) -> String {
+    format!("{} = {}", key.name, key.example)
 }
 
-/// `"*"` or a list of strings.
+/// `"*"` or a list of strings, or `env("NAME")` for a key that takes it.
 fn parse_str_list(
-    key: &str,
+    key: &Key,
     eq: &Punct,
     value: &[TokenTree],
     errors: &mut Errors,
-) -> Option<StrList> {
+) -> Option<Value> {
+    let name = key.name;
     match value {
         [] => {
             errors.at(
@@ -458,54 +386,60 @@ fn parse_str_list(
         [TokenTree::Group(group)] if group.delimiter() == Delimiter::Bracket => {
             let expected = with_help("expected a string", format!("write `{}`", example(key)));
             let list = parse_list(group, &expected, errors, |tokens| match tokens {
-                [TokenTree::Literal(lit)] => str_lit(lit),
+                [TokenTree::Literal(lit)] => str_lit(lit).map(Item::Str),
                 _ => None,
             });
-            Some(StrList::Items(list))
+            Some(Value::Items(list))
         }
         [TokenTree::Literal(lit)] if str_lit(lit).is_some() => {
             let lit = str_lit(lit)?;
             if lit.value() == "*" {
-                return Some(StrList::Any(lit));
+                return Some(Value::Any(lit));
             }
             errors.at(
                 lit.span(),
                 with_help(
-                    format!("`{key}` takes `\"*\"` or a list, even of one entry"),
-                    format!("write `{key} = [{}]`", lit.token()),
+                    format!("`{name}` takes `\"*\"` or a list, even of one entry"),
+                    format!("write `{name} = [{}]`", lit.token()),
                 ),
             );
             let span = lit.span();
-            Some(StrList::Items(List {
+            Some(Value::Items(List {
                 span,
-                items: vec![lit],
+                items: vec![Item::Str(lit)],
                 complete: true,
             }))
         }
         [TokenTree::Ident(env), TokenTree::Group(args)]
             if env == "env" && args.delimiter() == Delimiter::Parenthesis =>
         {
-            if key != "origins" {
+            if !key.env {
+                let takers: Vec<String> = KEYS
+                    .iter()
+                    .filter(|k| k.env)
+                    .map(|k| format!("`{}`", k.name))
+                    .collect();
                 errors.spanned(
                     stream(value),
                     with_help(
-                        format!("`{key}` cannot be read from the environment"),
+                        format!("`{name}` cannot be read from the environment"),
                         format!(
-                            "write `{}`: only `origins` takes `env(\"...\")`",
-                            example(key)
+                            "write `{}`: only {} takes `env(\"...\")`",
+                            example(key),
+                            takers.join(", ")
                         ),
                     ),
                 );
                 return None;
             }
-            parse_env(args, errors).map(StrList::Env)
+            parse_env(args, errors).map(Value::Env)
         }
         _ => {
             errors.spanned(
                 stream(value),
                 with_help(
                     "expected `\"*\"` or a list of strings",
-                    format!("write `{}`, or `{key} = \"*\"` to allow any", example(key)),
+                    format!("write `{}`, or `{name} = \"*\"` to allow any", example(key)),
                 ),
             );
             None
@@ -547,23 +481,23 @@ fn parse_env(args: &Group, errors: &mut Errors) -> Option<EnvList> {
 }
 
 /// `[GET, "PURGE"]` or `"*"`.
-fn parse_methods(eq: &Punct, value: &[TokenTree], errors: &mut Errors) -> Option<Methods> {
+fn parse_methods(key: &Key, eq: &Punct, value: &[TokenTree], errors: &mut Errors) -> Option<Value> {
     match value {
         [TokenTree::Literal(lit)] if str_lit(lit).is_some_and(|s| s.value() == "*") => {
-            Some(Methods::Any)
+            str_lit(lit).map(Value::Any)
         }
         [TokenTree::Group(group)] if group.delimiter() == Delimiter::Bracket => {
             let expected = with_help(
                 "expected a method",
                 "write a standard method as an identifier (`GET`) and any other as a string (`\"PURGE\"`)",
             );
-            Some(Methods::List(parse_list(
+            Some(Value::Items(parse_list(
                 group,
                 &expected,
                 errors,
                 |tokens| match tokens {
-                    [TokenTree::Ident(ident)] => Some(Method::Ident(ident.clone())),
-                    [TokenTree::Literal(lit)] => str_lit(lit).map(Method::Str),
+                    [TokenTree::Ident(ident)] => Some(Item::Ident(ident.clone())),
+                    [TokenTree::Literal(lit)] => str_lit(lit).map(Item::Str),
                     _ => None,
                 },
             )))
@@ -573,7 +507,7 @@ fn parse_methods(eq: &Punct, value: &[TokenTree], errors: &mut Errors) -> Option
                 eq.span(),
                 with_help(
                     "expected a value after `=`",
-                    format!("write `{}`", example("methods")),
+                    format!("write `{}`", example(key)),
                 ),
             );
             None
@@ -584,8 +518,9 @@ fn parse_methods(eq: &Punct, value: &[TokenTree], errors: &mut Errors) -> Option
                 with_help(
                     "expected a list of methods",
                     format!(
-                        "write `{}`, or `methods = \"*\"` to allow any",
-                        example("methods")
+                        "write `{}`, or `{} = \"*\"` to allow any",
+                        example(key),
+                        key.name
                     ),
                 ),
             );
@@ -630,44 +565,47 @@ fn str_lit(lit: &proc_macro2::Literal) -> Option<LitStr> {
 
 /// `600`, or `-5` (two tokens), read as whole seconds. Values beyond `i64` saturate, which the
 /// range rule then refuses like any other too-large value.
-fn parse_max_age(eq: &Punct, value: &[TokenTree], errors: &mut Errors) -> Option<MaxAge> {
+fn parse_seconds(key: &Key, eq: &Punct, value: &[TokenTree], errors: &mut Errors) -> Option<Value> {
     let (minus, lit) = match value {
         [TokenTree::Literal(lit)] => (false, lit),
         [TokenTree::Punct(p), TokenTree::Literal(lit)] if p.as_char() == '-' => (true, lit),
         [] => {
             errors.at(
                 eq.span(),
-                with_help("expected a value after `=`", "write `max_age = 600`"),
+                with_help(
+                    "expected a value after `=`",
+                    format!("write `{}`", example(key)),
+                ),
             );
             return None;
         }
         _ => {
-            errors.spanned(stream(value), max_age_error());
+            errors.spanned(stream(value), seconds_error(key));
             return None;
         }
     };
     let Lit::Int(int) = Lit::new(lit.clone()) else {
-        errors.spanned(stream(value), max_age_error());
+        errors.spanned(stream(value), seconds_error(key));
         return None;
     };
     if !int.suffix().is_empty() {
-        errors.spanned(stream(value), max_age_error());
+        errors.spanned(stream(value), seconds_error(key));
         return None;
     }
     let digits = int.base10_digits();
     let magnitude: i64 = digits.trim_start_matches('-').parse().unwrap_or(i64::MAX);
     let negative = minus != digits.starts_with('-');
     let seconds = if negative { -magnitude } else { magnitude };
-    Some(MaxAge {
+    Some(Value::Seconds(Seconds {
         seconds,
         tokens: stream(value),
-    })
+    }))
 }
 
-fn max_age_error() -> String {
+fn seconds_error(key: &Key) -> String {
     with_help(
-        "`max_age` is a whole number of seconds",
-        "write an integer without suffix, as in `max_age = 600`",
+        format!("`{}` is a whole number of seconds", key.name),
+        format!("write an integer without suffix, as in `{}`", example(key)),
     )
 }
 

@@ -18,8 +18,10 @@ fn derive_errors(attr: &str) -> Vec<String> {
         syn::parse2(tokens(&format!("#[cors({attr})] struct Api;"))).expect("derive input parses");
     let mut errors = crate::errors::Errors::default();
     let parsed = crate::parse::parse_input(&input, &mut errors);
-    let written = crate::validate::Written::new(&parsed);
-    crate::validate::validate(&parsed, &written, &written.refs(), &mut errors);
+    let written = crate::validate::written(&parsed);
+    written.with_input(|input| {
+        crate::validate::validate(&parsed, input, &mut errors);
+    });
     match errors.finish() {
         Ok(()) => Vec::new(),
         Err(error) => error.into_iter().map(|e| e.to_string()).collect(),
@@ -339,13 +341,14 @@ fn ten_thousand_origins_expand() {
     let mut errors = crate::errors::Errors::default();
     let attr = crate::parse::parse_input(&input, &mut errors);
     let parsed = start.elapsed();
-    let written = crate::validate::Written::new(&attr);
-    let refs = written.refs();
-    let policy = crate::validate::validate(&attr, &written, &refs, &mut errors);
-    let validated = start.elapsed();
+    let written = crate::validate::written(&attr);
+    let (validated, stages, expanded) = written.with_input(|input_policy| {
+        let policy = crate::validate::validate(&attr, input_policy, &mut errors);
+        let validated = start.elapsed();
+        let expanded = crate::expand::derive(&input.ident, &input.generics, &policy.unwrap(), None);
+        (validated, start.elapsed(), expanded)
+    });
     assert!(errors.finish().is_ok());
-    let expanded = crate::expand::derive(&input.ident, &input.generics, &policy.unwrap(), None);
-    let stages = start.elapsed();
     drop(expanded);
     let start = Instant::now();
     let output = crate::derive(&input);

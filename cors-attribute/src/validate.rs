@@ -1,123 +1,48 @@
-//! [`Attr`] -> [`Policy`]: every rule of `checked_cors_rules::check_policy`, each violation turned into an
-//! error on the exact token it concerns, plus the few rules that only exist in the macro's syntax.
+//! [`Attr`] -> [`CheckedPolicy`]: every rule of `checked_cors_rules::check_policy`, each violation
+//! turned into an error on the exact token it concerns, plus the few rules that only exist in the
+//! macro's syntax. Nothing here names a key but those syntax rules: values go slot by slot.
 
 use crate::env::EnvList;
 use crate::errors::{with_help, Errors};
-use crate::parse::{Attr, Entry, List, Method, Methods, StrList};
+use crate::parse::{Attr, Item, List, Value};
 use checked_cors_rules::{
-    check_method, check_policy, CheckedPolicy, Flag, PolicyInput, Site, STANDARD_METHODS,
+    check_method, check_policy, CheckedPolicy, KeyId, Place, PolicyInput, Setting, Settings, Site,
+    STANDARD_METHODS,
 };
-use proc_macro2::Span;
 
-/// The policy's entries as written (origins read from the environment included), owned, for
-/// `checked_cors_rules::check_policy` to borrow.
-pub(crate) struct Written {
-    pub origins: Names,
-    /// `None` when absent (the default).
-    pub methods: Option<Names>,
-    pub headers: Names,
-    pub expose: Names,
-    pub write_origins: Names,
-}
-
-/// `"*"` or a list, as written.
-pub(crate) enum Names {
-    Any,
-    List(Vec<String>),
-}
-
-/// [`Written`] as the string slices `checked_cors_rules::PolicyInput` takes.
-pub(crate) struct Refs<'a> {
-    origins: Vec<&'a str>,
-    methods: Vec<&'a str>,
-    headers: Vec<&'a str>,
-    expose: Vec<&'a str>,
-    write_origins: Vec<&'a str>,
-}
-
-impl Names {
-    fn as_rule<'a>(&self, refs: &'a [&'a str]) -> checked_cors_rules::List<'a> {
-        match self {
-            Names::Any => checked_cors_rules::List::Any,
-            Names::List(_) => checked_cors_rules::List::Items(refs),
-        }
+/// The policy's values as written (origins read from the environment included), owned, one slot
+/// per key, for `checked_cors_rules::check_policy` to borrow.
+pub(crate) fn written(attr: &Attr) -> Settings {
+    let mut settings = Settings::new();
+    for (key, entry) in attr.entries() {
+        let setting = match &entry.value {
+            Some(Value::Any(_)) => Setting::Any,
+            Some(Value::Items(list)) => Setting::Items(list.items.iter().map(Item::name).collect()),
+            Some(Value::Env(list)) => Setting::Items(list.entries.clone().unwrap_or_default()),
+            Some(Value::Seconds(seconds)) => Setting::Seconds(seconds.seconds),
+            Some(Value::On) => Setting::On,
+            // Unreadable (already reported): judged as absent.
+            None => continue,
+        };
+        // The parser reads each key by its kind, so the value fits.
+        let _ = settings.set(key, setting);
     }
-
-    fn refs(&self) -> Vec<&str> {
-        match self {
-            Names::Any => Vec::new(),
-            Names::List(names) => names.iter().map(String::as_str).collect(),
-        }
-    }
-}
-
-impl Written {
-    pub(crate) fn new(attr: &Attr) -> Self {
-        Written {
-            origins: names(&attr.origins),
-            methods: attr
-                .methods
-                .as_ref()
-                .and_then(|entry| entry.value.as_ref())
-                .map(|methods| match methods {
-                    Methods::Any => Names::Any,
-                    Methods::List(list) => {
-                        Names::List(list.items.iter().map(Method::name).collect())
-                    }
-                }),
-            headers: names(&attr.headers),
-            expose: names(&attr.expose),
-            write_origins: names(&attr.write_origins),
-        }
-    }
-
-    pub(crate) fn refs(&self) -> Refs<'_> {
-        Refs {
-            origins: self.origins.refs(),
-            methods: self.methods.as_ref().map(Names::refs).unwrap_or_default(),
-            headers: self.headers.refs(),
-            expose: self.expose.refs(),
-            write_origins: self.write_origins.refs(),
-        }
-    }
-}
-
-/// The policy as `checked_cors_rules::check_policy` reads it.
-pub(crate) fn input<'a>(attr: &Attr, written: &Written, refs: &'a Refs<'a>) -> PolicyInput<'a> {
-    PolicyInput {
-        origins: written.origins.as_rule(&refs.origins),
-        methods: written.methods.as_ref().map(|m| m.as_rule(&refs.methods)),
-        headers: written.headers.as_rule(&refs.headers),
-        expose: written.expose.as_rule(&refs.expose),
-        max_age: max_age(attr),
-        write_origins: written.write_origins.as_rule(&refs.write_origins),
-        flags: attr.flag_set(),
-    }
+    settings
 }
 
 /// Applies every rule and reports every violation into `errors`; the checked policy when there
 /// was none.
 pub(crate) fn validate<'a>(
     attr: &Attr,
-    written: &Written,
-    refs: &'a Refs<'a>,
+    input: &PolicyInput<'a>,
     errors: &mut Errors,
 ) -> Option<CheckedPolicy<'a>> {
-    let input = input(attr, written, refs);
-
     let mut found: Vec<(Site, syn::Error)> = Vec::new();
-    let checked = check_policy(&input, &mut |site, violation| {
+    let checked = check_policy(input, &mut |site, violation| {
         // A list with an unreadable entry (already reported) is not judged empty.
-        let incomplete = match site {
-            Site::Origins => !is_complete(&attr.origins),
-            Site::Methods => !attr.methods.as_ref().is_some_and(|e| {
-                e.value
-                    .as_ref()
-                    .and_then(Methods::list)
-                    .is_some_and(|l| l.complete)
-            }),
-            _ => false,
-        };
+        let incomplete = site.place == Place::Whole
+            && site.key.key().kind.is_list()
+            && !is_complete(attr.value(site.key));
         if !incomplete {
             let message = match env_context(attr, site) {
                 Some(context) => format!("{context}: {violation}"),
@@ -147,19 +72,18 @@ pub(crate) fn validate<'a>(
 
 /// The variable of `origins = env("NAME")`, which the expansion must make Cargo track.
 pub(crate) fn env_var(attr: &Attr) -> Option<String> {
-    env_list(attr).map(EnvList::var)
+    env_list(attr).map(|(_, list)| list.var())
 }
 
 /// Identifiers are for the standard methods, so that `methods = [GET, PSOT]` is caught; any other
 /// method is a string, which says "I mean this extension method" (macro syntax, not a CORS rule).
 /// Rules about the name itself (`get`, `TRACE`) are `check_method`'s, reported by `check_policy`.
 fn check_method_idents(attr: &Attr, found: &mut Vec<(Site, syn::Error)>) {
-    let Some(List { items, .. }) = attr.methods.as_ref().and_then(|e| e.value.as_ref()?.list())
-    else {
+    let Some(Value::Items(List { items, .. })) = attr.value(KeyId::Methods) else {
         return;
     };
     for (i, method) in items.iter().enumerate() {
-        let Method::Ident(ident) = method else {
+        let Item::Ident(ident) = method else {
             continue;
         };
         let name = method.name();
@@ -168,120 +92,65 @@ fn check_method_idents(attr: &Attr, found: &mut Vec<(Site, syn::Error)>) {
                 format!("`{name}` is not a standard method"),
                 format!("use a string for extension methods: `\"{name}\"`"),
             );
-            found.push((Site::Method(i), syn::Error::new(ident.span(), message)));
+            found.push((
+                Site::item(KeyId::Methods, i),
+                syn::Error::new(ident.span(), message),
+            ));
         }
     }
 }
 
-fn names(entry: &Option<Entry<StrList>>) -> Names {
-    match entry.as_ref().and_then(|e| e.value.as_ref()) {
-        Some(StrList::Any(_)) => Names::Any,
-        Some(StrList::Items(list)) => {
-            Names::List(list.items.iter().map(|lit| lit.value()).collect())
-        }
-        Some(StrList::Env(list)) => Names::List(list.entries.clone().unwrap_or_default()),
-        None => Names::List(Vec::new()),
-    }
+/// The key read from the environment, and its list.
+fn env_list(attr: &Attr) -> Option<(KeyId, &EnvList)> {
+    attr.entries().find_map(|(key, entry)| match &entry.value {
+        Some(Value::Env(list)) => Some((key, list)),
+        _ => None,
+    })
 }
 
-fn env_list(attr: &Attr) -> Option<&EnvList> {
-    match attr.origins.as_ref()?.value.as_ref()? {
-        StrList::Env(list) => Some(list),
-        StrList::Any(_) | StrList::Items(_) => None,
-    }
-}
-
-/// For origins read from the environment, what the message must add: the span can only point at
+/// For entries read from the environment, what the message must add: the span can only point at
 /// `env("NAME")`, so the message names the variable and the entry.
 fn env_context(attr: &Attr, site: Site) -> Option<String> {
-    let list = env_list(attr)?;
+    let (key, list) = env_list(attr)?;
+    if site.key != key {
+        return None;
+    }
     let var = list.var();
-    match site {
-        Site::Origin(i) => {
+    match site.place {
+        Place::Item(i) => {
             let entry = list.entries.as_ref()?.get(i)?;
             Some(format!("`{var}` entry `{entry}`"))
         }
-        Site::Origins => Some(format!("`{var}` holds no origin")),
-        _ => None,
+        Place::Whole => Some(format!("`{var}` holds no origin")),
+        Place::Any => None,
     }
 }
 
-fn is_complete(entry: &Option<Entry<StrList>>) -> bool {
-    match entry.as_ref().and_then(|e| e.value.as_ref()) {
-        Some(StrList::Any(_)) => true,
-        Some(StrList::Items(list)) => list.complete,
-        Some(StrList::Env(list)) => list.entries.is_some(),
-        None => false,
+/// Whether a list was read whole (`"*"` is); absent or unreadable is not.
+fn is_complete(value: Option<&Value>) -> bool {
+    match value {
+        Some(Value::Any(_)) => true,
+        Some(Value::Items(list)) => list.complete,
+        Some(Value::Env(list)) => list.entries.is_some(),
+        Some(Value::Seconds(_) | Value::On) | None => false,
     }
-}
-
-fn max_age(attr: &Attr) -> Option<i64> {
-    attr.max_age.as_ref()?.value.as_ref().map(|m| m.seconds)
 }
 
 /// The error for a violation at `site`, on the token `site` names.
 fn error_at(attr: &Attr, site: Site, message: String) -> syn::Error {
-    let span = match site {
-        Site::OriginsAny => any_span(&attr.origins),
-        Site::Origins => list_span(&attr.origins),
-        Site::Origin(i) => item_span(&attr.origins, i),
-        Site::Methods => attr
-            .methods
-            .as_ref()
-            .and_then(|e| Some(e.value.as_ref()?.list()?.span)),
-        Site::Method(i) => attr
-            .methods
-            .as_ref()
-            .and_then(|e| Some(e.value.as_ref()?.list()?.items.get(i)?.span())),
-        Site::HeadersAny => any_span(&attr.headers),
-        Site::Header(i) => item_span(&attr.headers, i),
-        Site::ExposeAny => any_span(&attr.expose),
-        Site::Expose(i) => item_span(&attr.expose, i),
-        Site::Credentials => attr.flag(Flag::Credentials).map(|c| c.span()),
-        Site::WriteOriginsAny => any_span(&attr.write_origins),
-        Site::WriteOrigin(i) => item_span(&attr.write_origins, i),
-        Site::MaxAge => match attr.max_age.as_ref().and_then(|e| e.value.as_ref()) {
-            Some(max_age) => return syn::Error::new_spanned(&max_age.tokens, message),
-            None => None,
-        },
-        _ => None,
-    };
-    // Failing a token, point at the key the violation is about.
-    let key = match site {
-        Site::OriginsAny | Site::Origins | Site::Origin(_) => {
-            attr.origins.as_ref().map(|e| e.key.span())
-        }
-        Site::Methods | Site::Method(_) => attr.methods.as_ref().map(|e| e.key.span()),
-        Site::HeadersAny | Site::Header(_) => attr.headers.as_ref().map(|e| e.key.span()),
-        Site::ExposeAny | Site::Expose(_) => attr.expose.as_ref().map(|e| e.key.span()),
-        Site::MaxAge => attr.max_age.as_ref().map(|e| e.key.span()),
-        Site::WriteOriginsAny | Site::WriteOrigin(_) => {
-            attr.write_origins.as_ref().map(|e| e.key.span())
+    let value = attr.value(site.key);
+    let span = match (site.place, value) {
+        (Place::Any, Some(Value::Any(lit))) => Some(lit.span()),
+        (Place::Whole, Some(Value::Items(list))) => Some(list.span),
+        (Place::Item(i), Some(Value::Items(list))) => list.items.get(i).map(Item::span),
+        (Place::Whole | Place::Item(_), Some(Value::Env(list))) => Some(list.name.span()),
+        // `-5` is two tokens: span both.
+        (Place::Whole, Some(Value::Seconds(seconds))) => {
+            return syn::Error::new_spanned(&seconds.tokens, message)
         }
         _ => None,
     };
+    // Failing a token, point at the key the violation is about (a flag is its key).
+    let key = attr.get(site.key).map(|entry| entry.key.span());
     syn::Error::new(span.or(key).unwrap_or(attr.span), message)
-}
-
-fn any_span(entry: &Option<Entry<StrList>>) -> Option<Span> {
-    match entry.as_ref()?.value.as_ref()? {
-        StrList::Any(lit) => Some(lit.span()),
-        StrList::Items(_) | StrList::Env(_) => None,
-    }
-}
-
-fn list_span(entry: &Option<Entry<StrList>>) -> Option<Span> {
-    match entry.as_ref()?.value.as_ref()? {
-        StrList::Items(list) => Some(list.span),
-        StrList::Env(list) => Some(list.name.span()),
-        StrList::Any(_) => None,
-    }
-}
-
-fn item_span(entry: &Option<Entry<StrList>>, i: usize) -> Option<Span> {
-    match entry.as_ref()?.value.as_ref()? {
-        StrList::Items(list) => Some(list.items.get(i)?.span()),
-        StrList::Env(list) => Some(list.name.span()),
-        StrList::Any(_) => None,
-    }
 }

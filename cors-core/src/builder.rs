@@ -6,8 +6,8 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use checked_cors_rules::{
-    check_policy, CheckedOrigins, CheckedPolicy, Flag, Flags, HeaderNames, List, Methods, Pattern,
-    PolicyInput, PortPattern, Site, Violation,
+    check_policy, CheckedOrigins, CheckedPolicy, HeaderNames, KeyId, Methods, Pattern, PolicyInput,
+    PortPattern, Setting, SettingError, Settings, Site, Violation,
 };
 
 use crate::origins::{OriginPattern, OriginTable, Origins, PortMatch};
@@ -39,66 +39,16 @@ use crate::{HeaderList, Policy};
 #[derive(Clone, Debug, Default)]
 #[must_use = "a PolicyBuilder does nothing until `build` is called"]
 pub struct PolicyBuilder {
-    origins: Option<Entries>,
-    methods: Option<Entries>,
-    headers: Option<Entries>,
-    expose: Option<Entries>,
-    max_age: Option<i64>,
-    write_origins: Vec<String>,
-    flags: Flags,
+    /// One value per key; every method below is a one-liner over it.
+    settings: Settings,
 }
 
-fn strings<I, S>(items: I) -> Vec<String>
+fn strings<I, S>(items: I) -> Setting
 where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    items.into_iter().map(|s| s.as_ref().to_owned()).collect()
-}
-
-/// A list key as given: `"*"` is its own state, never a `"*"` entry, so that a list holding only
-/// `"*"` is refused like the macro refuses `origins = ["*"]`.
-#[derive(Clone, Debug)]
-enum Entries {
-    Any,
-    Items(Vec<String>),
-}
-
-impl Entries {
-    /// Adds to a list. After `Any`, the `"*"` becomes an entry of the list, which the rules refuse:
-    /// mixing "any" with a list is a mistake to report, not to resolve silently.
-    fn extend(entries: &mut Option<Entries>, items: Vec<String>) {
-        match entries {
-            Some(Entries::Items(list)) => list.extend(items),
-            Some(Entries::Any) => {
-                let mut list = alloc::vec!["*".to_owned()];
-                list.extend(items);
-                *entries = Some(Entries::Items(list));
-            }
-            None => *entries = Some(Entries::Items(items)),
-        }
-    }
-
-    fn of(list: List<'_>) -> Entries {
-        match list {
-            List::Any => Entries::Any,
-            List::Items(items) => Entries::Items(strings(items)),
-        }
-    }
-
-    fn as_list<'a>(entries: &Option<Entries>, refs: &'a [&'a str]) -> List<'a> {
-        match entries {
-            Some(Entries::Any) => List::Any,
-            _ => List::Items(refs),
-        }
-    }
-
-    fn refs(entries: &Option<Entries>) -> Vec<&str> {
-        match entries {
-            Some(Entries::Items(list)) => list.iter().map(String::as_str).collect(),
-            _ => Vec::new(),
-        }
-    }
+    Setting::Items(items.into_iter().map(|s| s.as_ref().to_owned()).collect())
 }
 
 impl PolicyBuilder {
@@ -114,102 +64,113 @@ impl PolicyBuilder {
     /// every key to a builder call.
     ///
     /// ```
-    /// use checked_cors::rules::{Flag, Flags, List, PolicyInput};
+    /// use checked_cors::rules::{KeyId, PolicyInput, Value};
     /// use checked_cors::PolicyBuilder;
     ///
-    /// let input = PolicyInput {
-    ///     origins: List::Items(&["https://app.example.com"]),
-    ///     methods: Some(List::Items(&["GET", "PUT"])),
-    ///     headers: List::Any,
-    ///     expose: List::Items(&[]),
-    ///     max_age: Some(600),
-    ///     write_origins: List::Items(&[]),
-    ///     flags: Flags::NONE.with(Flag::Credentials),
-    /// };
+    /// let input = PolicyInput::new()
+    ///     .with(KeyId::Origins, Value::Items(&["https://app.example.com"]))
+    ///     .with(KeyId::Methods, Value::Items(&["GET", "PUT"]))
+    ///     .with(KeyId::Headers, Value::Any)
+    ///     .with(KeyId::MaxAge, Value::Seconds(600))
+    ///     .with(KeyId::Credentials, Value::On);
     /// let policy = PolicyBuilder::from_input(&input).build().unwrap();
     /// assert!(policy.allows_origin(b"https://app.example.com"));
     /// ```
     pub fn from_input(input: &PolicyInput<'_>) -> Self {
-        PolicyBuilder {
-            origins: Some(Entries::of(input.origins)),
-            methods: input.methods.map(Entries::of),
-            headers: Some(Entries::of(input.headers)),
-            expose: Some(Entries::of(input.expose)),
-            max_age: input.max_age,
-            write_origins: match input.write_origins {
-                // An entry the rules refuse, as they refuse `write_origins = "*"`.
-                List::Any => alloc::vec!["*".to_owned()],
-                List::Items(origins) => strings(origins),
-            },
-            flags: input.flags,
-        }
+        Self::from_settings(Settings::from_input(input))
+    }
+
+    /// The builder of these settings, each given as by [`PolicyBuilder::set`].
+    pub(crate) fn from_settings(settings: Settings) -> Self {
+        PolicyBuilder { settings }
+    }
+
+    /// Gives the key named `key` the value `setting`, as the typed methods do (a list adds to
+    /// what was listed before; `"*"`, seconds and flags replace it): for keys without a typed
+    /// method, and for readers where the key is data. An unknown key, or a value the key cannot
+    /// hold, is an error.
+    ///
+    /// ```
+    /// use checked_cors::rules::Setting;
+    /// use checked_cors::PolicyBuilder;
+    ///
+    /// let policy = PolicyBuilder::new()
+    ///     .set("origins", Setting::Items(vec!["https://app.example.com".into()]))?
+    ///     .set("private_network", Setting::On)?
+    ///     .build()?;
+    /// assert!(policy.allows_private_network());
+    /// let error = PolicyBuilder::new().set("max_age", Setting::On).unwrap_err();
+    /// assert_eq!(error.to_string(), "`max_age` takes a whole number of seconds");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set(mut self, key: &str, setting: Setting) -> Result<Self, SettingError> {
+        self.settings.add_named(key, setting)?;
+        Ok(self)
+    }
+
+    /// Gives `key` the value `setting`: the typed methods' common step. Every typed method
+    /// passes a value of its key's kind.
+    fn with(mut self, key: KeyId, setting: Setting) -> Self {
+        let added = self.settings.add(key, setting);
+        debug_assert!(added.is_ok(), "{added:?}");
+        self
     }
 
     /// `origins = [...]`: exact origins and `*` patterns (adds to any listed before).
-    pub fn allow_origins<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, origins: I) -> Self {
-        Entries::extend(&mut self.origins, strings(origins));
-        self
+    pub fn allow_origins<I: IntoIterator<Item = S>, S: AsRef<str>>(self, origins: I) -> Self {
+        self.with(KeyId::Origins, strings(origins))
     }
 
     /// `origins = "*"`.
-    pub fn allow_any_origin(mut self) -> Self {
-        self.origins = Some(Entries::Any);
-        self
+    pub fn allow_any_origin(self) -> Self {
+        self.with(KeyId::Origins, Setting::Any)
     }
 
     /// `methods = [...]`; without it, `GET`, `HEAD` and `POST`. The CORS-safelisted `GET`, `HEAD`
     /// and `POST` pass a preflight whether listed or not, as browsers never check them.
-    pub fn allow_methods<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, methods: I) -> Self {
-        Entries::extend(&mut self.methods, strings(methods));
-        self
+    pub fn allow_methods<I: IntoIterator<Item = S>, S: AsRef<str>>(self, methods: I) -> Self {
+        self.with(KeyId::Methods, strings(methods))
     }
 
     /// `methods = "*"`: any method (answered `*`, or the requested method with credentials).
-    pub fn allow_any_method(mut self) -> Self {
-        self.methods = Some(Entries::Any);
-        self
+    pub fn allow_any_method(self) -> Self {
+        self.with(KeyId::Methods, Setting::Any)
     }
 
     /// `headers = [...]`: request headers a preflight may ask for.
-    pub fn allow_headers<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, headers: I) -> Self {
-        Entries::extend(&mut self.headers, strings(headers));
-        self
+    pub fn allow_headers<I: IntoIterator<Item = S>, S: AsRef<str>>(self, headers: I) -> Self {
+        self.with(KeyId::Headers, strings(headers))
     }
 
     /// `headers = "*"`: any request header but `authorization`, which `*` never covers; add
     /// `.allow_headers(["authorization"])` for that one too (`headers = ["*", "authorization"]`).
-    pub fn allow_any_header(mut self) -> Self {
-        self.headers = Some(Entries::Any);
-        self
+    pub fn allow_any_header(self) -> Self {
+        self.with(KeyId::Headers, Setting::Any)
     }
 
     /// `expose = [...]`: response headers scripts may read.
-    pub fn expose_headers<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, headers: I) -> Self {
-        Entries::extend(&mut self.expose, strings(headers));
-        self
+    pub fn expose_headers<I: IntoIterator<Item = S>, S: AsRef<str>>(self, headers: I) -> Self {
+        self.with(KeyId::Expose, strings(headers))
     }
 
     /// `expose = "*"`.
-    pub fn expose_any_header(mut self) -> Self {
-        self.expose = Some(Entries::Any);
-        self
+    pub fn expose_any_header(self) -> Self {
+        self.with(KeyId::Expose, Setting::Any)
     }
 
     /// `credentials`.
-    pub fn allow_credentials(mut self) -> Self {
-        self.flags.insert(Flag::Credentials);
-        self
+    pub fn allow_credentials(self) -> Self {
+        self.with(KeyId::Credentials, Setting::On)
     }
 
     /// `write_origins = [...]`: origins trusted to send cross-origin writes (a form `POST`, say)
     /// without being allowed to read responses, such as an identity provider posting a SAML
     /// response. Checked by the same rules as [`PolicyBuilder::allow_origins`].
     pub fn trust_origins_for_writes<I: IntoIterator<Item = S>, S: AsRef<str>>(
-        mut self,
+        self,
         origins: I,
     ) -> Self {
-        self.write_origins.extend(strings(origins));
-        self
+        self.with(KeyId::WriteOrigins, strings(origins))
     }
 
     /// `dangerously_allow_cross_origin_writes`: let unsafe requests (`POST`, `PUT`, ...) that a
@@ -217,46 +178,33 @@ impl PolicyBuilder {
     /// page on any site can then make the user's browser submit a form here with the user's
     /// cookies (a forged request): use it only for endpoints that must accept such writes and
     /// authenticate them otherwise (a signed SAML response, a payment provider's signature).
-    pub fn dangerously_allow_cross_origin_writes(mut self) -> Self {
-        self.flags.insert(Flag::AllowCrossOriginWrites);
-        self
-    }
-
-    /// Sets a flag by its key (`credentials`, `private_network`, a `dangerously_*` opt-in): what
-    /// configuration readers call, where the key is data.
-    pub fn flag(mut self, flag: Flag) -> Self {
-        self.flags.insert(flag);
-        self
+    pub fn dangerously_allow_cross_origin_writes(self) -> Self {
+        self.with(KeyId::AllowCrossOriginWrites, Setting::On)
     }
 
     /// `max_age = seconds`.
-    pub fn max_age(mut self, seconds: i64) -> Self {
-        self.max_age = Some(seconds);
-        self
+    pub fn max_age(self, seconds: i64) -> Self {
+        self.with(KeyId::MaxAge, Setting::Seconds(seconds))
     }
 
     /// `private_network`.
-    pub fn allow_private_network(mut self) -> Self {
-        self.flags.insert(Flag::PrivateNetwork);
-        self
+    pub fn allow_private_network(self) -> Self {
+        self.with(KeyId::PrivateNetwork, Setting::On)
     }
 
     /// `dangerously_allow_null_origin`.
-    pub fn dangerously_allow_null_origin(mut self) -> Self {
-        self.flags.insert(Flag::AllowNullOrigin);
-        self
+    pub fn dangerously_allow_null_origin(self) -> Self {
+        self.with(KeyId::AllowNullOrigin, Setting::On)
     }
 
     /// `dangerously_allow_insecure_origins`.
-    pub fn dangerously_allow_insecure_origins(mut self) -> Self {
-        self.flags.insert(Flag::AllowInsecureOrigins);
-        self
+    pub fn dangerously_allow_insecure_origins(self) -> Self {
+        self.with(KeyId::AllowInsecureOrigins, Setting::On)
     }
 
     /// `dangerously_allow_public_suffix_wildcards`.
-    pub fn dangerously_allow_public_suffix_wildcards(mut self) -> Self {
-        self.flags.insert(Flag::AllowPublicSuffixWildcards);
-        self
+    pub fn dangerously_allow_public_suffix_wildcards(self) -> Self {
+        self.with(KeyId::AllowPublicSuffixWildcards, Setting::On)
     }
 
     /// Checks every rule and returns the policy, or every violation at once.
@@ -265,41 +213,28 @@ impl PolicyBuilder {
     /// per request (building costs about as much as the policy's size; serving it costs what a
     /// derived one does).
     pub fn build(self) -> Result<Policy<'static>, BuildError> {
-        let origins = Entries::refs(&self.origins);
-        let methods = Entries::refs(&self.methods);
-        let headers = Entries::refs(&self.headers);
-        let expose = Entries::refs(&self.expose);
-        let write_origins: Vec<&str> = self.write_origins.iter().map(String::as_str).collect();
-        let input = PolicyInput {
-            origins: Entries::as_list(&self.origins, &origins),
-            methods: self
-                .methods
-                .is_some()
-                .then(|| Entries::as_list(&self.methods, &methods)),
-            headers: Entries::as_list(&self.headers, &headers),
-            expose: Entries::as_list(&self.expose, &expose),
-            max_age: self.max_age,
-            write_origins: List::Items(&write_origins),
-            flags: self.flags,
-        };
         let mut errors = Vec::new();
-        if self.origins.is_none() {
+        // `origins` is required, as in the attribute; the rules then also find the list empty.
+        if self.settings.get(KeyId::Origins).is_none() {
             errors.push(BuildViolation {
-                site: Site::Origins,
+                site: Site::whole(KeyId::Origins),
                 value: String::new(),
                 violation: Violation::EmptyOrigins,
             });
         }
-        let checked = check_policy(&input, &mut |site, violation| {
-            let value = input.value_at(site).unwrap_or("");
-            errors.push(BuildViolation {
-                site,
-                value: value.to_owned(),
-                violation,
-            });
+        let checked = self.settings.with_input(|input| {
+            check_policy(input, &mut |site, violation| {
+                let value = input.value_at(site).unwrap_or("");
+                errors.push(BuildViolation {
+                    site,
+                    value: value.to_owned(),
+                    violation,
+                });
+            })
+            .map(|checked| owned_policy(&checked))
         });
         match checked {
-            Some(checked) if errors.is_empty() => Ok(owned_policy(&checked)),
+            Some(policy) if errors.is_empty() => Ok(policy),
             _ => Err(BuildError { violations: errors }),
         }
     }
@@ -421,21 +356,7 @@ impl fmt::Display for BuildError {
 
 impl fmt::Display for BuildViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.site {
-            Site::Origin(i) => write!(f, "origins[{i}]")?,
-            Site::Method(i) => write!(f, "methods[{i}]")?,
-            Site::Header(i) => write!(f, "headers[{i}]")?,
-            Site::Expose(i) => write!(f, "expose[{i}]")?,
-            Site::OriginsAny | Site::Origins => f.write_str("origins")?,
-            Site::Methods => f.write_str("methods")?,
-            Site::HeadersAny => f.write_str("headers")?,
-            Site::ExposeAny => f.write_str("expose")?,
-            Site::Credentials => f.write_str("credentials")?,
-            Site::MaxAge => f.write_str("max_age")?,
-            Site::WriteOrigin(i) => write!(f, "write_origins[{i}]")?,
-            Site::WriteOriginsAny => f.write_str("write_origins")?,
-            _ => f.write_str("policy")?,
-        }
+        write!(f, "{}", self.site)?;
         if !self.value.is_empty() {
             write!(f, " `{}`", self.value)?;
         }
@@ -455,20 +376,25 @@ impl std::error::Error for BuildError {}
 mod tests {
     use super::*;
     use alloc::format;
+    use checked_cors_rules::Value;
 
     #[test]
     fn from_input_is_the_builder_the_key_methods_make() {
-        let input = PolicyInput {
-            origins: List::Items(&["https://app.example.com", "https://*.example.com"]),
-            methods: Some(List::Any),
-            headers: List::Items(&["content-type"]),
-            expose: List::Any,
-            max_age: Some(-5),
-            write_origins: List::Items(&["https://idp.example.com"]),
-            flags: Flags::NONE
-                .with(Flag::Credentials)
-                .with(Flag::PrivateNetwork),
-        };
+        let input = PolicyInput::new()
+            .with(
+                KeyId::Origins,
+                Value::Items(&["https://app.example.com", "https://*.example.com"]),
+            )
+            .with(KeyId::Methods, Value::Any)
+            .with(KeyId::Headers, Value::Items(&["content-type"]))
+            .with(KeyId::Expose, Value::Any)
+            .with(KeyId::MaxAge, Value::Seconds(-5))
+            .with(
+                KeyId::WriteOrigins,
+                Value::Items(&["https://idp.example.com"]),
+            )
+            .with(KeyId::Credentials, Value::On)
+            .with(KeyId::PrivateNetwork, Value::On);
         let by_methods = PolicyBuilder::new()
             .allow_origins(["https://app.example.com", "https://*.example.com"])
             .allow_any_method()
@@ -483,10 +409,10 @@ mod tests {
             format!("{by_methods:?}")
         );
         // Defaults stay defaults: no `methods` is `GET, HEAD, POST`, not an empty list.
-        let input = PolicyInput {
-            methods: None,
-            ..input
-        };
-        assert!(format!("{:?}", PolicyBuilder::from_input(&input)).contains("methods: None"));
+        let input = input.with(KeyId::Methods, Value::Absent);
+        assert!(PolicyBuilder::from_input(&input)
+            .settings
+            .get(KeyId::Methods)
+            .is_none());
     }
 }

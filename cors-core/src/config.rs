@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use checked_cors_rules::{Flags, KeyKind, KEYS};
+use checked_cors_rules::{KeyId, KeyKind, Setting, Settings};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
@@ -42,28 +42,28 @@ use crate::{BuildError, Policy, PolicyBuilder};
 /// ));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Each key's value, as read, is [`PolicyConfig::get`]:
+///
+/// ```
+/// use checked_cors::rules::{KeyId, Setting};
+/// use checked_cors::PolicyConfig;
+///
+/// let config: PolicyConfig = serde_json::from_str(r#"{"origins": "*", "max_age": 600}"#)?;
+/// assert_eq!(config.get(KeyId::Origins), Some(&Setting::Any));
+/// assert_eq!(config.get(KeyId::MaxAge), Some(&Setting::Seconds(600)));
+/// assert_eq!(config.get(KeyId::Methods), None);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PolicyConfig {
-    /// `origins`: `"*"` or a list of origins and patterns.
-    pub origins: ConfigList,
-    /// `write_origins`: origins trusted to send cross-origin writes without reading responses
-    /// (`"*"` is refused by the rules when the policy is built).
-    pub write_origins: Option<ConfigList>,
-    /// `methods`: `"*"` or a list; absent means `GET`, `HEAD` and `POST`.
-    pub methods: Option<ConfigList>,
-    /// `headers`: `"*"` or the request headers a preflight may ask for.
-    pub headers: Option<ConfigList>,
-    /// `expose`: `"*"` or the response headers scripts may read.
-    pub expose: Option<ConfigList>,
-    /// `max_age`, in seconds.
-    pub max_age: Option<i64>,
-    /// The flags set to `true` (`credentials`, `private_network`, the `dangerously_*` opt-ins).
-    pub flags: Flags,
+    /// One value per key given; a flag set to `false` is not given.
+    settings: Settings,
 }
 
 /// Read key by key through the key table, so that every key of `#[cors(...)]` is a key here and
-/// nothing else is.
+/// nothing else is; a value is read by its key's kind alone.
 impl<'de> Deserialize<'de> for PolicyConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(PolicyConfigVisitor)
@@ -80,9 +80,7 @@ impl<'de> Visitor<'de> for PolicyConfigVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PolicyConfig, A::Error> {
-        let (mut origins, mut write_origins, mut methods, mut headers, mut expose, mut max_age) =
-            (None, None, None, None, None, None);
-        let mut flags = Flags::NONE;
+        let mut settings = Settings::new();
         let mut seen = Vec::new();
         while let Some(name) = map.next_key::<String>()? {
             let Some(key) = checked_cors_rules::key(&name) else {
@@ -92,87 +90,50 @@ impl<'de> Visitor<'de> for PolicyConfigVisitor {
                 return Err(de::Error::duplicate_field(key.name));
             }
             seen.push(key.name);
-            match key.kind {
-                KeyKind::Origins => origins = Some(map.next_value::<ConfigList>()?),
-                KeyKind::WriteOrigins => write_origins = Some(map.next_value::<ConfigList>()?),
-                KeyKind::Methods => methods = Some(map.next_value::<ConfigList>()?),
-                KeyKind::Headers => headers = Some(map.next_value()?),
-                KeyKind::Expose => expose = Some(map.next_value()?),
-                KeyKind::Seconds => max_age = Some(map.next_value::<i64>()?),
-                KeyKind::Flag(flag) => {
-                    if map.next_value::<bool>()? {
-                        flags.insert(flag);
-                    }
+            let setting = match key.kind {
+                KeyKind::Origins | KeyKind::Methods | KeyKind::HeaderNames => {
+                    map.next_value::<ConfigList>()?.0
                 }
-            }
+                KeyKind::Seconds => Setting::Seconds(map.next_value::<i64>()?),
+                KeyKind::Flag => match map.next_value::<bool>()? {
+                    true => Setting::On,
+                    false => continue,
+                },
+            };
+            settings.set(key.id, setting).map_err(de::Error::custom)?;
         }
-        Ok(PolicyConfig {
-            origins: origins.ok_or_else(|| de::Error::missing_field("origins"))?,
-            write_origins,
-            methods,
-            headers,
-            expose,
-            max_age,
-            flags,
-        })
+        // `origins` is required, as in the attribute.
+        if settings.get(KeyId::Origins).is_none() {
+            return Err(de::Error::missing_field(KeyId::Origins.name()));
+        }
+        Ok(PolicyConfig { settings })
     }
 }
 
-/// `"*"` or a list of strings, as a configuration file writes `origins`, `methods`, `headers` or
-/// `expose`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ConfigList {
-    /// `"*"`.
-    Any,
-    /// The entries, as written.
-    Items(Vec<String>),
-}
+/// `"*"` or a list of strings, as a configuration file writes a list key.
+struct ConfigList(Setting);
 
 impl PolicyConfig {
+    /// The value of `key` as the file gave it, if it did.
+    pub fn get(&self, key: KeyId) -> Option<&Setting> {
+        self.settings.get(key)
+    }
+
     /// Checks every rule through [`PolicyBuilder`] and returns the policy, or every violation.
     pub fn build(self) -> Result<Policy<'static>, BuildError> {
         self.builder().build()
     }
 
     /// The [`PolicyBuilder`] this configuration stands for, to be extended before building (with
-    /// origins known only at run time, say).
+    /// origins known only at run time, say). Each value is given as by [`PolicyBuilder::set`]:
+    /// a `write_origins = "*"` becomes an entry, for the rules to refuse with their reason.
     pub fn builder(self) -> PolicyBuilder {
-        let mut builder = match self.origins {
-            ConfigList::Any => PolicyBuilder::new().allow_any_origin(),
-            ConfigList::Items(origins) => PolicyBuilder::new().allow_origins(origins),
-        };
-        builder = match self.write_origins {
-            // Passed on as an entry, for the rules to refuse with their reason.
-            Some(ConfigList::Any) => builder.trust_origins_for_writes(["*"]),
-            Some(ConfigList::Items(origins)) => builder.trust_origins_for_writes(origins),
-            None => builder,
-        };
-        builder = match self.methods {
-            Some(ConfigList::Any) => builder.allow_any_method(),
-            Some(ConfigList::Items(methods)) => builder.allow_methods(methods),
-            None => builder,
-        };
-        builder = match self.headers {
-            Some(ConfigList::Any) => builder.allow_any_header(),
-            Some(ConfigList::Items(headers)) => builder.allow_headers(headers),
-            None => builder,
-        };
-        builder = match self.expose {
-            Some(ConfigList::Any) => builder.expose_any_header(),
-            Some(ConfigList::Items(headers)) => builder.expose_headers(headers),
-            None => builder,
-        };
-        if let Some(seconds) = self.max_age {
-            builder = builder.max_age(seconds);
+        let mut settings = Settings::new();
+        for (key, setting) in self.settings.iter() {
+            // Every value was checked against its key's kind when it was read.
+            let _ = settings.add(key, setting.clone());
         }
-        for key in KEYS {
-            if let KeyKind::Flag(flag) = key.kind {
-                if self.flags.contains(flag) {
-                    builder = builder.flag(flag);
-                }
-            }
-        }
-        builder
+        PolicyBuilder::from_settings(settings)
     }
 }
 
@@ -195,7 +156,7 @@ impl<'de> Visitor<'de> for ConfigListVisitor {
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<ConfigList, E> {
         if value == "*" {
-            Ok(ConfigList::Any)
+            Ok(ConfigList(Setting::Any))
         } else {
             Err(E::custom(format_args!(
                 "expected `\"*\"` or a list, even of one entry: write `[\"{value}\"]`"
@@ -208,7 +169,7 @@ impl<'de> Visitor<'de> for ConfigListVisitor {
         while let Some(item) = seq.next_element::<String>()? {
             items.push(item);
         }
-        Ok(ConfigList::Items(items))
+        Ok(ConfigList(Setting::Items(items)))
     }
 }
 

@@ -10,7 +10,7 @@ use std::vec::Vec;
 
 use arc_swap::{ArcSwap, Guard};
 use checked_cors_rules::{
-    check_policy, CheckedOrigins, CheckedPolicy, Flag, Flags, List, PolicyInput, Violation,
+    check_policy, CheckedOrigins, CheckedPolicy, KeyId, PolicyInput, Value, Violation,
 };
 
 use crate::builder::pattern;
@@ -248,16 +248,13 @@ impl OriginSet {
 
     /// `origin` checked by the rules of `origins`, as the member it would be.
     fn check(&self, origin: &str) -> Result<Member, OriginError> {
-        let mut flags = Flags::NONE.with(Flag::Credentials);
-        if self.allow_insecure {
-            flags.insert(Flag::AllowInsecureOrigins);
-        }
         let entries = [origin];
-        let input = PolicyInput {
-            origins: List::Items(&entries),
-            flags,
-            ..PolicyInput::default()
-        };
+        let mut input = PolicyInput::new()
+            .with(KeyId::Origins, Value::Items(&entries))
+            .with(KeyId::Credentials, Value::On);
+        if self.allow_insecure {
+            input.set(KeyId::AllowInsecureOrigins, Value::On);
+        }
         let mut violations = Vec::new();
         let checked = check_policy(&input, &mut |_, violation| violations.push(violation));
         let Some(CheckedPolicy {

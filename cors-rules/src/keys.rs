@@ -1,34 +1,48 @@
 //! The keys of a policy: one table read by the attribute parser, `PolicyBuilder`, `PolicyConfig`,
 //! the CLI and the documentation, so that a key exists everywhere or nowhere.
 
-/// What a key sets: one variant per setting, so that every reader stores a value by its kind
-/// alone (two keys whose values are written alike, such as `origins` and `write_origins`, are
-/// still two kinds; telling them apart by name is how a reader once stored one in the other).
+/// How a key's value is written. A key's identity is its [`KeyId`] (its position in [`KEYS`]),
+/// never its kind: `origins` and `write_origins` share a kind and every reader keeps each in its
+/// own slot, by position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyKind {
-    /// `origins`: a list of origins and origin patterns, or `"*"`.
+    /// A list of origins and origin patterns, or `"*"`.
     Origins,
-    /// `write_origins`: a list of origins trusted to send cross-origin writes.
-    WriteOrigins,
-    /// `methods`: a list of methods.
+    /// A list of methods (identifiers for standard methods in the attribute), or `"*"`.
     Methods,
-    /// `headers`: a list of request header names, or `"*"`.
-    Headers,
-    /// `expose`: a list of response header names, or `"*"`.
-    Expose,
-    /// `max_age`: a whole number of seconds.
+    /// A list of header names, or `"*"`.
+    HeaderNames,
+    /// A whole number of seconds.
     Seconds,
     /// No value: on when present.
-    Flag(Flag),
+    Flag,
+}
+
+impl KeyKind {
+    /// Whether the value is a list (which may also be `"*"`).
+    pub const fn is_list(self) -> bool {
+        matches!(
+            self,
+            KeyKind::Origins | KeyKind::Methods | KeyKind::HeaderNames
+        )
+    }
 }
 
 /// A key of a policy, as the documentation's key table shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Key {
+    /// The key's identity: its position in [`KEYS`].
+    pub id: KeyId,
     /// The key as written in `#[cors(...)]` and in configuration files.
     pub name: &'static str,
     /// How its value is written.
     pub kind: KeyKind,
+    /// Whether the attribute also takes `env("NAME")`, a list read while compiling (`origins`).
+    pub env: bool,
+    /// Whether `"*"` alone, given to `PolicyBuilder` or a configuration file, is kept as a `"*"`
+    /// entry rather than as "any": for `write_origins`, which has no "any" to give, so that the
+    /// rules refuse it as the entry it is (`write_origins[0]`).
+    pub any_is_entry: bool,
     /// An example value, as written in the attribute (empty for a flag).
     pub example: &'static str,
     /// What an absent key means.
@@ -37,11 +51,66 @@ pub struct Key {
     pub meaning: &'static str,
 }
 
-/// Every key, in the order the documentation lists them and violations are reported.
+/// The keys, each named by its position in [`KEYS`], in the order the documentation lists them
+/// and violations are reported (the derived order is that position).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum KeyId {
+    /// `origins`.
+    Origins,
+    /// `methods`.
+    Methods,
+    /// `headers`.
+    Headers,
+    /// `expose`.
+    Expose,
+    /// `credentials`.
+    Credentials,
+    /// `max_age`.
+    MaxAge,
+    /// `private_network`.
+    PrivateNetwork,
+    /// `write_origins`.
+    WriteOrigins,
+    /// `dangerously_allow_cross_origin_writes`.
+    AllowCrossOriginWrites,
+    /// `dangerously_allow_null_origin`.
+    AllowNullOrigin,
+    /// `dangerously_allow_insecure_origins`.
+    AllowInsecureOrigins,
+    /// `dangerously_allow_public_suffix_wildcards`.
+    AllowPublicSuffixWildcards,
+}
+
+impl KeyId {
+    /// The key's entry in [`KEYS`].
+    pub const fn key(self) -> &'static Key {
+        &KEYS[self as usize]
+    }
+
+    /// The key's position in [`KEYS`], which is also its slot in every front end.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The key's name, as written.
+    pub const fn name(self) -> &'static str {
+        self.key().name
+    }
+}
+
+/// How many keys there are: the number of value slots of a policy.
+pub const KEY_COUNT: usize = KEYS.len();
+
+/// Every key, in the order the documentation lists them and violations are reported; each at the
+/// position its [`KeyId`] names (checked while compiling, below).
 pub const KEYS: &[Key] = &[
     Key {
+        id: KeyId::Origins,
         name: "origins",
         kind: KeyKind::Origins,
+        env: true,
+        any_is_entry: false,
         example: r#"["https://app.example.com"]"#,
         default: "required",
         meaning: "origins allowed to read responses: exact serialized origins, `*` as the whole \
@@ -50,8 +119,11 @@ pub const KEYS: &[Key] = &[
                   compiling",
     },
     Key {
+        id: KeyId::Methods,
         name: "methods",
         kind: KeyKind::Methods,
+        env: false,
+        any_is_entry: false,
         example: r#"[GET, POST, "PURGE"]"#,
         default: "`GET, HEAD, POST`",
         meaning: "methods a preflight may ask for besides `GET`, `HEAD` and `POST`, which always \
@@ -60,8 +132,11 @@ pub const KEYS: &[Key] = &[
                   for any method",
     },
     Key {
+        id: KeyId::Headers,
         name: "headers",
-        kind: KeyKind::Headers,
+        kind: KeyKind::HeaderNames,
+        env: false,
+        any_is_entry: false,
         example: r#"["content-type"]"#,
         default: "none",
         meaning: "request headers a preflight may ask for; case-insensitive; `\"*\"` for any \
@@ -69,129 +144,111 @@ pub const KEYS: &[Key] = &[
                   `authorization`, which `[\"*\", \"authorization\"]` adds",
     },
     Key {
+        id: KeyId::Expose,
         name: "expose",
-        kind: KeyKind::Expose,
+        kind: KeyKind::HeaderNames,
+        env: false,
+        any_is_entry: false,
         example: r#"["x-request-id"]"#,
         default: "none",
         meaning: "response headers scripts may read",
     },
     Key {
+        id: KeyId::Credentials,
         name: "credentials",
-        kind: KeyKind::Flag(Flag::Credentials),
+        kind: KeyKind::Flag,
+        env: false,
+        any_is_entry: false,
         example: "",
         default: "off",
         meaning: "requests with cookies or HTTP authentication may read responses",
     },
     Key {
+        id: KeyId::MaxAge,
         name: "max_age",
         kind: KeyKind::Seconds,
+        env: false,
+        any_is_entry: false,
         example: "600",
         default: "absent (browsers use 5 s)",
         meaning: "seconds a browser may cache a preflight answer, `0..=86400`",
     },
     Key {
+        id: KeyId::PrivateNetwork,
         name: "private_network",
-        kind: KeyKind::Flag(Flag::PrivateNetwork),
+        kind: KeyKind::Flag,
+        env: false,
+        any_is_entry: false,
         example: "",
         default: "off",
         meaning: "answer Private Network Access preflights",
     },
     Key {
+        id: KeyId::WriteOrigins,
         name: "write_origins",
-        kind: KeyKind::WriteOrigins,
+        kind: KeyKind::Origins,
+        env: false,
+        any_is_entry: true,
         example: r#"["https://idp.example.com"]"#,
         default: "none",
         meaning: "origins trusted to send cross-origin writes (a form `POST`) without being \
                   allowed to read responses, such as an identity provider's SAML `POST`",
     },
     Key {
+        id: KeyId::AllowCrossOriginWrites,
         name: "dangerously_allow_cross_origin_writes",
-        kind: KeyKind::Flag(Flag::AllowCrossOriginWrites),
+        kind: KeyKind::Flag,
+        env: false,
+        any_is_entry: false,
         example: "",
         default: "off",
         meaning: "let unsafe requests (`POST`, `PUT`, ...) from unlisted origins reach the \
                   handler, as CORS alone does: forged form posts included",
     },
     Key {
+        id: KeyId::AllowNullOrigin,
         name: "dangerously_allow_null_origin",
-        kind: KeyKind::Flag(Flag::AllowNullOrigin),
+        kind: KeyKind::Flag,
+        env: false,
+        any_is_entry: false,
         example: "",
         default: "off",
         meaning: "permit `\"null\"` in `origins`",
     },
     Key {
+        id: KeyId::AllowInsecureOrigins,
         name: "dangerously_allow_insecure_origins",
-        kind: KeyKind::Flag(Flag::AllowInsecureOrigins),
+        kind: KeyKind::Flag,
+        env: false,
+        any_is_entry: false,
         example: "",
         default: "off",
         meaning: "permit `http://` non-loopback origins with `credentials`",
     },
     Key {
+        id: KeyId::AllowPublicSuffixWildcards,
         name: "dangerously_allow_public_suffix_wildcards",
-        kind: KeyKind::Flag(Flag::AllowPublicSuffixWildcards),
+        kind: KeyKind::Flag,
+        env: false,
+        any_is_entry: false,
         example: "",
         default: "off",
         meaning: "permit `*.` before a public suffix (`*.github.io`)",
     },
 ];
 
-/// The keys that take no value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum Flag {
-    /// `credentials`.
-    Credentials,
-    /// `private_network`.
-    PrivateNetwork,
-    /// `dangerously_allow_null_origin`.
-    AllowNullOrigin,
-    /// `dangerously_allow_insecure_origins`.
-    AllowInsecureOrigins,
-    /// `dangerously_allow_public_suffix_wildcards`.
-    AllowPublicSuffixWildcards,
-    /// `dangerously_allow_cross_origin_writes`.
-    AllowCrossOriginWrites,
-}
-
-impl Flag {
-    /// The flag's key.
-    pub fn key(self) -> &'static Key {
-        KEYS.iter()
-            .find(|key| key.kind == KeyKind::Flag(self))
-            .unwrap_or(&KEYS[0])
+// A key's id is its position: every front end keeps a key's value in the slot at that position,
+// so an entry out of place would put one key's value in another's slot. Checked while compiling.
+const _: () = {
+    let mut i = 0;
+    while i < KEYS.len() {
+        assert!(
+            KEYS[i].id as usize == i,
+            "every key of `KEYS` sits at the position its `KeyId` names"
+        );
+        i += 1;
     }
-
-    /// The flag's name, as written.
-    pub fn name(self) -> &'static str {
-        self.key().name
-    }
-}
-
-/// A set of [`Flag`]s.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Flags(u32);
-
-impl Flags {
-    /// No flag.
-    pub const NONE: Flags = Flags(0);
-
-    /// Whether `flag` is set.
-    pub fn contains(self, flag: Flag) -> bool {
-        self.0 & (1 << flag as u32) != 0
-    }
-
-    /// Sets `flag`.
-    pub fn insert(&mut self, flag: Flag) {
-        self.0 |= 1 << flag as u32;
-    }
-
-    /// The same set with `flag`.
-    #[must_use]
-    pub fn with(mut self, flag: Flag) -> Flags {
-        self.insert(flag);
-        self
-    }
-}
+};
 
 /// The key named `name`, if there is one.
 pub fn key(name: &str) -> Option<&'static Key> {
@@ -260,24 +317,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_flag_has_its_own_key() {
-        let flags = || {
-            KEYS.iter().filter_map(|k| match k.kind {
-                KeyKind::Flag(flag) => Some(flag),
-                _ => None,
-            })
-        };
-        assert!(flags().count() >= 5);
-        for flag in flags() {
-            assert_eq!(key(flag.name()).map(|k| k.kind), Some(KeyKind::Flag(flag)));
-            assert!(Flags::NONE.with(flag).contains(flag));
-            for other in flags().filter(|f| *f != flag) {
-                assert!(
-                    !Flags::NONE.with(flag).contains(other),
-                    "{flag:?} {other:?}"
-                );
-            }
+    fn every_key_is_found_by_its_name_and_id() {
+        for (i, key) in KEYS.iter().enumerate() {
+            assert_eq!(key.id.index(), i);
+            assert_eq!(key.id.key(), key);
+            assert_eq!(self::key(key.name), Some(key));
+            assert_eq!(key.id.name(), key.name);
         }
+        assert!(KEYS.iter().filter(|k| k.kind == KeyKind::Flag).count() >= 5);
+        assert_eq!(KEY_COUNT, KEYS.len());
         assert_eq!(key("origin"), None);
     }
 

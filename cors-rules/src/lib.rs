@@ -22,12 +22,14 @@ mod policy;
 #[cfg(feature = "alloc")]
 mod psl;
 mod punycode;
+#[cfg(feature = "alloc")]
+mod settings;
 mod token;
 mod violation;
 
 #[cfg(feature = "alloc")]
 pub use hash::OriginTableData;
-pub use keys::{key, Flag, Flags, Key, KeyKind, KEYS};
+pub use keys::{key, Key, KeyId, KeyKind, KEYS, KEY_COUNT};
 #[cfg(feature = "alloc")]
 pub use keys::{suggest_key, unknown_key};
 pub use origin::{
@@ -36,10 +38,13 @@ pub use origin::{
 };
 #[cfg(feature = "alloc")]
 pub use policy::{
-    check_policy, CheckedOrigins, CheckedPolicy, HeaderNames, List, Methods, PolicyInput, Site,
+    check_policy, CheckedOrigins, CheckedPolicy, HeaderNames, Methods, Place, PolicyInput, Site,
+    Value,
 };
 #[cfg(feature = "alloc")]
 pub use psl::is_public_suffix;
+#[cfg(feature = "alloc")]
+pub use settings::{Setting, SettingError, Settings};
 pub use token::{
     check_exposed_header, check_max_age, check_method, check_request_header, is_tchar, is_token,
     DEFAULT_METHODS, MAX_AGE_LIMIT, STANDARD_METHODS,

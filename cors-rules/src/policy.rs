@@ -1,58 +1,121 @@
 use crate::hash::build_table;
 use crate::{
     check_exposed_header, check_max_age, check_method, check_origin_each, check_request_header,
-    is_public_suffix, Flag, Flags, OriginSpec, OriginTableData, Pattern, Violation,
-    DEFAULT_METHODS,
+    is_public_suffix, KeyId, KeyKind, OriginSpec, OriginTableData, Pattern, Violation,
+    DEFAULT_METHODS, KEY_COUNT,
 };
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt;
 
-/// A list in a policy that may also be `"*"`.
+/// The value of one key of a [`PolicyInput`], as written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// The key is not given: its default.
+    #[default]
+    Absent,
+    /// `"*"`, for a list key.
+    Any,
+    /// The entries of a list key, as written.
+    Items(&'a [&'a str]),
+    /// The seconds of a [`KeyKind::Seconds`] key, as written.
+    Seconds(i64),
+    /// A [`KeyKind::Flag`] key, given.
+    On,
+}
+
+impl Value<'_> {
+    /// Whether a key of `kind` can hold this value.
+    pub fn fits(&self, kind: KeyKind) -> bool {
+        match self {
+            Value::Absent => true,
+            Value::Any | Value::Items(_) => kind.is_list(),
+            Value::Seconds(_) => kind == KeyKind::Seconds,
+            Value::On => kind == KeyKind::Flag,
+        }
+    }
+}
+
+/// A list in a policy that may also be `"*"`: how the rules read a list key (absent is empty).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum List<'a> {
+enum List<'a> {
     /// `"*"`.
     Any,
     /// The listed entries, as written.
     Items(&'a [&'a str]),
 }
 
-/// A whole policy, as written, before any check.
+/// A whole policy, as written, before any check: one [`Value`] per key, at the key's position in
+/// [`KEYS`](crate::KEYS), so that a new key needs no field here.
+///
+/// ```
+/// use checked_cors_rules::{check_policy, KeyId, PolicyInput, Value};
+///
+/// let input = PolicyInput::new()
+///     .with(KeyId::Origins, Value::Items(&["https://app.example.com"]))
+///     .with(KeyId::Credentials, Value::On);
+/// assert_eq!(input.get(KeyId::Methods), Value::Absent);
+/// assert!(check_policy(&input, &mut |_, _| {}).is_some());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PolicyInput<'a> {
-    /// `origins`.
-    pub origins: List<'a>,
-    /// `methods` (`"*"` for any method), or `None` for the default `GET, HEAD, POST`.
-    pub methods: Option<List<'a>>,
-    /// `headers`: the request headers a preflight may ask for.
-    pub headers: List<'a>,
-    /// `expose`: the response headers scripts may read.
-    pub expose: List<'a>,
-    /// `max_age`, in seconds, as written.
-    pub max_age: Option<i64>,
-    /// `write_origins`: origins trusted for cross-origin writes only.
-    pub write_origins: List<'a>,
-    /// The flags given (`credentials`, `private_network`, the `dangerously_*` opt-ins).
-    pub flags: Flags,
+    slots: [Value<'a>; KEY_COUNT],
 }
 
 impl<'a> PolicyInput<'a> {
-    fn has(&self, flag: Flag) -> bool {
-        self.flags.contains(flag)
+    /// A policy with no key given.
+    pub const fn new() -> Self {
+        PolicyInput {
+            slots: [Value::Absent; KEY_COUNT],
+        }
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: KeyId) -> Value<'a> {
+        self.slots[key.index()]
+    }
+
+    /// Sets `key` to `value`.
+    ///
+    /// # Panics
+    ///
+    /// If `value` is not of the key's kind (seconds for a list, say): a bug in the caller, which
+    /// read the key's kind from [`KEYS`](crate::KEYS) to build the value.
+    pub fn set(&mut self, key: KeyId, value: Value<'a>) {
+        assert!(
+            value.fits(key.key().kind),
+            "`{}` cannot hold {value:?}",
+            key.name()
+        );
+        self.slots[key.index()] = value;
+    }
+
+    /// The same policy with `key` set to `value` (see [`PolicyInput::set`]).
+    #[must_use]
+    pub fn with(mut self, key: KeyId, value: Value<'a>) -> Self {
+        self.set(key, value);
+        self
+    }
+
+    /// Whether the flag `key` is on.
+    fn has(&self, key: KeyId) -> bool {
+        self.get(key) == Value::On
+    }
+
+    /// The list `key`, empty when absent.
+    fn list(&self, key: KeyId) -> List<'a> {
+        match self.get(key) {
+            Value::Any => List::Any,
+            Value::Items(items) => List::Items(items),
+            _ => List::Items(&[]),
+        }
     }
 
     /// The entry at `site`, as written, if the site is one entry of a list.
     pub fn value_at(&self, site: Site) -> Option<&'a str> {
-        let item = |list: List<'a>, i: usize| match list {
-            List::Items(items) => items.get(i).copied(),
-            List::Any => None,
-        };
-        match site {
-            Site::Origin(i) => item(self.origins, i),
-            Site::Method(i) => self.methods.and_then(|m| item(m, i)),
-            Site::Header(i) => item(self.headers, i),
-            Site::Expose(i) => item(self.expose, i),
-            Site::WriteOrigin(i) => item(self.write_origins, i),
+        match (self.get(site.key), site.place) {
+            (Value::Items(items), Place::Item(i)) => items.get(i).copied(),
             _ => None,
         }
     }
@@ -60,48 +123,66 @@ impl<'a> PolicyInput<'a> {
 
 impl Default for PolicyInput<'_> {
     fn default() -> Self {
-        PolicyInput {
-            origins: List::Items(&[]),
-            methods: None,
-            headers: List::Items(&[]),
-            expose: List::Items(&[]),
-            max_age: None,
-            write_origins: List::Items(&[]),
-            flags: Flags::NONE,
+        PolicyInput::new()
+    }
+}
+
+/// Where in a policy a [`Violation`] is: the macro turns it into a span, the builder into a path
+/// (its `Display`: `origins[0]`). Ordered by key position, then place, which is the order
+/// violations are reported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Site {
+    /// The key.
+    pub key: KeyId,
+    /// Where in its value.
+    pub place: Place,
+}
+
+/// Where in a key's value a [`Site`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Place {
+    /// The `"*"` of a list key given as `"*"`.
+    Any,
+    /// The key as a whole: its list, its number, or the flag.
+    Whole,
+    /// The entry of a list at this index.
+    Item(usize),
+}
+
+impl Site {
+    /// `key` as a whole.
+    pub const fn whole(key: KeyId) -> Site {
+        Site {
+            key,
+            place: Place::Whole,
+        }
+    }
+
+    /// The `"*"` of `key`.
+    pub const fn any(key: KeyId) -> Site {
+        Site {
+            key,
+            place: Place::Any,
+        }
+    }
+
+    /// The entry of `key` at `index`.
+    pub const fn item(key: KeyId, index: usize) -> Site {
+        Site {
+            key,
+            place: Place::Item(index),
         }
     }
 }
 
-/// Where in a policy a [`Violation`] is: the macro turns it into a span, the builder into a path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum Site {
-    /// `origins = "*"`.
-    OriginsAny,
-    /// The whole `origins` list.
-    Origins,
-    /// The origin at this index.
-    Origin(usize),
-    /// The whole `methods` list.
-    Methods,
-    /// The method at this index.
-    Method(usize),
-    /// `headers = "*"`.
-    HeadersAny,
-    /// The header at this index.
-    Header(usize),
-    /// `expose = "*"`.
-    ExposeAny,
-    /// The exposed header at this index.
-    Expose(usize),
-    /// `credentials`.
-    Credentials,
-    /// `max_age`.
-    MaxAge,
-    /// `write_origins = "*"`.
-    WriteOriginsAny,
-    /// The write origin at this index.
-    WriteOrigin(usize),
+/// The path of the site: `origins[0]` for an entry, the key's name otherwise.
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.place {
+            Place::Item(i) => write!(f, "{}[{i}]", self.key.name()),
+            Place::Any | Place::Whole => f.write_str(self.key.name()),
+        }
+    }
 }
 
 /// A policy that passed every rule, classified once: what `#[derive(Cors)]` turns into static
@@ -227,31 +308,35 @@ pub fn check_policy<'a>(
         report(site, violation);
     };
     let origins = check_origins(policy, &mut report);
-    if let Some(List::Items(methods)) = policy.methods {
+    if let Value::Items(methods) = policy.get(KeyId::Methods) {
         if methods.is_empty() {
-            report(Site::Methods, Violation::EmptyMethods);
+            report(Site::whole(KeyId::Methods), Violation::EmptyMethods);
         }
         let mut seen = BTreeMap::new();
         for (i, method) in methods.iter().enumerate() {
+            let site = Site::item(KeyId::Methods, i);
             if *method == "*" {
-                report(Site::Method(i), Violation::WildcardInMethodList);
+                report(site, Violation::WildcardInMethodList);
             } else if let Err(v) = check_method(method) {
-                report(Site::Method(i), v);
+                report(site, v);
             } else if seen.insert(*method, i).is_some() {
-                report(Site::Method(i), Violation::DuplicateMethod);
+                report(site, Violation::DuplicateMethod);
             }
         }
     }
     // `headers = "*"` is fine with credentials: the runtime answers with the requested names,
     // never a literal `*` (which browsers would read as a header named `*`).
-    if let List::Items(headers) = policy.headers {
+    if let List::Items(headers) = policy.list(KeyId::Headers) {
         check_request_headers(headers, &mut report);
     }
-    match policy.expose {
-        List::Any if policy.has(Flag::Credentials) => {
-            report(Site::ExposeAny, Violation::CredentialsWithAnyExposedHeader);
+    match policy.list(KeyId::Expose) {
+        List::Any if policy.has(KeyId::Credentials) => {
             report(
-                Site::Credentials,
+                Site::any(KeyId::Expose),
+                Violation::CredentialsWithAnyExposedHeader,
+            );
+            report(
+                Site::whole(KeyId::Credentials),
                 Violation::CredentialsWithAnyExposedHeader,
             );
         }
@@ -260,39 +345,43 @@ pub fn check_policy<'a>(
             expose,
             check_exposed_header,
             Violation::DuplicateExposedHeader,
-            Site::Expose,
+            KeyId::Expose,
             &mut report,
         ),
     }
-    let max_age = match policy.max_age.map(check_max_age) {
-        Some(Err(v)) => {
-            report(Site::MaxAge, v);
-            None
-        }
-        Some(Ok(seconds)) => Some(seconds),
-        None => None,
+    let max_age = match policy.get(KeyId::MaxAge) {
+        Value::Seconds(seconds) => match check_max_age(seconds) {
+            Err(v) => {
+                report(Site::whole(KeyId::MaxAge), v);
+                None
+            }
+            Ok(seconds) => Some(seconds),
+        },
+        _ => None,
     };
-    let write_origins = match policy.write_origins {
+    let write_origins = match policy.list(KeyId::WriteOrigins) {
         List::Any => {
-            report(Site::WriteOriginsAny, Violation::AnyWriteOrigin);
+            report(Site::any(KeyId::WriteOrigins), Violation::AnyWriteOrigin);
             CheckedOrigins::Any
         }
-        List::Items(entries) => check_origin_list(policy, entries, Site::WriteOrigin, &mut report),
+        List::Items(entries) => {
+            check_origin_list(policy, entries, KeyId::WriteOrigins, &mut report)
+        }
     };
     valid.then(|| CheckedPolicy {
         origins,
-        methods: match policy.methods {
-            Some(List::Any) => Methods::Any,
-            Some(List::Items(methods)) => Methods::Names(methods.to_vec()),
-            None => Methods::Names(DEFAULT_METHODS.to_vec()),
+        methods: match policy.get(KeyId::Methods) {
+            Value::Any => Methods::Any,
+            Value::Items(methods) => Methods::Names(methods.to_vec()),
+            _ => Methods::Names(DEFAULT_METHODS.to_vec()),
         },
-        headers: HeaderNames::checked(policy.headers),
-        expose: HeaderNames::checked(policy.expose),
-        credentials: policy.has(Flag::Credentials),
+        headers: HeaderNames::checked(policy.list(KeyId::Headers)),
+        expose: HeaderNames::checked(policy.list(KeyId::Expose)),
+        credentials: policy.has(KeyId::Credentials),
         max_age,
-        private_network: policy.has(Flag::PrivateNetwork),
+        private_network: policy.has(KeyId::PrivateNetwork),
         write_origins,
-        cross_origin_writes: policy.has(Flag::AllowCrossOriginWrites),
+        cross_origin_writes: policy.has(KeyId::AllowCrossOriginWrites),
     })
 }
 
@@ -301,33 +390,39 @@ fn check_origins<'a>(
     policy: &PolicyInput<'a>,
     report: &mut dyn FnMut(Site, Violation),
 ) -> CheckedOrigins<'a> {
-    let origins = match policy.origins {
+    let origins = match policy.list(KeyId::Origins) {
         List::Any => {
-            if policy.has(Flag::Credentials) {
-                report(Site::OriginsAny, Violation::CredentialsWithAnyOrigin);
-                report(Site::Credentials, Violation::CredentialsWithAnyOrigin);
+            if policy.has(KeyId::Credentials) {
+                report(
+                    Site::any(KeyId::Origins),
+                    Violation::CredentialsWithAnyOrigin,
+                );
+                report(
+                    Site::whole(KeyId::Credentials),
+                    Violation::CredentialsWithAnyOrigin,
+                );
             }
             return CheckedOrigins::Any;
         }
         List::Items(origins) => origins,
     };
     if origins.is_empty() {
-        report(Site::Origins, Violation::EmptyOrigins);
+        report(Site::whole(KeyId::Origins), Violation::EmptyOrigins);
     }
-    check_origin_list(policy, origins, Site::Origin, report)
+    check_origin_list(policy, origins, KeyId::Origins, report)
 }
 
 /// Checks and classifies the entries of `origins` or `write_origins`.
 fn check_origin_list<'a>(
     policy: &PolicyInput<'a>,
     origins: &[&'a str],
-    site_of: fn(usize) -> Site,
+    key: KeyId,
     report: &mut dyn FnMut(Site, Violation),
 ) -> CheckedOrigins<'a> {
     let (mut exact, mut patterns, mut null) = (Vec::new(), Vec::new(), false);
     let mut seen = BTreeMap::new();
     for (i, origin) in origins.iter().enumerate() {
-        let site = site_of(i);
+        let site = Site::item(key, i);
         let Some(spec) = check_origin_each(origin, &mut |v| report(site, v)) else {
             continue;
         };
@@ -336,23 +431,23 @@ fn check_origin_list<'a>(
             continue;
         }
         if let OriginSpec::Pattern(Pattern::Subdomains { base, .. }) = spec {
-            if !policy.has(Flag::AllowPublicSuffixWildcards) && is_public_suffix(base) {
+            if !policy.has(KeyId::AllowPublicSuffixWildcards) && is_public_suffix(base) {
                 report(site, Violation::PublicSuffixWildcard);
             }
         }
-        if policy.has(Flag::Credentials)
-            && !policy.has(Flag::AllowInsecureOrigins)
+        if policy.has(KeyId::Credentials)
+            && !policy.has(KeyId::AllowInsecureOrigins)
             && !spec.is_potentially_trustworthy()
             && matches!(spec.scheme(), Some("http" | "ws"))
         {
             report(site, Violation::InsecureOriginWithCredentials);
         }
         match spec {
-            OriginSpec::Any if matches!(site, Site::WriteOrigin(_)) => {
+            OriginSpec::Any if key == KeyId::WriteOrigins => {
                 report(site, Violation::AnyWriteOrigin)
             }
             OriginSpec::Any => report(site, Violation::WildcardInList),
-            OriginSpec::Null if !policy.has(Flag::AllowNullOrigin) => {
+            OriginSpec::Null if !policy.has(KeyId::AllowNullOrigin) => {
                 report(site, Violation::NullOrigin)
             }
             OriginSpec::Null => null = true,
@@ -378,7 +473,7 @@ fn check_request_headers(headers: &[&str], report: &mut dyn FnMut(Site, Violatio
     let star = headers.contains(&"*").then_some(authorization);
     let mut seen = BTreeMap::new();
     for (i, name) in headers.iter().enumerate() {
-        let site = Site::Header(i);
+        let site = Site::item(KeyId::Headers, i);
         if *name == "*" {
             if !authorization {
                 report(site, Violation::WildcardBesideHeaders);
@@ -399,15 +494,15 @@ fn check_names(
     names: &[&str],
     check: fn(&str) -> Result<(), Violation>,
     duplicate: Violation,
-    site: fn(usize) -> Site,
+    key: KeyId,
     report: &mut dyn FnMut(Site, Violation),
 ) {
     let mut seen = BTreeMap::new();
     for (i, name) in names.iter().enumerate() {
         if let Err(v) = check(name) {
-            report(site(i), v);
+            report(Site::item(key, i), v);
         } else if seen.insert(name.to_ascii_lowercase(), i).is_some() {
-            report(site(i), duplicate);
+            report(Site::item(key, i), duplicate);
         }
     }
 }
@@ -416,6 +511,34 @@ fn check_names(
 mod tests {
     use super::*;
     use alloc::vec::Vec;
+
+    /// The sites as these tests name them, by the key they are in.
+    #[allow(non_snake_case, non_upper_case_globals, dead_code)]
+    mod sites {
+        use super::{KeyId, Site};
+        pub const OriginsAny: Site = Site::any(KeyId::Origins);
+        pub const Origins: Site = Site::whole(KeyId::Origins);
+        pub const Methods: Site = Site::whole(KeyId::Methods);
+        pub const ExposeAny: Site = Site::any(KeyId::Expose);
+        pub const Credentials: Site = Site::whole(KeyId::Credentials);
+        pub const MaxAge: Site = Site::whole(KeyId::MaxAge);
+        pub const WriteOriginsAny: Site = Site::any(KeyId::WriteOrigins);
+        pub fn Origin(i: usize) -> Site {
+            Site::item(KeyId::Origins, i)
+        }
+        pub fn Method(i: usize) -> Site {
+            Site::item(KeyId::Methods, i)
+        }
+        pub fn Header(i: usize) -> Site {
+            Site::item(KeyId::Headers, i)
+        }
+        pub fn Expose(i: usize) -> Site {
+            Site::item(KeyId::Expose, i)
+        }
+        pub fn WriteOrigin(i: usize) -> Site {
+            Site::item(KeyId::WriteOrigins, i)
+        }
+    }
 
     fn violations(policy: &PolicyInput<'_>) -> Vec<(Site, Violation)> {
         let mut found = Vec::new();
@@ -426,42 +549,47 @@ mod tests {
 
     #[test]
     fn a_good_policy_passes() {
-        let policy = PolicyInput {
-            origins: List::Items(&[
-                "https://app.example.com",
-                "https://*.example.com",
-                "http://localhost:*",
-            ]),
-            methods: Some(List::Items(&["GET", "POST", "PURGE"])),
-            headers: List::Items(&["content-type", "x-api-key"]),
-            expose: List::Items(&["x-request-id"]),
-            max_age: Some(600),
-            flags: Flags::NONE.with(Flag::Credentials),
-            write_origins: List::Items(&[]),
-        };
+        let policy = PolicyInput::new()
+            .with(
+                KeyId::Origins,
+                Value::Items(&[
+                    "https://app.example.com",
+                    "https://*.example.com",
+                    "http://localhost:*",
+                ]),
+            )
+            .with(KeyId::Methods, Value::Items(&["GET", "POST", "PURGE"]))
+            .with(KeyId::Headers, Value::Items(&["content-type", "x-api-key"]))
+            .with(KeyId::Expose, Value::Items(&["x-request-id"]))
+            .with(KeyId::MaxAge, Value::Seconds(600))
+            .with(KeyId::Credentials, Value::On);
         assert_eq!(violations(&policy), []);
     }
 
     #[test]
     fn every_violation_is_reported_at_once() {
-        let policy = PolicyInput {
-            origins: List::Items(&[
-                "https://a.com/",
-                "*",
-                "null",
-                "https://*.co.uk",
-                "http://intranet.example",
-                "https://b.com",
-                "https://b.com",
-            ]),
-            methods: Some(List::Items(&["get", "TRACE", "PUT", "PUT"])),
-            headers: List::Items(&["cookie", "X-A", "x-a"]),
-            expose: List::Items(&["set-cookie"]),
-            max_age: Some(-5),
-            flags: Flags::NONE.with(Flag::Credentials),
-            write_origins: List::Items(&[]),
-        };
-        use Site::*;
+        let policy = PolicyInput::new()
+            .with(
+                KeyId::Origins,
+                Value::Items(&[
+                    "https://a.com/",
+                    "*",
+                    "null",
+                    "https://*.co.uk",
+                    "http://intranet.example",
+                    "https://b.com",
+                    "https://b.com",
+                ]),
+            )
+            .with(
+                KeyId::Methods,
+                Value::Items(&["get", "TRACE", "PUT", "PUT"]),
+            )
+            .with(KeyId::Headers, Value::Items(&["cookie", "X-A", "x-a"]))
+            .with(KeyId::Expose, Value::Items(&["set-cookie"]))
+            .with(KeyId::MaxAge, Value::Seconds(-5))
+            .with(KeyId::Credentials, Value::On);
+        use sites::*;
         use Violation::*;
         assert_eq!(
             violations(&policy),
@@ -485,14 +613,12 @@ mod tests {
 
     #[test]
     fn wildcards_conflict_with_credentials_on_both_sides() {
-        let policy = PolicyInput {
-            origins: List::Any,
-            headers: List::Any,
-            expose: List::Any,
-            flags: Flags::NONE.with(Flag::Credentials),
-            ..PolicyInput::default()
-        };
-        use Site::*;
+        let policy = PolicyInput::new()
+            .with(KeyId::Origins, Value::Any)
+            .with(KeyId::Headers, Value::Any)
+            .with(KeyId::Expose, Value::Any)
+            .with(KeyId::Credentials, Value::On);
+        use sites::*;
         use Violation::*;
         assert_eq!(
             violations(&policy),
@@ -507,13 +633,11 @@ mod tests {
 
     #[test]
     fn any_header_is_fine_with_credentials() {
-        let policy = PolicyInput {
-            origins: List::Items(&["https://app.example.com"]),
-            methods: Some(List::Any),
-            headers: List::Any,
-            flags: Flags::NONE.with(Flag::Credentials),
-            ..PolicyInput::default()
-        };
+        let policy = PolicyInput::new()
+            .with(KeyId::Origins, Value::Items(&["https://app.example.com"]))
+            .with(KeyId::Methods, Value::Any)
+            .with(KeyId::Headers, Value::Any)
+            .with(KeyId::Credentials, Value::On);
         let checked = check_policy(&policy, &mut |_, v| panic!("{v}")).unwrap();
         assert_eq!(checked.headers, HeaderNames::Any);
         assert_eq!(checked.methods, Methods::Any);
@@ -522,23 +646,22 @@ mod tests {
 
     #[test]
     fn a_wildcard_in_a_list() {
-        use Site::*;
+        use sites::*;
         use Violation::*;
-        let with_authorization = PolicyInput {
-            origins: List::Items(&["https://app.example.com"]),
-            headers: List::Items(&["*", "Authorization"]),
-            ..PolicyInput::default()
-        };
+        let with_authorization = PolicyInput::new()
+            .with(KeyId::Origins, Value::Items(&["https://app.example.com"]))
+            .with(KeyId::Headers, Value::Items(&["*", "Authorization"]));
         let checked = check_policy(&with_authorization, &mut |_, v| panic!("{v}")).unwrap();
         assert_eq!(checked.headers, HeaderNames::AnyWithAuthorization);
         assert_eq!(checked.headers.rendered().as_deref(), Some("*"));
-        let policy = PolicyInput {
-            origins: List::Items(&["https://app.example.com"]),
-            methods: Some(List::Items(&["GET", "*"])),
-            headers: List::Items(&["*", "authorization", "x-a", "*"]),
-            expose: List::Items(&["x-b", "*"]),
-            ..PolicyInput::default()
-        };
+        let policy = PolicyInput::new()
+            .with(KeyId::Origins, Value::Items(&["https://app.example.com"]))
+            .with(KeyId::Methods, Value::Items(&["GET", "*"]))
+            .with(
+                KeyId::Headers,
+                Value::Items(&["*", "authorization", "x-a", "*"]),
+            )
+            .with(KeyId::Expose, Value::Items(&["x-b", "*"]));
         assert_eq!(
             violations(&policy),
             [
@@ -548,54 +671,50 @@ mod tests {
                 (Expose(1), WildcardInHeaderList),
             ]
         );
-        let alone = PolicyInput {
-            origins: List::Items(&["https://app.example.com"]),
-            headers: List::Items(&["x-a", "*"]),
-            ..PolicyInput::default()
-        };
+        let alone = PolicyInput::new()
+            .with(KeyId::Origins, Value::Items(&["https://app.example.com"]))
+            .with(KeyId::Headers, Value::Items(&["x-a", "*"]));
         assert_eq!(violations(&alone), [(Header(1), WildcardBesideHeaders)]);
     }
 
     #[test]
     fn dangerous_flags_allow_what_they_name() {
-        let policy = PolicyInput {
-            origins: List::Items(&["null", "http://intranet.example", "https://*.github.io"]),
-            flags: Flags::NONE
-                .with(Flag::Credentials)
-                .with(Flag::AllowNullOrigin)
-                .with(Flag::AllowInsecureOrigins)
-                .with(Flag::AllowPublicSuffixWildcards),
-            ..PolicyInput::default()
-        };
+        let policy = PolicyInput::new()
+            .with(
+                KeyId::Origins,
+                Value::Items(&["null", "http://intranet.example", "https://*.github.io"]),
+            )
+            .with(KeyId::Credentials, Value::On)
+            .with(KeyId::AllowNullOrigin, Value::On)
+            .with(KeyId::AllowInsecureOrigins, Value::On)
+            .with(KeyId::AllowPublicSuffixWildcards, Value::On);
         assert_eq!(violations(&policy), []);
-        let empty = PolicyInput {
-            methods: Some(List::Items(&[])),
-            ..PolicyInput::default()
-        };
+        let empty = PolicyInput::new().with(KeyId::Methods, Value::Items(&[]));
         assert_eq!(
             violations(&empty),
             [
-                (Site::Origins, Violation::EmptyOrigins),
-                (Site::Methods, Violation::EmptyMethods)
+                (sites::Origins, Violation::EmptyOrigins),
+                (sites::Methods, Violation::EmptyMethods)
             ]
         );
     }
 
     #[test]
     fn every_origin_is_classified_once() {
-        let policy = PolicyInput {
-            origins: List::Items(&[
-                "https://app.example.com",
-                "https://*.example.com:*",
-                "http://localhost:*",
-                "null",
-            ]),
-            methods: Some(List::Items(&["PUT"])),
-            headers: List::Items(&["X-Api-Key"]),
-            max_age: Some(600),
-            flags: Flags::NONE.with(Flag::AllowNullOrigin),
-            ..PolicyInput::default()
-        };
+        let policy = PolicyInput::new()
+            .with(
+                KeyId::Origins,
+                Value::Items(&[
+                    "https://app.example.com",
+                    "https://*.example.com:*",
+                    "http://localhost:*",
+                    "null",
+                ]),
+            )
+            .with(KeyId::Methods, Value::Items(&["PUT"]))
+            .with(KeyId::Headers, Value::Items(&["X-Api-Key"]))
+            .with(KeyId::MaxAge, Value::Seconds(600))
+            .with(KeyId::AllowNullOrigin, Value::On);
         let checked = check_policy(&policy, &mut |_, v| panic!("{v}")).unwrap();
         let CheckedOrigins::List {
             exact,
@@ -629,10 +748,7 @@ mod tests {
         assert_eq!(checked.expose.rendered(), None);
         assert_eq!(checked.max_age, Some(600));
         let defaults = check_policy(
-            &PolicyInput {
-                origins: List::Any,
-                ..PolicyInput::default()
-            },
+            &PolicyInput::new().with(KeyId::Origins, Value::Any),
             &mut |_, v| panic!("{v}"),
         )
         .unwrap();
@@ -642,17 +758,18 @@ mod tests {
 
     #[test]
     fn write_origins_follow_the_origin_rules() {
-        let policy = PolicyInput {
-            origins: List::Items(&["https://app.example.com"]),
-            write_origins: List::Items(&[
-                "https://idp.example.com",
-                "https://*.co.uk",
-                "*",
-                "https://sso.example.com/",
-            ]),
-            ..PolicyInput::default()
-        };
-        use Site::*;
+        let policy = PolicyInput::new()
+            .with(KeyId::Origins, Value::Items(&["https://app.example.com"]))
+            .with(
+                KeyId::WriteOrigins,
+                Value::Items(&[
+                    "https://idp.example.com",
+                    "https://*.co.uk",
+                    "*",
+                    "https://sso.example.com/",
+                ]),
+            );
+        use sites::*;
         use Violation::*;
         assert_eq!(
             violations(&policy),
@@ -662,18 +779,17 @@ mod tests {
                 (WriteOrigin(3), TrailingSlash),
             ]
         );
-        let any = PolicyInput {
-            origins: List::Items(&["https://app.example.com"]),
-            write_origins: List::Any,
-            ..PolicyInput::default()
-        };
+        let any = PolicyInput::new()
+            .with(KeyId::Origins, Value::Items(&["https://app.example.com"]))
+            .with(KeyId::WriteOrigins, Value::Any);
         assert_eq!(violations(&any), [(WriteOriginsAny, AnyWriteOrigin)]);
-        let fine = PolicyInput {
-            origins: List::Items(&["https://app.example.com"]),
-            write_origins: List::Items(&["https://idp.example.com"]),
-            flags: Flags::NONE.with(Flag::AllowCrossOriginWrites),
-            ..PolicyInput::default()
-        };
+        let fine = PolicyInput::new()
+            .with(KeyId::Origins, Value::Items(&["https://app.example.com"]))
+            .with(
+                KeyId::WriteOrigins,
+                Value::Items(&["https://idp.example.com"]),
+            )
+            .with(KeyId::AllowCrossOriginWrites, Value::On);
         let checked = check_policy(&fine, &mut |_, v| panic!("{v}")).unwrap();
         assert!(checked.cross_origin_writes);
         assert!(matches!(
@@ -684,10 +800,10 @@ mod tests {
 
     #[test]
     fn insecure_origins_are_fine_without_credentials() {
-        let policy = PolicyInput {
-            origins: List::Items(&["http://intranet.example", "http://*.intranet.example"]),
-            ..PolicyInput::default()
-        };
+        let policy = PolicyInput::new().with(
+            KeyId::Origins,
+            Value::Items(&["http://intranet.example", "http://*.intranet.example"]),
+        );
         assert_eq!(violations(&policy), []);
     }
 }

@@ -24,7 +24,7 @@ mod scratch;
 use std::collections::BTreeMap;
 
 use attribute::{builder, parse, Value};
-use checked_cors::rules::Site;
+use checked_cors::rules::{KeyId, Place};
 use checked_cors::BuildViolation;
 
 /// One case of the list.
@@ -86,21 +86,19 @@ fn sorted(mut lines: Vec<String>) -> Vec<String> {
 
 /// The token the macro points at for a violation of the key as a whole; an entry's is its value.
 fn token(violation: &BuildViolation, attribute: &str) -> String {
-    match violation.site {
-        Site::Origin(_) | Site::Method(_) | Site::Header(_) | Site::Expose(_) => {
-            violation.value.clone()
-        }
-        Site::OriginsAny | Site::HeadersAny | Site::ExposeAny => "*".into(),
-        Site::Origins | Site::Methods => "[]".into(),
-        Site::Credentials => "credentials".into(),
-        Site::MaxAge => parse(attribute)
+    match (violation.site.place, violation.site.key) {
+        (Place::Item(_), _) => violation.value.clone(),
+        (Place::Any, _) => "*".into(),
+        (Place::Whole, KeyId::Origins | KeyId::Methods) => "[]".into(),
+        (Place::Whole, KeyId::Credentials) => "credentials".into(),
+        (Place::Whole, KeyId::MaxAge) => parse(attribute)
             .into_iter()
             .find_map(|(key, value)| match (key.as_str(), value) {
                 ("max_age", Value::Int(n)) => Some(n.to_string()),
                 _ => None,
             })
             .unwrap(),
-        other => panic!("unexpected site {other:?}"),
+        _ => panic!("unexpected site {:?}", violation.site),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The `#[cors(...)]` attribute as text, read into the `PolicyBuilder` calls it stands for: one
 //! policy, two ways to build it, for the tests that compare the macro and the builder.
 
-use checked_cors::rules::{Flags, KeyKind, List, PolicyInput};
+use checked_cors::rules::{self, KeyKind, PolicyInput, KEYS};
 use checked_cors::PolicyBuilder;
 
 /// A token of the attribute grammar the cases use.
@@ -118,44 +118,32 @@ pub fn parse(attribute: &str) -> Vec<(String, Value)> {
 /// make the decisions differ.
 pub fn builder(attribute: &str) -> PolicyBuilder {
     let entries = parse(attribute);
-    let mut flags = Flags::NONE;
-    let mut max_age = None;
     for (key, value) in &entries {
-        match (checked_cors::rules::key(key).map(|k| k.kind), value) {
-            (Some(KeyKind::Flag(flag)), Value::Flag) => flags.insert(flag),
-            (Some(KeyKind::Seconds), Value::Int(seconds)) => max_age = Some(*seconds),
-            (
-                Some(
-                    KeyKind::Origins
-                    | KeyKind::WriteOrigins
-                    | KeyKind::Methods
-                    | KeyKind::Headers
-                    | KeyKind::Expose,
-                ),
-                Value::Any | Value::List(_),
-            ) => {}
-            (_, value) => panic!("no builder call for {key} = {value:?}"),
-        }
+        let fits = match (checked_cors::rules::key(key).map(|k| k.kind), value) {
+            (Some(KeyKind::Flag), Value::Flag) | (Some(KeyKind::Seconds), Value::Int(_)) => true,
+            (Some(kind), Value::Any | Value::List(_)) => kind.is_list(),
+            _ => false,
+        };
+        assert!(fits, "no builder call for {key} = {value:?}");
     }
-    let (origins, methods, headers, expose, write_origins) = (
-        items(&entries, "origins"),
-        items(&entries, "methods"),
-        items(&entries, "headers"),
-        items(&entries, "expose"),
-        items(&entries, "write_origins"),
-    );
-    let input = PolicyInput {
-        origins: list(&entries, "origins", &origins),
-        methods: entries
+    // Slot by slot, in key order: each key's value from every entry that names it.
+    let items: Vec<Vec<&str>> = KEYS.iter().map(|key| items(&entries, key.name)).collect();
+    let mut input = PolicyInput::new();
+    for (key, items) in KEYS.iter().zip(&items) {
+        let given: Vec<&Value> = entries
             .iter()
-            .any(|(key, _)| key == "methods")
-            .then(|| list(&entries, "methods", &methods)),
-        headers: list(&entries, "headers", &headers),
-        expose: list(&entries, "expose", &expose),
-        max_age,
-        write_origins: list(&entries, "write_origins", &write_origins),
-        flags,
-    };
+            .filter(|(k, _)| k == key.name)
+            .map(|(_, value)| value)
+            .collect();
+        let value = match given.last() {
+            None => continue,
+            Some(Value::Flag) => rules::Value::On,
+            Some(Value::Int(seconds)) => rules::Value::Seconds(*seconds),
+            Some(_) if given.iter().any(|v| matches!(v, Value::Any)) => rules::Value::Any,
+            Some(_) => rules::Value::Items(items),
+        };
+        input.set(key.id, value);
+    }
     PolicyBuilder::from_input(&input)
 }
 
@@ -169,18 +157,6 @@ fn items<'a>(entries: &'a [(String, Value)], key: &str) -> Vec<&'a str> {
             _ => Vec::new(),
         })
         .collect()
-}
-
-/// `key = "*"` or the list of its [`items`].
-fn list<'a>(entries: &[(String, Value)], key: &str, items: &'a [&'a str]) -> List<'a> {
-    if entries
-        .iter()
-        .any(|(k, value)| k == key && matches!(value, Value::Any))
-    {
-        List::Any
-    } else {
-        List::Items(items)
-    }
 }
 
 #[cfg(test)]
