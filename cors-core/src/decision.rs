@@ -1,4 +1,4 @@
-use crate::origins::{Allowed, Unmatched};
+use crate::origins::{is_visible_ascii, Allowed, Unmatched};
 use crate::policy::{HeaderList, Policy};
 use crate::refusal::{Malformed, Refusal};
 use crate::request::{CorsRequest, Header};
@@ -182,6 +182,7 @@ impl Policy<'_> {
     ///     Some(Value::Policy("https://app.example.com"))
     /// );
     /// ```
+    #[inline]
     pub fn evaluate<'p, 'r>(&'p self, request: &CorsRequest<'r>) -> Decision<'p, 'r> {
         self.evaluate_with(request, None)
     }
@@ -210,6 +211,7 @@ impl Policy<'_> {
     /// assert!(Api::policy().evaluate_with(&request, Some(&tenants)).is_allowed());
     /// assert!(!Api::policy().evaluate(&request).is_allowed());
     /// ```
+    #[inline]
     pub fn evaluate_with<'p, 'r>(
         &'p self,
         request: &CorsRequest<'r>,
@@ -231,14 +233,58 @@ impl Policy<'_> {
         dynamic: Option<&dyn DynamicOrigins>,
         rest: impl FnOnce() -> (Header<'r>, Header<'r>),
     ) -> Decision<'p, 'r> {
-        let preflight = request.is_preflight();
-        let vary = self.vary(preflight);
-        let mut decision = Decision::new(preflight, vary);
+        if request.origin == Header::Absent {
+            return self.without_origin(request);
+        }
+        self.with_origin(request, dynamic, rest)
+    }
+
+    /// The decision on a request without `Origin` (same-origin traffic, most requests): no
+    /// preflight, no origin to match; only a forged write or `origins = "*"` changes it. Kept
+    /// apart from [`Policy::with_origin`] so that this path does not pay for that one's frame.
+    #[inline]
+    fn without_origin<'p, 'r>(&'p self, request: &CorsRequest<'r>) -> Decision<'p, 'r> {
+        let mut decision = Decision::new(false, self.vary(false));
+        // `is_cross_origin` without an `Origin`: only `Sec-Fetch-Site` can mark the request, so
+        // the method is looked at only when it does.
+        let marked = !matches!(
+            request.sec_fetch_site,
+            Header::Absent | Header::One(b"same-origin" | b"none")
+        );
+        if marked && !self.cross_origin_writes && !request.is_safe_method() {
+            decision.blocked = true;
+            return decision.refuse(Refusal::CrossOriginWrite);
+        }
+        if matches!(self.origins, crate::Origins::Any) {
+            // `*` is the same answer for every request: sent on every response, it stays right
+            // in any cache (and needs no `Vary`).
+            return self.allow(decision, &[], Allowed::Any);
+        }
+        decision
+    }
+
+    /// [`Policy::evaluate_deferred`] for a request with `Origin` (one or several).
+    #[inline(never)]
+    fn with_origin<'p, 'r>(
+        &'p self,
+        request: &CorsRequest<'r>,
+        dynamic: Option<&dyn DynamicOrigins>,
+        rest: impl FnOnce() -> (Header<'r>, Header<'r>),
+    ) -> Decision<'p, 'r> {
+        // One match on the method answers both questions that depend on it: whether this can be
+        // a preflight, and whether it is safe (so never a forged write).
+        let (options, safe) = match request.method {
+            b"GET" | b"HEAD" => (false, true),
+            b"OPTIONS" => (true, true),
+            _ => (false, false),
+        };
+        let preflight = options && request.request_method != Header::Absent;
+        let mut decision = Decision::new(preflight, self.vary(preflight));
         // The write check needs the origin's match; computed there, it is not computed again.
         let mut matched = None;
-        if !preflight && self.is_cross_origin_write(request) {
+        if !safe && !self.cross_origin_writes && is_cross_origin(request) {
             let trusted = match request.origin {
-                Header::One(origin) if origin.iter().all(u8::is_ascii_graphic) => {
+                Header::One(origin) if is_visible_ascii(origin) => {
                     let own = self.match_origin(origin, dynamic);
                     matched = Some(own);
                     own.is_ok() || self.write_origins.match_origin(origin).is_ok()
@@ -251,11 +297,7 @@ impl Policy<'_> {
             }
         }
         let origin = match request.origin {
-            // `*` is the same answer for every request: sent on every response, it stays right
-            // in any cache (and needs no `Vary`). Without `Origin` this is no preflight.
-            Header::Absent if matches!(self.origins, crate::Origins::Any) => {
-                return self.allow(decision, &[], Allowed::Any)
-            }
+            // (Never absent here.)
             Header::Absent => return decision,
             Header::Many => return decision.refuse(Refusal::Malformed(Malformed::SeveralOrigins)),
             Header::One(origin) => origin,
@@ -265,7 +307,7 @@ impl Policy<'_> {
         // found in the exact table is one (the table holds only checked origins), so the check
         // runs only for other answers: the allowed request, the most common CORS one, reads its
         // bytes once fewer. `dynamic` checks what it is asked itself; patterns take no such byte.
-        if !matches!(matched, Ok(Allowed::Listed(..))) && !origin.iter().all(u8::is_ascii_graphic) {
+        if !matches!(matched, Ok(Allowed::Listed(..))) && !is_visible_ascii(origin) {
             return decision.refuse(Refusal::Malformed(Malformed::Origin));
         }
         decision.matched = Some(matched);
@@ -276,30 +318,6 @@ impl Policy<'_> {
             self.preflight(decision, request, origin, allowed, rest)
         } else {
             self.allow(decision, origin, allowed)
-        }
-    }
-
-    /// Whether `request` is a write that another site may have forged, unless its origin is
-    /// trusted (checked by the caller, which keeps the match): an unsafe method that the
-    /// browser marks as cross-origin (`Sec-Fetch-Site` other than `same-origin` or `none`; or,
-    /// from browsers without it, an `Origin` whose host and port differ from the request's host),
-    /// from an origin the policy neither allows nor trusts for writes. Requests with neither
-    /// header come from clients other than browsers, which no page can make send cookies, and
-    /// pass. The scheme is not compared: behind a TLS-terminating proxy the server sees `http`.
-    /// This is the rule of Go's `net/http.CrossOriginProtection`, with the policy's own origins
-    /// as the trusted ones.
-    fn is_cross_origin_write(&self, request: &CorsRequest<'_>) -> bool {
-        if self.cross_origin_writes || request.is_safe_method() {
-            return false;
-        }
-        match request.sec_fetch_site {
-            Header::One(b"same-origin" | b"none") => false,
-            Header::One(_) | Header::Many => true,
-            Header::Absent => match request.origin {
-                Header::Absent => false,
-                Header::One(origin) => !same_host(origin, request.host),
-                Header::Many => true,
-            },
         }
     }
 
@@ -450,6 +468,27 @@ impl Policy<'_> {
                 HeaderList::Names { rendered, .. } => Value::Policy(rendered),
             })),
         }
+    }
+}
+
+/// Whether the browser marks `request` as cross-origin, the half of the forged-write check that
+/// the method and the policy do not decide. A write that another site may have forged is an
+/// unsafe method that the browser marks as cross-origin (`Sec-Fetch-Site` other than
+/// `same-origin` or `none`; or, from browsers without it, an `Origin` whose host and port differ
+/// from the request's host), from an origin the policy neither allows nor trusts for writes.
+/// Requests with neither header come from clients other than browsers, which no page can make
+/// send cookies, and pass. The scheme is not compared: behind a TLS-terminating proxy the server
+/// sees `http`. This is the rule of Go's `net/http.CrossOriginProtection`, with the policy's own
+/// origins as the trusted ones.
+fn is_cross_origin(request: &CorsRequest<'_>) -> bool {
+    match request.sec_fetch_site {
+        Header::One(b"same-origin" | b"none") => false,
+        Header::One(_) | Header::Many => true,
+        Header::Absent => match request.origin {
+            Header::Absent => false,
+            Header::One(origin) => !same_host(origin, request.host),
+            Header::Many => true,
+        },
     }
 }
 
