@@ -14,7 +14,9 @@ use std::boxed::Box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use crate::http::{answer, composing, evaluate, read_parts, Decoration, PreparedPolicy};
+use crate::http::{
+    answer_with_origin, composing, evaluate, read_parts, Decoration, PreparedPolicy,
+};
 use crate::lookup::{AsyncOrigins, Lookup, NoLookup, Pinned};
 use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal, RuntimePolicy};
 
@@ -447,7 +449,8 @@ where
 {
     claim(&mut request);
     {
-        let decision = evaluate(prepared.policy(), &request, hooks.dynamic);
+        let mut origin = None;
+        let decision = evaluate(prepared.policy(), &request, hooks.dynamic, &mut origin);
         let refused = decision.refusal().is_some();
         #[cfg(feature = "tracing")]
         if let Some(refusal) = decision.refusal() {
@@ -458,10 +461,10 @@ where
             crate::trace::refusal(&refusal, origin, method, path);
         }
         let blocked = decision.is_blocked();
-        let own = answer(prepared, &decision, request.headers());
+        let own = answer_with_origin(prepared, &decision, request.headers(), origin);
         let decoration = match own {
             Some(_) => None,
-            None => Some(Decoration::new(prepared, &decision, request.headers())),
+            None => Some(Decoration::with_origin(prepared, &decision, origin)),
         };
         if let (Some(report), true) = (hooks.on_refusal, refused) {
             request = report_refusal(report, prepared.policy(), hooks, request);
