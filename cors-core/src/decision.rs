@@ -36,6 +36,21 @@ pub struct Decision<'p, 'r> {
 pub trait DynamicOrigins {
     /// Whether `origin`, a serialized origin exactly as a browser sends it, may read responses.
     fn allows(&self, origin: &str) -> bool;
+
+    /// Whether this answers for an origin that an evaluation of the same request checked
+    /// already, so that the syntax check need not run again: only this crate's verdict of an
+    /// asynchronous lookup says so. The argument's type cannot be named outside this crate, so no
+    /// other implementation can override this and skip the check.
+    #[doc(hidden)]
+    fn __prechecked(&self, _: sealed::Token) -> bool {
+        false
+    }
+}
+
+pub(crate) mod sealed {
+    /// See [`DynamicOrigins::__prechecked`](super::DynamicOrigins::__prechecked).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Token;
 }
 
 impl<F: Fn(&str) -> bool> DynamicOrigins for F {
@@ -332,10 +347,11 @@ impl Policy<'_> {
         match (own, dynamic) {
             (Err(Unmatched::NoEntry), Some(dynamic)) => {
                 let text = core::str::from_utf8(origin).map_err(|_| Unmatched::NoEntry)?;
-                let serialized = matches!(
-                    checked_cors_rules::check_origin(text),
-                    Ok(checked_cors_rules::OriginSpec::Exact(_))
-                );
+                let serialized = dynamic.__prechecked(sealed::Token)
+                    || matches!(
+                        checked_cors_rules::check_origin(text),
+                        Ok(checked_cors_rules::OriginSpec::Exact(_))
+                    );
                 if serialized && dynamic.allows(text) {
                     Ok(Allowed::Dynamic)
                 } else {
