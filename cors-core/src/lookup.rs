@@ -158,7 +158,7 @@ where
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         // One policy for the whole request, lookup included.
-        let policy = self.source.pin();
+        let policy = self.source.now();
         let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
         let probe = Probe {
             dynamic,
@@ -194,7 +194,7 @@ where
                 pending: Some(Pending {
                     inner,
                     request,
-                    policy,
+                    policy: policy.pin(),
                     on_refusal: self.on_refusal.clone(),
                     deferring: self.deferring,
                 }),
