@@ -63,7 +63,7 @@ use actix_web::{Error, HttpMessage, HttpResponse};
 
 use crate::http::{composing, is_header_value, PreparedPolicy};
 use crate::origins::Origins;
-use crate::request::Field;
+use crate::request::{Field, MethodKind};
 use crate::storage::Text;
 use crate::{
     CorsPolicy, CorsRequest, Decision, DynamicOrigins, Header, HeaderList, Policy, Refusal,
@@ -381,14 +381,16 @@ impl<S> CorsMiddleware<S> {
             // As the tower layer does: `Access-Control-Request-Headers` and `-Private-Network`
             // are looked up only once a preflight's origin and method are allowed.
             let headers = request.headers();
-            let decision = prepared
-                .policy()
-                .evaluate_deferred(&cors_request, dynamic, || {
-                    (
-                        read_header(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS),
-                        read_header(headers, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK),
-                    )
-                });
+            let kind = method_kind(request.method());
+            let decision =
+                prepared
+                    .policy()
+                    .evaluate_deferred(&cors_request, Some(kind), dynamic, || {
+                        (
+                            read_header(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS),
+                            read_header(headers, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK),
+                        )
+                    });
             #[cfg(feature = "tracing")]
             if let Some(refusal) = decision.refusal() {
                 let (method, path) = (request.method().as_str(), request.path());
@@ -463,7 +465,8 @@ impl<S> CorsMiddleware<S> {
 /// it needs them, and sets `origin` to the `Origin` value, echoed without a second lookup.
 fn read<'r>(request: &'r ServiceRequest, origin: &mut Option<&'r HeaderValue>) -> CorsRequest<'r> {
     let headers = request.headers();
-    let mut read = CorsRequest::read_with(request.method().as_str().as_bytes(), |field| {
+    let kind = method_kind(request.method());
+    let mut read = CorsRequest::read_with(request.method().as_str().as_bytes(), kind, |field| {
         let name = match field {
             Field::Origin => {
                 let mut values = headers.get_all(header::ORIGIN);
@@ -483,12 +486,25 @@ fn read<'r>(request: &'r ServiceRequest, origin: &mut Option<&'r HeaderValue>) -
         };
         read_header(headers, name)
     });
-    if !read.is_safe_method() {
+    if kind == MethodKind::Unsafe {
         if let Some(authority) = request.uri().authority() {
             read.host = Header::One(authority.as_str().as_bytes());
         }
     }
     read
+}
+
+/// The [`MethodKind`] of actix-web's (`http` 0.2) `method`, by its variant, as for `http` 1's.
+#[inline]
+fn method_kind(method: &actix_web::http::Method) -> MethodKind {
+    use actix_web::http::Method;
+    if method == Method::GET || method == Method::HEAD {
+        MethodKind::Safe
+    } else if method == Method::OPTIONS {
+        MethodKind::Options
+    } else {
+        MethodKind::Unsafe
+    }
 }
 
 fn read_header<'r>(headers: &'r HeaderMap, name: &HeaderName) -> Header<'r> {

@@ -1,7 +1,7 @@
 use crate::origins::{is_visible_ascii, Allowed, Unmatched};
 use crate::policy::{HeaderList, Policy};
 use crate::refusal::{Malformed, Refusal};
-use crate::request::{CorsRequest, Header};
+use crate::request::{CorsRequest, Header, MethodKind};
 use crate::request_headers::{find_refused, ListError, Scan};
 use crate::response::{ResponseHeader, Value};
 use checked_cors_rules::is_tchar;
@@ -232,7 +232,7 @@ impl Policy<'_> {
         request: &CorsRequest<'r>,
         dynamic: Option<&dyn DynamicOrigins>,
     ) -> Decision<'p, 'r> {
-        self.evaluate_deferred(request, dynamic, || {
+        self.evaluate_deferred(request, None, dynamic, || {
             (request.request_headers, request.request_private_network)
         })
     }
@@ -240,25 +240,33 @@ impl Policy<'_> {
     /// [`Policy::evaluate_with`], with `Access-Control-Request-Headers` and
     /// `-Request-Private-Network` given by `rest` (`request`'s own fields for them unused), asked
     /// only once a preflight's origin and method are allowed: an adapter over a header map then
-    /// looks them up only when they can change the answer.
+    /// looks them up only when they can change the answer. `kind` is the kind of
+    /// `request.method` if the adapter knows it from its own method type (`None`: from the bytes,
+    /// when needed).
     #[inline]
     pub(crate) fn evaluate_deferred<'p, 'r>(
         &'p self,
         request: &CorsRequest<'r>,
+        kind: Option<MethodKind>,
         dynamic: Option<&dyn DynamicOrigins>,
         rest: impl FnOnce() -> (Header<'r>, Header<'r>),
     ) -> Decision<'p, 'r> {
         if request.origin == Header::Absent {
-            return self.without_origin(request);
+            return self.without_origin(request, kind);
         }
-        self.with_origin(request, dynamic, rest)
+        let kind = kind.unwrap_or_else(|| MethodKind::of(request.method));
+        self.with_origin(request, kind, dynamic, rest)
     }
 
     /// The decision on a request without `Origin` (same-origin traffic, most requests): no
     /// preflight, no origin to match; only a forged write or `origins = "*"` changes it. Kept
     /// apart from [`Policy::with_origin`] so that this path does not pay for that one's frame.
     #[inline]
-    fn without_origin<'p, 'r>(&'p self, request: &CorsRequest<'r>) -> Decision<'p, 'r> {
+    fn without_origin<'p, 'r>(
+        &'p self,
+        request: &CorsRequest<'r>,
+        kind: Option<MethodKind>,
+    ) -> Decision<'p, 'r> {
         let mut decision = Decision::new(false, self.vary(false));
         // `is_cross_origin` without an `Origin`: only `Sec-Fetch-Site` can mark the request, so
         // the method is looked at only when it does.
@@ -266,7 +274,10 @@ impl Policy<'_> {
             request.sec_fetch_site,
             Header::Absent | Header::One(b"same-origin" | b"none")
         );
-        if marked && !self.cross_origin_writes && !request.is_safe_method() {
+        if marked
+            && !self.cross_origin_writes
+            && kind.unwrap_or_else(|| MethodKind::of(request.method)) == MethodKind::Unsafe
+        {
             decision.blocked = true;
             return decision.refuse(Refusal::CrossOriginWrite);
         }
@@ -283,17 +294,14 @@ impl Policy<'_> {
     fn with_origin<'p, 'r>(
         &'p self,
         request: &CorsRequest<'r>,
+        kind: MethodKind,
         dynamic: Option<&dyn DynamicOrigins>,
         rest: impl FnOnce() -> (Header<'r>, Header<'r>),
     ) -> Decision<'p, 'r> {
-        // One match on the method answers both questions that depend on it: whether this can be
-        // a preflight, and whether it is safe (so never a forged write).
-        let (options, safe) = match request.method {
-            b"GET" | b"HEAD" => (false, true),
-            b"OPTIONS" => (true, true),
-            _ => (false, false),
-        };
-        let preflight = options && request.request_method != Header::Absent;
+        // The method's kind answers both questions that depend on it: whether this can be a
+        // preflight, and whether it is safe (so never a forged write).
+        let safe = kind != MethodKind::Unsafe;
+        let preflight = kind == MethodKind::Options && request.request_method != Header::Absent;
         let mut decision = Decision::new(preflight, self.vary(preflight));
         // The write check needs the origin's match; computed there, it is not computed again.
         let mut matched = None;

@@ -34,7 +34,7 @@ use std::boxed::Box;
 use std::vec::Vec;
 
 use crate::origins::Origins;
-use crate::request::Field;
+use crate::request::{Field, MethodKind};
 use crate::storage::Text;
 use crate::{CorsRequest, Decision, Header, HeaderList, Policy, Value};
 
@@ -86,9 +86,23 @@ pub fn read_parts<'r>(method: &'r Method, uri: &'r Uri, headers: &'r HeaderMap) 
 
 /// [`read`] from a request's method and headers alone: the host is the `Host` header's.
 pub fn read_request<'r>(method: &'r Method, headers: &'r HeaderMap) -> CorsRequest<'r> {
-    CorsRequest::read_with(method.as_str().as_bytes(), |field| {
+    CorsRequest::read_with(method.as_str().as_bytes(), method_kind(method), |field| {
         read_field(headers, field)
     })
+}
+
+/// The [`MethodKind`] of `method`, by its variant: `Method::from_bytes` gives the standard
+/// methods their variants from their exact bytes, so this is `MethodKind::of` its bytes without
+/// comparing them.
+#[inline]
+fn method_kind(method: &Method) -> MethodKind {
+    if method == Method::GET || method == Method::HEAD {
+        MethodKind::Safe
+    } else if method == Method::OPTIONS {
+        MethodKind::Options
+    } else {
+        MethodKind::Unsafe
+    }
 }
 
 fn read_field(headers: &HeaderMap, field: Field) -> Header<'_> {
@@ -118,28 +132,33 @@ pub(crate) fn evaluate<'p, 'r, B>(
     origin: &mut Option<&'r HeaderValue>,
 ) -> Decision<'p, 'r> {
     let headers = request.headers();
+    let kind = method_kind(request.method());
     let mut read =
-        CorsRequest::read_with(request.method().as_str().as_bytes(), |field| match field {
-            Field::Origin => {
-                let mut values = headers.get_all(header::ORIGIN).iter();
-                match (values.next(), values.next()) {
-                    (None, _) => Header::Absent,
-                    (Some(value), None) => {
-                        *origin = Some(value);
-                        Header::One(value.as_bytes())
+        CorsRequest::read_with(
+            request.method().as_str().as_bytes(),
+            kind,
+            |field| match field {
+                Field::Origin => {
+                    let mut values = headers.get_all(header::ORIGIN).iter();
+                    match (values.next(), values.next()) {
+                        (None, _) => Header::Absent,
+                        (Some(value), None) => {
+                            *origin = Some(value);
+                            Header::One(value.as_bytes())
+                        }
+                        (Some(_), Some(_)) => Header::Many,
                     }
-                    (Some(_), Some(_)) => Header::Many,
                 }
-            }
-            Field::RequestHeaders | Field::RequestPrivateNetwork => Header::Absent,
-            field => read_field(headers, field),
-        });
-    if !read.is_safe_method() {
+                Field::RequestHeaders | Field::RequestPrivateNetwork => Header::Absent,
+                field => read_field(headers, field),
+            },
+        );
+    if kind == MethodKind::Unsafe {
         if let Some(authority) = request.uri().authority() {
             read.host = Header::One(authority.as_str().as_bytes());
         }
     }
-    policy.evaluate_deferred(&read, dynamic, || {
+    policy.evaluate_deferred(&read, Some(kind), dynamic, || {
         (
             read_field(headers, Field::RequestHeaders),
             read_field(headers, Field::RequestPrivateNetwork),
@@ -517,4 +536,21 @@ pub(crate) fn answer_with_origin<B: Default>(
     *response.status_mut() = status;
     *response.headers_mut() = prepared.answer_headers(decision, request, origin);
     Some(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{method_kind, Method, MethodKind};
+
+    #[test]
+    fn a_method_s_variant_has_the_kind_of_its_bytes() {
+        let methods: [&[u8]; 12] = [
+            b"GET", b"HEAD", b"OPTIONS", b"POST", b"PUT", b"DELETE", b"PATCH", b"CONNECT",
+            b"TRACE", b"get", b"Options", b"PURGE",
+        ];
+        for bytes in methods {
+            let method = Method::from_bytes(bytes).unwrap();
+            assert_eq!(method_kind(&method), MethodKind::of(bytes), "{method}");
+        }
+    }
 }
