@@ -63,7 +63,7 @@ use actix_web::{Error, HttpMessage, HttpResponse};
 
 use crate::http::{composing, is_header_value, PreparedPolicy};
 use crate::origins::Origins;
-use crate::request::Field;
+use crate::request::{Field, MethodKind};
 use crate::storage::Text;
 use crate::{
     CorsPolicy, CorsRequest, Decision, DynamicOrigins, Header, HeaderList, Policy, Refusal,
@@ -375,9 +375,22 @@ impl<S> CorsMiddleware<S> {
         }
         let values = &prepared.actix;
         let (answer, decoration, blocked) = {
-            let cors_request = read(&request);
+            let mut origin = None;
+            let cors_request = read(&request, &mut origin);
             let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
-            let decision = prepared.policy().evaluate_with(&cors_request, dynamic);
+            // As the tower layer does: `Access-Control-Request-Headers` and `-Private-Network`
+            // are looked up only once a preflight's origin and method are allowed.
+            let headers = request.headers();
+            let kind = method_kind(request.method());
+            let decision =
+                prepared
+                    .policy()
+                    .evaluate_deferred(&cors_request, Some(kind), dynamic, || {
+                        (
+                            read_header(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS),
+                            read_header(headers, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK),
+                        )
+                    });
             #[cfg(feature = "tracing")]
             if let Some(refusal) = decision.refusal() {
                 let (method, path) = (request.method().as_str(), request.path());
@@ -386,11 +399,11 @@ impl<S> CorsMiddleware<S> {
             if let (Some(hook), Some(refusal)) = (&self.on_refusal, decision.refusal()) {
                 hook(&refusal, &request);
             }
-            match values.answer(&decision, request.headers()) {
+            match values.answer(&decision, headers, origin) {
                 Some(answer) => (Some(answer), None, decision.is_blocked()),
                 None => (
                     None,
-                    Some(Decoration::new(values, &decision, request.headers())),
+                    Some(Decoration::new(values, &decision, origin)),
                     false,
                 ),
             }
@@ -447,31 +460,60 @@ impl<S> CorsMiddleware<S> {
 
 /// Reads the parts of an actix request that decide its CORS answer, as
 /// [`http::read_parts`](crate::http::read_parts) does for the `http` crate's: the host is the
-/// URI's authority (an HTTP/2 request's `:authority`) or else the `Host` header.
-fn read(request: &ServiceRequest) -> CorsRequest<'_> {
+/// URI's authority (an HTTP/2 request's `:authority`) or else the `Host` header. Leaves out
+/// `Access-Control-Request-Headers` and `-Private-Network`, which the evaluation asks for when
+/// it needs them, and sets `origin` to the `Origin` value, echoed without a second lookup.
+fn read<'r>(request: &'r ServiceRequest, origin: &mut Option<&'r HeaderValue>) -> CorsRequest<'r> {
     let headers = request.headers();
-    let mut read = CorsRequest::read_with(request.method().as_str().as_bytes(), |field| {
+    let kind = method_kind(request.method());
+    let mut read = CorsRequest::read_with(request.method().as_str().as_bytes(), kind, |field| {
         let name = match field {
-            Field::Origin => &header::ORIGIN,
+            Field::Origin => {
+                let mut values = headers.get_all(header::ORIGIN);
+                return match (values.next(), values.next()) {
+                    (None, _) => Header::Absent,
+                    (Some(value), None) => {
+                        *origin = Some(value);
+                        Header::One(value.as_bytes())
+                    }
+                    (Some(_), Some(_)) => Header::Many,
+                };
+            }
+            Field::RequestHeaders | Field::RequestPrivateNetwork => return Header::Absent,
             Field::RequestMethod => &header::ACCESS_CONTROL_REQUEST_METHOD,
-            Field::RequestHeaders => &header::ACCESS_CONTROL_REQUEST_HEADERS,
-            Field::RequestPrivateNetwork => &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
             Field::SecFetchSite => &SEC_FETCH_SITE,
             Field::Host => &header::HOST,
         };
-        let mut values = headers.get_all(name);
-        match (values.next(), values.next()) {
-            (None, _) => Header::Absent,
-            (Some(value), None) => Header::One(value.as_bytes()),
-            (Some(_), Some(_)) => Header::Many,
-        }
+        read_header(headers, name)
     });
-    if !read.is_safe_method() {
+    if kind == MethodKind::Unsafe {
         if let Some(authority) = request.uri().authority() {
             read.host = Header::One(authority.as_str().as_bytes());
         }
     }
     read
+}
+
+/// The [`MethodKind`] of actix-web's (`http` 0.2) `method`, by its variant, as for `http` 1's.
+#[inline]
+fn method_kind(method: &actix_web::http::Method) -> MethodKind {
+    use actix_web::http::Method;
+    if method == Method::GET || method == Method::HEAD {
+        MethodKind::Safe
+    } else if method == Method::OPTIONS {
+        MethodKind::Options
+    } else {
+        MethodKind::Unsafe
+    }
+}
+
+fn read_header<'r>(headers: &'r HeaderMap, name: &HeaderName) -> Header<'r> {
+    let mut values = headers.get_all(name);
+    match (values.next(), values.next()) {
+        (None, _) => Header::Absent,
+        (Some(value), None) => Header::One(value.as_bytes()),
+        (Some(_), Some(_)) => Header::Many,
+    }
 }
 
 /// A policy's response header values as actix-web's (`http` 0.2) `HeaderValue`s, built once per
@@ -540,17 +582,17 @@ impl Values {
         }
     }
 
-    /// The `Access-Control-Allow-Origin` value of an allowed decision; `request` is the header
-    /// map the decision was read from.
+    /// The `Access-Control-Allow-Origin` value of an allowed decision; `origin` is the `Origin`
+    /// value of the request the decision was read from.
     fn origin_value(
         &self,
         decision: &Decision<'_, '_>,
-        request: &HeaderMap,
+        origin: Option<&HeaderValue>,
     ) -> Option<HeaderValue> {
         match decision.allow_origin? {
             Value::Policy("*") => Some(self.any.clone()),
             Value::Policy(_) => self.listed.get(decision.listed?).cloned(),
-            Value::RequestOrigin(_) => request.get(header::ORIGIN).cloned(),
+            Value::RequestOrigin(_) => origin.cloned(),
             Value::RequestHeaders(_) | Value::RequestMethod(_) => None,
         }
     }
@@ -558,7 +600,12 @@ impl Values {
     /// The middleware's own answer, without the handler: an allowed preflight's `204` with its
     /// headers, a refused preflight's `403` with `Vary`, a blocked write's `403` with `Vary`.
     /// `None` when the handler answers.
-    fn answer(&self, decision: &Decision<'_, '_>, request: &HeaderMap) -> Option<HttpResponse> {
+    fn answer(
+        &self,
+        decision: &Decision<'_, '_>,
+        request: &HeaderMap,
+        origin: Option<&HeaderValue>,
+    ) -> Option<HttpResponse> {
         let status = StatusCode::from_u16(decision.status()?).ok()?;
         let mut answer = HttpResponse::new(status);
         let headers = answer.headers_mut();
@@ -587,7 +634,7 @@ impl Values {
             let allowed = [
                 (
                     header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                    self.origin_value(decision, request),
+                    self.origin_value(decision, origin),
                 ),
                 (
                     header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
@@ -625,9 +672,9 @@ struct Decoration {
 }
 
 impl Decoration {
-    fn new(values: &Values, decision: &Decision<'_, '_>, request: &HeaderMap) -> Self {
+    fn new(values: &Values, decision: &Decision<'_, '_>, origin: Option<&HeaderValue>) -> Self {
         Decoration {
-            allow_origin: values.origin_value(decision, request),
+            allow_origin: values.origin_value(decision, origin),
             allow_credentials: decision.allow_credentials.then(|| values.truth.clone()),
             expose_headers: decision.expose_headers.and_then(|_| values.expose.clone()),
             vary: decision.vary.and_then(|_| values.vary_actual.clone()),

@@ -1,8 +1,8 @@
-use crate::origins::{Allowed, Unmatched};
+use crate::origins::{is_visible_ascii, Allowed, Unmatched};
 use crate::policy::{HeaderList, Policy};
 use crate::refusal::{Malformed, Refusal};
-use crate::request::{CorsRequest, Header};
-use crate::request_headers::{find_refused, ListError};
+use crate::request::{CorsRequest, Header, MethodKind};
+use crate::request_headers::{find_refused, ListError, Scan};
 use crate::response::{ResponseHeader, Value};
 use checked_cors_rules::is_tchar;
 
@@ -36,6 +36,21 @@ pub struct Decision<'p, 'r> {
 pub trait DynamicOrigins {
     /// Whether `origin`, a serialized origin exactly as a browser sends it, may read responses.
     fn allows(&self, origin: &str) -> bool;
+
+    /// Whether this answers for an origin that an evaluation of the same request checked
+    /// already, so that the syntax check need not run again: only this crate's verdict of an
+    /// asynchronous lookup says so. The argument's type cannot be named outside this crate, so no
+    /// other implementation can override this and skip the check.
+    #[doc(hidden)]
+    fn __prechecked(&self, _: sealed::Token) -> bool {
+        false
+    }
+}
+
+pub(crate) mod sealed {
+    /// See [`DynamicOrigins::__prechecked`](super::DynamicOrigins::__prechecked).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Token;
 }
 
 impl<F: Fn(&str) -> bool> DynamicOrigins for F {
@@ -182,6 +197,7 @@ impl Policy<'_> {
     ///     Some(Value::Policy("https://app.example.com"))
     /// );
     /// ```
+    #[inline]
     pub fn evaluate<'p, 'r>(&'p self, request: &CorsRequest<'r>) -> Decision<'p, 'r> {
         self.evaluate_with(request, None)
     }
@@ -210,12 +226,13 @@ impl Policy<'_> {
     /// assert!(Api::policy().evaluate_with(&request, Some(&tenants)).is_allowed());
     /// assert!(!Api::policy().evaluate(&request).is_allowed());
     /// ```
+    #[inline]
     pub fn evaluate_with<'p, 'r>(
         &'p self,
         request: &CorsRequest<'r>,
         dynamic: Option<&dyn DynamicOrigins>,
     ) -> Decision<'p, 'r> {
-        self.evaluate_deferred(request, dynamic, || {
+        self.evaluate_deferred(request, None, dynamic, || {
             (request.request_headers, request.request_private_network)
         })
     }
@@ -223,22 +240,74 @@ impl Policy<'_> {
     /// [`Policy::evaluate_with`], with `Access-Control-Request-Headers` and
     /// `-Request-Private-Network` given by `rest` (`request`'s own fields for them unused), asked
     /// only once a preflight's origin and method are allowed: an adapter over a header map then
-    /// looks them up only when they can change the answer.
+    /// looks them up only when they can change the answer. `kind` is the kind of
+    /// `request.method` if the adapter knows it from its own method type (`None`: from the bytes,
+    /// when needed).
     #[inline]
     pub(crate) fn evaluate_deferred<'p, 'r>(
         &'p self,
         request: &CorsRequest<'r>,
+        kind: Option<MethodKind>,
         dynamic: Option<&dyn DynamicOrigins>,
         rest: impl FnOnce() -> (Header<'r>, Header<'r>),
     ) -> Decision<'p, 'r> {
-        let preflight = request.is_preflight();
-        let vary = self.vary(preflight);
-        let mut decision = Decision::new(preflight, vary);
+        if request.origin == Header::Absent {
+            return self.without_origin(request, kind);
+        }
+        let kind = kind.unwrap_or_else(|| MethodKind::of(request.method));
+        self.with_origin(request, kind, dynamic, rest)
+    }
+
+    /// The decision on a request without `Origin` (same-origin traffic, most requests): no
+    /// preflight, no origin to match; only a forged write or `origins = "*"` changes it. Kept
+    /// apart from [`Policy::with_origin`] so that this path does not pay for that one's frame.
+    #[inline]
+    fn without_origin<'p, 'r>(
+        &'p self,
+        request: &CorsRequest<'r>,
+        kind: Option<MethodKind>,
+    ) -> Decision<'p, 'r> {
+        let mut decision = Decision::new(false, self.vary(false));
+        // `is_cross_origin` without an `Origin`: only `Sec-Fetch-Site` can mark the request, so
+        // the method is looked at only when it does.
+        let marked = !matches!(
+            request.sec_fetch_site,
+            Header::Absent | Header::One(b"same-origin" | b"none")
+        );
+        if marked
+            && !self.cross_origin_writes
+            && kind.unwrap_or_else(|| MethodKind::of(request.method)) == MethodKind::Unsafe
+        {
+            decision.blocked = true;
+            return decision.refuse(Refusal::CrossOriginWrite);
+        }
+        if matches!(self.origins, crate::Origins::Any) {
+            // `*` is the same answer for every request: sent on every response, it stays right
+            // in any cache (and needs no `Vary`).
+            return self.allow(decision, &[], Allowed::Any);
+        }
+        decision
+    }
+
+    /// [`Policy::evaluate_deferred`] for a request with `Origin` (one or several).
+    #[inline(never)]
+    fn with_origin<'p, 'r>(
+        &'p self,
+        request: &CorsRequest<'r>,
+        kind: MethodKind,
+        dynamic: Option<&dyn DynamicOrigins>,
+        rest: impl FnOnce() -> (Header<'r>, Header<'r>),
+    ) -> Decision<'p, 'r> {
+        // The method's kind answers both questions that depend on it: whether this can be a
+        // preflight, and whether it is safe (so never a forged write).
+        let safe = kind != MethodKind::Unsafe;
+        let preflight = kind == MethodKind::Options && request.request_method != Header::Absent;
+        let mut decision = Decision::new(preflight, self.vary(preflight));
         // The write check needs the origin's match; computed there, it is not computed again.
         let mut matched = None;
-        if !preflight && self.is_cross_origin_write(request) {
+        if !safe && !self.cross_origin_writes && is_cross_origin(request) {
             let trusted = match request.origin {
-                Header::One(origin) if origin.iter().all(u8::is_ascii_graphic) => {
+                Header::One(origin) if is_visible_ascii(origin) => {
                     let own = self.match_origin(origin, dynamic);
                     matched = Some(own);
                     own.is_ok() || self.write_origins.match_origin(origin).is_ok()
@@ -251,11 +320,7 @@ impl Policy<'_> {
             }
         }
         let origin = match request.origin {
-            // `*` is the same answer for every request: sent on every response, it stays right
-            // in any cache (and needs no `Vary`). Without `Origin` this is no preflight.
-            Header::Absent if matches!(self.origins, crate::Origins::Any) => {
-                return self.allow(decision, &[], Allowed::Any)
-            }
+            // (Never absent here.)
             Header::Absent => return decision,
             Header::Many => return decision.refuse(Refusal::Malformed(Malformed::SeveralOrigins)),
             Header::One(origin) => origin,
@@ -265,7 +330,7 @@ impl Policy<'_> {
         // found in the exact table is one (the table holds only checked origins), so the check
         // runs only for other answers: the allowed request, the most common CORS one, reads its
         // bytes once fewer. `dynamic` checks what it is asked itself; patterns take no such byte.
-        if !matches!(matched, Ok(Allowed::Listed(..))) && !origin.iter().all(u8::is_ascii_graphic) {
+        if !matches!(matched, Ok(Allowed::Listed(..))) && !is_visible_ascii(origin) {
             return decision.refuse(Refusal::Malformed(Malformed::Origin));
         }
         decision.matched = Some(matched);
@@ -276,30 +341,6 @@ impl Policy<'_> {
             self.preflight(decision, request, origin, allowed, rest)
         } else {
             self.allow(decision, origin, allowed)
-        }
-    }
-
-    /// Whether `request` is a write that another site may have forged, unless its origin is
-    /// trusted (checked by the caller, which keeps the match): an unsafe method that the
-    /// browser marks as cross-origin (`Sec-Fetch-Site` other than `same-origin` or `none`; or,
-    /// from browsers without it, an `Origin` whose host and port differ from the request's host),
-    /// from an origin the policy neither allows nor trusts for writes. Requests with neither
-    /// header come from clients other than browsers, which no page can make send cookies, and
-    /// pass. The scheme is not compared: behind a TLS-terminating proxy the server sees `http`.
-    /// This is the rule of Go's `net/http.CrossOriginProtection`, with the policy's own origins
-    /// as the trusted ones.
-    fn is_cross_origin_write(&self, request: &CorsRequest<'_>) -> bool {
-        if self.cross_origin_writes || request.is_safe_method() {
-            return false;
-        }
-        match request.sec_fetch_site {
-            Header::One(b"same-origin" | b"none") => false,
-            Header::One(_) | Header::Many => true,
-            Header::Absent => match request.origin {
-                Header::Absent => false,
-                Header::One(origin) => !same_host(origin, request.host),
-                Header::Many => true,
-            },
         }
     }
 
@@ -314,10 +355,11 @@ impl Policy<'_> {
         match (own, dynamic) {
             (Err(Unmatched::NoEntry), Some(dynamic)) => {
                 let text = core::str::from_utf8(origin).map_err(|_| Unmatched::NoEntry)?;
-                let serialized = matches!(
-                    checked_cors_rules::check_origin(text),
-                    Ok(checked_cors_rules::OriginSpec::Exact(_))
-                );
+                let serialized = dynamic.__prechecked(sealed::Token)
+                    || matches!(
+                        checked_cors_rules::check_origin(text),
+                        Ok(checked_cors_rules::OriginSpec::Exact(_))
+                    );
                 if serialized && dynamic.allows(text) {
                     Ok(Allowed::Dynamic)
                 } else {
@@ -437,19 +479,40 @@ impl Policy<'_> {
             }),
         };
         match refused {
-            Ok(Some(name)) => Err(Refusal::HeaderNotAllowed(name)),
+            Ok(Scan::Refused(name)) => Err(Refusal::HeaderNotAllowed(name)),
             Err(ListError::TooLong) => Err(Refusal::Malformed(Malformed::RequestHeadersTooLong)),
             Err(ListError::TooMany) => Err(Refusal::Malformed(Malformed::TooManyRequestHeaders)),
             Err(ListError::Invalid) => Err(Refusal::Malformed(Malformed::RequestHeaders)),
             // Nothing asked (an empty or all-empty list): nothing to allow.
-            Ok(None) if value.iter().all(|&b| matches!(b, b',' | b' ' | b'\t')) => Ok(None),
+            Ok(Scan::Empty) => Ok(None),
             // `*` is echoed as the names asked for, which browsers read the same way with or
             // without credentials.
-            Ok(None) => Ok(Some(match &self.headers {
+            Ok(Scan::Allowed) => Ok(Some(match &self.headers {
                 HeaderList::Any | HeaderList::AnyWithAuthorization => Value::RequestHeaders(value),
                 HeaderList::Names { rendered, .. } => Value::Policy(rendered),
             })),
         }
+    }
+}
+
+/// Whether the browser marks `request` as cross-origin, the half of the forged-write check that
+/// the method and the policy do not decide. A write that another site may have forged is an
+/// unsafe method that the browser marks as cross-origin (`Sec-Fetch-Site` other than
+/// `same-origin` or `none`; or, from browsers without it, an `Origin` whose host and port differ
+/// from the request's host), from an origin the policy neither allows nor trusts for writes.
+/// Requests with neither header come from clients other than browsers, which no page can make
+/// send cookies, and pass. The scheme is not compared: behind a TLS-terminating proxy the server
+/// sees `http`. This is the rule of Go's `net/http.CrossOriginProtection`, with the policy's own
+/// origins as the trusted ones.
+fn is_cross_origin(request: &CorsRequest<'_>) -> bool {
+    match request.sec_fetch_site {
+        Header::One(b"same-origin" | b"none") => false,
+        Header::One(_) | Header::Many => true,
+        Header::Absent => match request.origin {
+            Header::Absent => false,
+            Header::One(origin) => !same_host(origin, request.host),
+            Header::Many => true,
+        },
     }
 }
 
@@ -467,11 +530,84 @@ fn same_host(origin: &[u8], host: Header<'_>) -> bool {
 }
 
 /// Whether `name` equals `lower` ignoring ASCII case, where `lower` is already in lower case (as
-/// policy header names are): half the case folding of `eq_ignore_ascii_case`.
+/// policy header names are): half the case folding of `eq_ignore_ascii_case`, eight bytes at a
+/// time (a preflight compares every name it asks for with the policy's).
+#[inline]
 fn is_lower_case_of(lower: &[u8], name: &[u8]) -> bool {
-    lower.len() == name.len()
-        && lower
+    if lower.len() != name.len() {
+        return false;
+    }
+    if name.len() < 8 {
+        return lower
             .iter()
             .zip(name)
-            .all(|(l, n)| *l == n.to_ascii_lowercase())
+            .all(|(l, n)| *l == n.to_ascii_lowercase());
+    }
+    // Whole words, then the last eight bytes (overlapping the last whole word, which is harmless
+    // for an equality).
+    let last = name.len() - 8;
+    let mut at = 0;
+    loop {
+        if word(lower, at) != lower_case_word(word(name, at)) {
+            return false;
+        }
+        if at == last {
+            return true;
+        }
+        at = (at + 8).min(last);
+    }
+}
+
+/// The eight bytes of `bytes` from `at`.
+#[inline]
+fn word(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_ne_bytes(word)
+}
+
+/// `word` with its ASCII capitals in lower case, or `u64::MAX` (which no lower-case ASCII name
+/// holds) if a byte is not ASCII.
+#[inline]
+fn lower_case_word(word: u64) -> u64 {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    if word & HIGH != 0 {
+        return u64::MAX;
+    }
+    // Per byte `b < 0x80` (so no sum carries into the next byte): the high bit of `b + 0x3f` is
+    // set from `A` (0x41) on, that of `b + 0x25` from just past `Z` (0x5b) on.
+    let capitals = word.wrapping_add(ONES * 0x3f) & !word.wrapping_add(ONES * 0x25) & HIGH;
+    word | capitals >> 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_lower_case_of;
+
+    #[test]
+    fn the_word_comparison_folds_only_capitals() {
+        let policy = b"x-custom-header-0123456789";
+        for len in 0..=policy.len() {
+            let lower = &policy[..len];
+            assert!(is_lower_case_of(lower, lower));
+            let upper = lower.to_ascii_uppercase();
+            assert!(is_lower_case_of(lower, &upper));
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut name = lower.to_vec();
+                    name[at] = b;
+                    assert_eq!(
+                        is_lower_case_of(lower, &name),
+                        b.to_ascii_lowercase() == lower[at],
+                        "{len} {at} {b:#x}"
+                    );
+                }
+            }
+        }
+        assert!(!is_lower_case_of(b"content-type", b"content-typ"));
+        // `@` (0x40), `[` (0x5b) and the bytes past `Z` that differ from a letter by 0x20 stay.
+        assert!(!is_lower_case_of(b"aaaaaaa`", b"aaaaaaa@"));
+        assert!(!is_lower_case_of(b"aaaaaaa{", b"aaaaaaa["));
+    }
 }

@@ -34,7 +34,7 @@ use std::boxed::Box;
 use std::vec::Vec;
 
 use crate::origins::Origins;
-use crate::request::Field;
+use crate::request::{Field, MethodKind};
 use crate::storage::Text;
 use crate::{CorsRequest, Decision, Header, HeaderList, Policy, Value};
 
@@ -86,9 +86,23 @@ pub fn read_parts<'r>(method: &'r Method, uri: &'r Uri, headers: &'r HeaderMap) 
 
 /// [`read`] from a request's method and headers alone: the host is the `Host` header's.
 pub fn read_request<'r>(method: &'r Method, headers: &'r HeaderMap) -> CorsRequest<'r> {
-    CorsRequest::read_with(method.as_str().as_bytes(), |field| {
+    CorsRequest::read_with(method.as_str().as_bytes(), method_kind(method), |field| {
         read_field(headers, field)
     })
+}
+
+/// The [`MethodKind`] of `method`, by its variant: `Method::from_bytes` gives the standard
+/// methods their variants from their exact bytes, so this is `MethodKind::of` its bytes without
+/// comparing them.
+#[inline]
+fn method_kind(method: &Method) -> MethodKind {
+    if method == Method::GET || method == Method::HEAD {
+        MethodKind::Safe
+    } else if method == Method::OPTIONS {
+        MethodKind::Options
+    } else {
+        MethodKind::Unsafe
+    }
 }
 
 fn read_field(headers: &HeaderMap, field: Field) -> Header<'_> {
@@ -106,25 +120,45 @@ fn read_field(headers: &HeaderMap, field: Field) -> Header<'_> {
 /// `policy`'s decision on `request`, as [`read`] then [`Policy::evaluate_with`] give it, except
 /// that `Access-Control-Request-Headers` and `-Private-Network` are looked up only if a
 /// preflight's origin and method are allowed: a refused preflight, which needs neither, costs two
-/// lookups fewer (the second hashes a 38-byte name byte by byte).
+/// lookups fewer (the second hashes a 38-byte name byte by byte). Also sets `origin` to the
+/// request's `Origin` value, so that echoing it (an origin matched by a pattern) takes no second
+/// lookup.
 #[cfg(feature = "tower")]
+#[inline]
 pub(crate) fn evaluate<'p, 'r, B>(
     policy: &'p Policy<'static>,
     request: &'r ::http::Request<B>,
     dynamic: Option<&dyn crate::DynamicOrigins>,
+    origin: &mut Option<&'r HeaderValue>,
 ) -> Decision<'p, 'r> {
     let headers = request.headers();
+    let kind = method_kind(request.method());
     let mut read =
-        CorsRequest::read_with(request.method().as_str().as_bytes(), |field| match field {
-            Field::RequestHeaders | Field::RequestPrivateNetwork => Header::Absent,
-            field => read_field(headers, field),
-        });
-    if !read.is_safe_method() {
+        CorsRequest::read_with(
+            request.method().as_str().as_bytes(),
+            kind,
+            |field| match field {
+                Field::Origin => {
+                    let mut values = headers.get_all(header::ORIGIN).iter();
+                    match (values.next(), values.next()) {
+                        (None, _) => Header::Absent,
+                        (Some(value), None) => {
+                            *origin = Some(value);
+                            Header::One(value.as_bytes())
+                        }
+                        (Some(_), Some(_)) => Header::Many,
+                    }
+                }
+                Field::RequestHeaders | Field::RequestPrivateNetwork => Header::Absent,
+                field => read_field(headers, field),
+            },
+        );
+    if kind == MethodKind::Unsafe {
         if let Some(authority) = request.uri().authority() {
             read.host = Header::One(authority.as_str().as_bytes());
         }
     }
-    policy.evaluate_deferred(&read, dynamic, || {
+    policy.evaluate_deferred(&read, Some(kind), dynamic, || {
         (
             read_field(headers, Field::RequestHeaders),
             read_field(headers, Field::RequestPrivateNetwork),
@@ -287,8 +321,14 @@ impl PreparedPolicy {
             | usize::from(decision.allow_private_network) << 1
     }
 
-    /// The headers of the answer to a preflight or a blocked write.
-    fn answer_headers(&self, decision: &Decision<'_, '_>, request: &HeaderMap) -> HeaderMap {
+    /// The headers of the answer to a preflight or a blocked write; `origin` is the request's
+    /// `Origin` value.
+    fn answer_headers(
+        &self,
+        decision: &Decision<'_, '_>,
+        request: &HeaderMap,
+        origin: Option<&HeaderValue>,
+    ) -> HeaderMap {
         if decision.is_blocked() {
             return self.blocked.clone();
         }
@@ -296,7 +336,7 @@ impl PreparedPolicy {
             return self.refused_preflight.clone();
         }
         let mut headers = self.allowed_preflight[Self::shape(decision)].clone();
-        let origin = self.origin_value(decision, request);
+        let origin = self.origin_value(decision, origin);
         fill(&mut headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         if let Some(Value::RequestHeaders(_)) = decision.allow_headers {
             let echoed = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
@@ -317,17 +357,17 @@ impl PreparedPolicy {
         }
     }
 
-    /// The `Access-Control-Allow-Origin` value of an allowed decision; `request` is the header
-    /// map the decision was read from.
+    /// The `Access-Control-Allow-Origin` value of an allowed decision; `origin` is the `Origin`
+    /// value of the request the decision was read from.
     fn origin_value(
         &self,
         decision: &Decision<'_, '_>,
-        request: &HeaderMap,
+        origin: Option<&HeaderValue>,
     ) -> Option<HeaderValue> {
         match decision.allow_origin? {
             Value::Policy("*") => Some(self.any.clone()),
             Value::Policy(_) => self.listed.get(decision.listed?).cloned(),
-            Value::RequestOrigin(_) => request.get(header::ORIGIN).cloned(),
+            Value::RequestOrigin(_) => origin.cloned(),
             Value::RequestHeaders(_) | Value::RequestMethod(_) => None,
         }
     }
@@ -397,12 +437,22 @@ impl Decoration {
         decision: &Decision<'_, '_>,
         request: &HeaderMap,
     ) -> Self {
+        Self::with_origin(prepared, decision, request.get(header::ORIGIN))
+    }
+
+    /// [`Decoration::new`] with the request's `Origin` value already looked up.
+    #[inline]
+    pub(crate) fn with_origin(
+        prepared: &PreparedPolicy,
+        decision: &Decision<'_, '_>,
+        origin: Option<&HeaderValue>,
+    ) -> Self {
         if decision.status().is_some() {
             return Decoration::default();
         }
         debug_assert!(decision.vary.is_none_or(|vary| vary == "origin"));
         Decoration {
-            allow_origin: prepared.origin_value(decision, request),
+            allow_origin: prepared.origin_value(decision, origin),
             expose_headers: decision
                 .expose_headers
                 .and_then(|_| prepared.expose.clone()),
@@ -470,9 +520,37 @@ pub fn answer<B: Default>(
     decision: &Decision<'_, '_>,
     request: &HeaderMap,
 ) -> Option<Response<B>> {
+    answer_with_origin(prepared, decision, request, request.get(header::ORIGIN))
+}
+
+/// [`answer`] with the request's `Origin` value already looked up.
+#[inline]
+pub(crate) fn answer_with_origin<B: Default>(
+    prepared: &PreparedPolicy,
+    decision: &Decision<'_, '_>,
+    request: &HeaderMap,
+    origin: Option<&HeaderValue>,
+) -> Option<Response<B>> {
     let status = StatusCode::from_u16(decision.status()?).ok()?;
     let mut response = Response::new(B::default());
     *response.status_mut() = status;
-    *response.headers_mut() = prepared.answer_headers(decision, request);
+    *response.headers_mut() = prepared.answer_headers(decision, request, origin);
     Some(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{method_kind, Method, MethodKind};
+
+    #[test]
+    fn a_method_s_variant_has_the_kind_of_its_bytes() {
+        let methods: [&[u8]; 12] = [
+            b"GET", b"HEAD", b"OPTIONS", b"POST", b"PUT", b"DELETE", b"PATCH", b"CONNECT",
+            b"TRACE", b"get", b"Options", b"PURGE",
+        ];
+        for bytes in methods {
+            let method = Method::from_bytes(bytes).unwrap();
+            assert_eq!(method_kind(&method), MethodKind::of(bytes), "{method}");
+        }
+    }
 }

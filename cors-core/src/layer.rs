@@ -14,7 +14,9 @@ use std::boxed::Box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use crate::http::{answer, composing, evaluate, read_parts, Decoration, PreparedPolicy};
+use crate::http::{
+    answer_with_origin, composing, evaluate, read_parts, Decoration, PreparedPolicy,
+};
 use crate::lookup::{AsyncOrigins, Lookup, NoLookup, Pinned};
 use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal, RuntimePolicy};
 
@@ -97,13 +99,45 @@ impl<P: CorsPolicy> CorsLayer<P> {
 }
 
 impl Source {
-    /// The policy in force now, held for one request that may outlive this call.
-    pub(crate) fn pin(&self) -> Pinned {
+    /// The policy in force now, borrowed for one request: [`Now::pin`] holds it on its own only
+    /// if the request must outlive the call (an origin lookup awaited), so that a request served
+    /// at once takes no shared reference count.
+    pub(crate) fn now(&self) -> Now<'_> {
         match self {
-            Source::Static(prepared) => Pinned::Static(prepared),
-            Source::Fixed(prepared) => Pinned::Shared(prepared.clone()),
+            Source::Static(prepared) => Now::Static(prepared),
+            Source::Fixed(prepared) => Now::Fixed(prepared),
             #[cfg(feature = "live")]
-            Source::Live(live) => Pinned::Shared(live.current_owned()),
+            Source::Live(live) => Now::Live(live.current()),
+        }
+    }
+}
+
+/// See [`Source::now`].
+pub(crate) enum Now<'a> {
+    Static(&'static PreparedPolicy),
+    Fixed(&'a Arc<PreparedPolicy>),
+    /// `arc_swap`'s guard: a slot of the calling thread's, no shared count.
+    #[cfg(feature = "live")]
+    Live(crate::live::Current),
+}
+
+impl Now<'_> {
+    pub(crate) fn get(&self) -> &PreparedPolicy {
+        match self {
+            Now::Static(prepared) => prepared,
+            Now::Fixed(prepared) => prepared,
+            #[cfg(feature = "live")]
+            Now::Live(current) => current,
+        }
+    }
+
+    /// The same policy, held for a request that outlives this call.
+    pub(crate) fn pin(self) -> Pinned {
+        match self {
+            Now::Static(prepared) => Pinned::Static(prepared),
+            Now::Fixed(prepared) => Pinned::Shared(prepared.clone()),
+            #[cfg(feature = "live")]
+            Now::Live(current) => Pinned::Shared(arc_swap::Guard::into_inner(current)),
         }
     }
 }
@@ -447,7 +481,8 @@ where
 {
     claim(&mut request);
     {
-        let decision = evaluate(prepared.policy(), &request, hooks.dynamic);
+        let mut origin = None;
+        let decision = evaluate(prepared.policy(), &request, hooks.dynamic, &mut origin);
         let refused = decision.refusal().is_some();
         #[cfg(feature = "tracing")]
         if let Some(refusal) = decision.refusal() {
@@ -458,10 +493,10 @@ where
             crate::trace::refusal(&refusal, origin, method, path);
         }
         let blocked = decision.is_blocked();
-        let own = answer(prepared, &decision, request.headers());
+        let own = answer_with_origin(prepared, &decision, request.headers(), origin);
         let decoration = match own {
             Some(_) => None,
-            None => Some(Decoration::new(prepared, &decision, request.headers())),
+            None => Some(Decoration::with_origin(prepared, &decision, origin)),
         };
         if let (Some(report), true) = (hooks.on_refusal, refused) {
             request = report_refusal(report, prepared.policy(), hooks, request);

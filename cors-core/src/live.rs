@@ -87,12 +87,6 @@ impl LivePolicy {
     pub fn current(&self) -> Current {
         self.current.load()
     }
-
-    /// The policy in force now, held on its own: for a request that keeps it across an await.
-    #[cfg(feature = "tower")]
-    pub(crate) fn current_owned(&self) -> Arc<PreparedPolicy> {
-        self.current.load_full()
-    }
 }
 
 /// A set of origins that grows and shrinks while the service runs: a multi-tenant service's

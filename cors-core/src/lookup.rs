@@ -158,7 +158,7 @@ where
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         // One policy for the whole request, lookup included.
-        let policy = self.source.pin();
+        let policy = self.source.now();
         let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
         let probe = Probe {
             dynamic,
@@ -194,7 +194,7 @@ where
                 pending: Some(Pending {
                     inner,
                     request,
-                    policy,
+                    policy: policy.pin(),
                     on_refusal: self.on_refusal.clone(),
                     deferring: self.deferring,
                 }),
@@ -226,7 +226,7 @@ impl<S, B> Pending<S, B> {
         };
         // The evaluation asks again about the same origin only (the layer's `with_origins` said
         // no to it already): the lookup's verdict is the answer.
-        let decided = move |_: &str| allowed;
+        let decided = Verdict(allowed);
         let hooks = Hooks {
             dynamic: Some(&decided),
             on_refusal: self.on_refusal.as_deref(),
@@ -234,6 +234,22 @@ impl<S, B> Pending<S, B> {
             deferring: self.deferring,
         };
         call(&mut self.inner, self.policy.get(), hooks, self.request)
+    }
+}
+
+/// The lookup's verdict on the origin of the request it was asked about, for that request's
+/// evaluation. The probe's evaluation of the same request checked the origin's syntax before
+/// asking (that is how it came to ask), and the request is unchanged since: the check is not run
+/// a second time.
+struct Verdict(bool);
+
+impl DynamicOrigins for Verdict {
+    fn allows(&self, _: &str) -> bool {
+        self.0
+    }
+
+    fn __prechecked(&self, _: crate::decision::sealed::Token) -> bool {
+        true
     }
 }
 

@@ -67,6 +67,30 @@ impl CorsRequest<'_> {
     }
 }
 
+/// What the method means to the evaluation, found once per request: adapters over a server's
+/// own method type compare its variants instead of the method's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MethodKind {
+    /// `OPTIONS`: a preflight if it has `Origin` and `Access-Control-Request-Method`.
+    Options,
+    /// `GET` or `HEAD`: never a forged write.
+    Safe,
+    /// Anything else, checked for forged cross-origin writes.
+    Unsafe,
+}
+
+impl MethodKind {
+    /// The kind of a method given by its bytes (case-sensitive, as methods are).
+    #[inline]
+    pub(crate) fn of(method: &[u8]) -> Self {
+        match method {
+            b"GET" | b"HEAD" => MethodKind::Safe,
+            b"OPTIONS" => MethodKind::Options,
+            _ => MethodKind::Unsafe,
+        }
+    }
+}
+
 /// A request header [`CorsRequest::read_with`] asks an adapter for.
 #[cfg(feature = "http")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,17 +110,21 @@ impl<'r> CorsRequest<'r> {
     /// are asked for only for `OPTIONS` with an `Origin`; `Sec-Fetch-Site` and the host only
     /// for unsafe methods.
     #[inline]
-    pub(crate) fn read_with(method: &'r [u8], mut header: impl FnMut(Field) -> Header<'r>) -> Self {
+    pub(crate) fn read_with(
+        method: &'r [u8],
+        kind: MethodKind,
+        mut header: impl FnMut(Field) -> Header<'r>,
+    ) -> Self {
         let mut request = CorsRequest {
             method,
             origin: header(Field::Origin),
             ..CorsRequest::default()
         };
-        if method == b"OPTIONS" && request.origin != Header::Absent {
+        if kind == MethodKind::Options && request.origin != Header::Absent {
             request.request_method = header(Field::RequestMethod);
             request.request_headers = header(Field::RequestHeaders);
             request.request_private_network = header(Field::RequestPrivateNetwork);
-        } else if !request.is_safe_method() {
+        } else if kind == MethodKind::Unsafe {
             request.sec_fetch_site = header(Field::SecFetchSite);
             request.host = header(Field::Host);
         }

@@ -580,3 +580,68 @@ fn any_header_works_with_credentials_and_can_cover_authorization() {
     );
     assert_eq!(same.evaluate(&both).preflight_status(), Some(204));
 }
+
+/// The matcher's bounds, on every path that matches an origin (an actual request, a preflight,
+/// and the forged-write check of an unsafe method), for exact entries and patterns alike: what
+/// the word-at-a-time byte check and the exact table's hash must never let through.
+#[test]
+fn the_matcher_never_accepts_more() {
+    let policy = built(
+        PolicyBuilder::new()
+            .allow_origins(["https://example.com", "https://*.example.org"])
+            .allow_methods(["PUT"])
+            .allow_credentials(),
+    );
+    let refused: &[&[u8]] = &[
+        b"https://example.com.evil.com",
+        b"https://a.example.org.evil.com",
+        b"https://evil.com/https://example.com",
+        b"null",
+        b"http://example.com",
+        b"http://a.example.org",
+        b"https://example.com/",
+        b"https://example.co",
+        b"https://example.comm",
+        b"HTTPS://EXAMPLE.COM",
+        "https://\u{e9}xample.com".as_bytes(),
+        "https://\u{e9}.example.org".as_bytes(),
+        b"https://exampl\xe5.com",
+        b"https://a\x80.example.org",
+        b"https://example.com\x00",
+        b"https://a b.example.org",
+        b"https://a\x7f.example.org",
+    ];
+    for &origin in refused {
+        let shown = String::from_utf8_lossy(origin);
+        let get = simple(Header::One(origin));
+        assert!(!policy.evaluate(&get).is_allowed(), "GET {shown}");
+        let ask = preflight(origin, b"PUT", None);
+        assert_eq!(
+            policy.evaluate(&ask).preflight_status(),
+            Some(403),
+            "{shown}"
+        );
+        let write = CorsRequest {
+            sec_fetch_site: Header::One(b"cross-site"),
+            ..actual(b"POST", Header::One(origin))
+        };
+        let decision = policy.evaluate(&write);
+        assert!(decision.is_blocked(), "POST {shown}");
+        assert!(!decision.is_allowed(), "POST {shown}");
+    }
+    for origin in [&b"https://example.com"[..], b"https://a.example.org"] {
+        assert!(policy.evaluate(&simple(Header::One(origin))).is_allowed());
+        let ask = preflight(origin, b"PUT", None);
+        assert_eq!(policy.evaluate(&ask).preflight_status(), Some(204));
+    }
+    // A non-ASCII byte is malformed, not merely unlisted, wherever it sits in the value.
+    for at in 0..b"https://a.example.org".len() {
+        let mut origin = b"https://a.example.org".to_vec();
+        origin[at] = 0xe9;
+        assert_eq!(
+            policy.evaluate(&simple(Header::One(&origin))).refusal(),
+            Some(Refusal::Malformed(Malformed::Origin)),
+            "{at}"
+        );
+    }
+}

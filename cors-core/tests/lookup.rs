@@ -382,3 +382,48 @@ fn a_request_keeps_its_policy_while_its_lookup_waits() {
     );
     assert_eq!(header(&response, "access-control-max-age"), Some("600"));
 }
+
+/// The second evaluation of an asked request takes the lookup's verdict without checking the
+/// origin's syntax again (the first one did): a lookup that allows everything still never gets a
+/// malformed origin allowed, on an actual request or a preflight.
+#[test]
+fn a_lookup_that_allows_everything_allows_no_malformed_origin() {
+    let handler = Handler(Arc::default());
+    let mut service = CorsLayer::<Api>::new()
+        .with_origins_async(|_: SerializedOrigin| Later(Some(Ok::<_, Infallible>(true)), false))
+        .layer(handler.clone());
+    let malformed: [&[u8]; 8] = [
+        b"null",
+        b"https://initech.example.net/",
+        b"https://Initech.example.net",
+        b"https://initech.example.net:443",
+        b"initech.example.net",
+        b"https://initech.example.n\xc3\xa9t",
+        b"https://a b.example.net",
+        b"*",
+    ];
+    for origin in malformed {
+        let shown = String::from_utf8_lossy(origin);
+        let mut request = Request::new(());
+        request
+            .headers_mut()
+            .insert("origin", HeaderValue::from_bytes(origin).unwrap());
+        let response = send(&mut service, request);
+        assert_eq!(
+            header(&response, "access-control-allow-origin"),
+            None,
+            "{shown}"
+        );
+        let mut ask = preflight("https://x.example");
+        ask.headers_mut()
+            .insert("origin", HeaderValue::from_bytes(origin).unwrap());
+        let response = send(&mut service, ask);
+        assert_eq!(response.status(), 403, "{shown}");
+    }
+    // A serialized origin is asked about and allowed, and echoed.
+    let response = send(&mut service, get("https://example.com.evil.com"));
+    assert_eq!(
+        header(&response, "access-control-allow-origin"),
+        Some("https://example.com.evil.com")
+    );
+}
