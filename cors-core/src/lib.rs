@@ -325,7 +325,7 @@ pub mod http;
 mod layer;
 #[cfg(feature = "live")]
 mod live;
-#[cfg(feature = "tower")]
+#[cfg(any(feature = "tower", feature = "actix"))]
 mod lookup;
 #[cfg(feature = "picoserve")]
 #[cfg_attr(docsrs, doc(cfg(feature = "picoserve")))]
@@ -350,7 +350,9 @@ pub use storage::{Table, Text};
 #[cfg(feature = "tower")]
 pub use layer::{CorsLayer, CorsService, OnRefusal, ReportRefusal, ResponseFuture};
 #[cfg(feature = "tower")]
-pub use lookup::{AsyncOrigins, Lookup, LookupFuture, NoLookup, SerializedOrigin};
+pub use lookup::LookupFuture;
+#[cfg(any(feature = "tower", feature = "actix"))]
+pub use lookup::{AsyncOrigins, Lookup, NoLookup, SerializedOrigin};
 
 /// The type parameter of a layer or middleware serving a policy built at run time (see
 /// `CorsLayer::from_policy` and `actix::Cors::from_policy`).
