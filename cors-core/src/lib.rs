@@ -41,7 +41,8 @@
 //! - a policy that changes while the service runs: `LivePolicy` and `CorsLayer::live`, reloaded
 //!   with the same checks and swapped atomically; customers' origins kept at run time: an
 //!   `OriginSet` or a closure given to `CorsLayer::with_origins` (feature `live`), or a lookup
-//!   that waits (a database query) given to `CorsLayer::with_origins_async` (feature `tower`);
+//!   that waits (a database query) given to `CorsLayer::with_origins_async` (feature `tower`) or
+//!   `actix::Cors::with_origins_async` (feature `actix`);
 //! - logs: `on_refusal` takes any closure; the `tracing` feature emits one event per refusal (see
 //!   "Refusals in logs" below);
 //! - a global policy with per-route ones: `CorsLayer::defer_to_inner` on the global layer (see
