@@ -290,7 +290,10 @@ impl<P> Cors<P> {
     ///
     /// With [`Cors::defer_to_inner`] (either order), the lookup decides the requests this
     /// middleware decides; a nested middleware with its own lookup decides the requests that
-    /// reach it, as with the tower layer.
+    /// reach it, as with the tower layer. A deferring middleware decides before the request
+    /// reaches any nested one, so its lookup is also asked about requests a nested middleware
+    /// then decides (its verdict unused): give the global middleware a lookup only if that
+    /// extra query is acceptable.
     ///
     /// ```
     /// use std::collections::HashSet;

@@ -497,5 +497,9 @@ fn a_deferring_middleware_with_a_lookup_lets_a_nested_one_decide() {
         assert_eq!(header(&answer, "access-control-max-age"), None);
         assert_eq!(nested.asked(), [TENANT, STRANGER, TENANT]);
         assert_eq!(nested.handled(), 2);
+        // The deferring middleware decided first, not knowing a nested one would: its lookup was
+        // asked too, and its verdict left unused.
+        assert_eq!(seen.asked(), [TENANT, STRANGER, TENANT]);
+        assert_eq!(seen.handled(), 0);
     });
 }
