@@ -554,36 +554,30 @@ impl<S, A: AsyncOrigins> CorsMiddleware<Rc<S>, Lookup<A>> {
         claim(&request);
         let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
         let probe = Probe::new(dynamic);
-        let own = {
-            let mut origin = None;
-            let decision = evaluate(&policy, &request, Some(&probe), &mut origin);
-            // Asked only about a single `Origin`, so `origin` is the value it checked.
-            match origin {
-                Some(origin) if probe.asked() => Err(origin.clone()),
-                _ => Ok(conclude(
-                    &policy,
-                    &request,
-                    &decision,
-                    origin,
-                    self.on_refusal.as_ref(),
-                    None,
-                )),
+        let mut origin = None;
+        let decision = evaluate(&policy, &request, Some(&probe), &mut origin);
+        // Asked only about a single `Origin`, so `origin` is the value it checked.
+        let origin = match origin {
+            Some(origin) if probe.asked() => origin.clone(),
+            // Returned from here, as `handle` does, rather than through a `Result`: the outcome
+            // is moved once, not twice, on the path of most requests.
+            _ => {
+                let hook = self.on_refusal.as_ref();
+                let own = conclude(&policy, &request, &decision, origin, hook, None);
+                let response = respond(&self.service, request, own, self.deferring);
+                let state = LookupState::Responding { response };
+                return LookupFuture { state };
             }
         };
-        let state = match own {
-            Ok(own) => LookupState::Responding {
-                response: respond(&self.service, request, own, self.deferring),
-            },
-            Err(origin) => LookupState::Asking {
-                lookup: self.lookup.get().allows(SerializedOrigin::actix(origin)),
-                pending: Some(Pending {
-                    service: self.service.clone(),
-                    request,
-                    policy: pin(policy),
-                    on_refusal: self.on_refusal.clone(),
-                    deferring: self.deferring,
-                }),
-            },
+        let state = LookupState::Asking {
+            lookup: self.lookup.get().allows(SerializedOrigin::actix(origin)),
+            pending: Some(Pending {
+                service: self.service.clone(),
+                request,
+                policy: pin(policy),
+                on_refusal: self.on_refusal.clone(),
+                deferring: self.deferring,
+            }),
         };
         LookupFuture { state }
     }
