@@ -286,7 +286,8 @@ impl<P> Cors<P> {
     /// request is decided by one evaluation and served at once, as without a lookup. The request
     /// uses one policy from start to end, also under [`Cors::live`]. The lookup's future need
     /// not be `Send` (each actix worker runs its own); the lookup itself is shared by the
-    /// workers.
+    /// workers' middlewares, so it must be `Send + Sync` for the `Cors` to be cloned into
+    /// `HttpServer::new`'s factory.
     ///
     /// With [`Cors::defer_to_inner`] (either order), the lookup decides the requests this
     /// middleware decides; a nested middleware with its own lookup decides the requests that
