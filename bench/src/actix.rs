@@ -54,6 +54,20 @@ impl ActixApp {
         )))
     }
 
+    /// [`ActixApp::with_ours`] with an origin lookup (`with_origins_async`) that refuses every
+    /// origin at once: what a lookup adds to the requests it is not asked about (the policy's own
+    /// origins, preflights of them), and to those it is.
+    pub fn with_ours_lookup<P: CorsPolicy + 'static>() -> Self {
+        let lookup = |_: checked_cors::SerializedOrigin| {
+            std::future::ready(Ok::<_, std::convert::Infallible>(false))
+        };
+        ActixApp::from_service(ready(test::init_service(
+            App::new()
+                .wrap(checked_cors::actix::Cors::<P>::new().with_origins_async(lookup))
+                .default_service(web::to(handler)),
+        )))
+    }
+
     fn from_service<S, B>(service: S) -> Self
     where
         S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,

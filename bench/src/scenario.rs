@@ -79,6 +79,8 @@ pub struct Scenario {
     pub actix: ActixApp,
     /// The same app wrapped in this project's actix middleware, `checked_cors::actix::Cors`.
     pub actix_ours: ActixApp,
+    /// `actix_ours` with an origin lookup that refuses at once: made only when measured.
+    pub actix_ours_lookup: fn() -> ActixApp,
     /// This project's layers composed (`CorsLayer::defer_to_inner`): made only when measured,
     /// since making a deferring layer turns on the composition checks of every plain one in the
     /// process (which `ours` must be measured without).
@@ -137,6 +139,7 @@ impl Scenario {
             actix_bare: ActixApp::bare(),
             actix: ActixApp::with(actix_cors),
             actix_ours: ActixApp::with_ours::<P>(),
+            actix_ours_lookup: ActixApp::with_ours_lookup::<P>,
             composed: || Composed {
                 deferring: CorsLayer::<P>::new().defer_to_inner().layer(Bare),
                 nested: CorsLayer::<P>::new()

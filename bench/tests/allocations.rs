@@ -122,3 +122,34 @@ fn an_actix_preflight_answer_allocates_at_most_once() {
         assert!(ours <= 1.0, "{name}: {ours} allocations");
     }
 }
+
+#[test]
+fn an_actix_lookup_adds_no_allocation_to_requests_it_is_not_asked_about() {
+    // Allowed scenarios send the policy's own origins (listed or matched by a pattern), which
+    // never reach the lookup: those requests must cost what they cost without one.
+    let mut checked = 0;
+    for mut scenario in Scenario::all().into_iter().filter(|s| s.allowed) {
+        let templates = scenario.requests.templates().to_vec();
+        let mut next = 0;
+        let mut request = || {
+            next = (next + 1) % templates.len();
+            actix::request(&templates[next])
+        };
+        let Scenario {
+            name,
+            actix_ours,
+            actix_ours_lookup,
+            ..
+        } = &mut scenario;
+        let mut with_lookup = actix_ours_lookup();
+        for _ in 0..8 {
+            drop(actix_ours.send(request()));
+            drop(with_lookup.send(request()));
+        }
+        let ours = allocations_per_item(COUNTED, &mut request, |r| actix_ours.send(r));
+        let lookup = allocations_per_item(COUNTED, &mut request, |r| with_lookup.send(r));
+        assert_eq!(lookup, ours, "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 3, "{checked} allowed scenarios");
+}

@@ -46,12 +46,14 @@
 use core::fmt;
 use core::future::{ready, Future, Ready};
 use core::marker::PhantomData;
+use core::ops::Deref;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use std::boxed::Box;
 use std::cell::Cell;
 use std::rc::Rc;
+use std::string::ToString;
 use std::sync::Arc;
 use std::vec::Vec;
 
@@ -62,12 +64,13 @@ use actix_web::http::StatusCode;
 use actix_web::{Error, HttpMessage, HttpResponse};
 
 use crate::http::{composing, is_header_value, PreparedPolicy};
+use crate::lookup::{Probe, Verdict};
 use crate::origins::Origins;
 use crate::request::{Field, MethodKind};
 use crate::storage::Text;
 use crate::{
-    CorsPolicy, CorsRequest, Decision, DynamicOrigins, Header, HeaderList, Policy, Refusal,
-    RuntimePolicy, Value,
+    AsyncOrigins, CorsPolicy, CorsRequest, Decision, DynamicOrigins, Header, HeaderList, Lookup,
+    NoLookup, Policy, Refusal, RuntimePolicy, SerializedOrigin, Value,
 };
 
 const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
@@ -93,10 +96,14 @@ type Hook = Arc<dyn Fn(&Refusal<'_>, &ServiceRequest) + Send + Sync>;
 /// The policy's header values are built once, when the middleware is made; a request only
 /// copies them (no allocation: shared or static bytes). A `Cors` is `Send` and cheap to clone,
 /// so one can be made at start-up and cloned into `HttpServer::new`'s factory.
-pub struct Cors<P> {
+///
+/// The second parameter is the middleware's origin lookup: [`NoLookup`] unless
+/// [`Cors::with_origins_async`] gave one.
+pub struct Cors<P, L = NoLookup> {
     source: Source,
     dynamic: Option<Dynamic>,
     on_refusal: Option<Hook>,
+    lookup: L,
     deferring: bool,
     _policy: PhantomData<fn() -> P>,
 }
@@ -171,11 +178,14 @@ impl<P> Cors<P> {
             source,
             dynamic: None,
             on_refusal: None,
+            lookup: NoLookup,
             deferring: false,
             _policy: PhantomData,
         }
     }
+}
 
+impl<P, L> Cors<P, L> {
     /// Calls `f` with the reason of every refusal (the request's origin, method or headers are
     /// not allowed, or are malformed, or a cross-origin write was blocked) and the request, for
     /// logs or metrics; `f` may capture a logger or a counter. Costs nothing when unset. With the
@@ -253,19 +263,108 @@ impl<P> Cors<P> {
     }
 }
 
-impl<P> Clone for Cors<P> {
-    fn clone(&self) -> Self {
+impl<P> Cors<P> {
+    /// Also allows the origins `lookup` allows, asked per request and awaited: a query to the
+    /// service's database of tenants, say, exactly as
+    /// [`CorsLayer::with_origins_async`](crate::CorsLayer::with_origins_async) does. `lookup` is
+    /// an [`AsyncOrigins`], such as a closure
+    /// `Fn(SerializedOrigin) -> impl Future<Output = Result<bool, E>>` with `E: Display`.
+    ///
+    /// It is asked exactly when [`Cors::with_origins`]'s `dynamic` would be (after it, if both
+    /// are set): only about a serialized origin that the policy does not list, checked first by
+    /// the rules of [`Policy::evaluate_with`] (ASCII, the form browsers send, at most
+    /// [`MAX_ORIGIN_LEN`](crate::MAX_ORIGIN_LEN) bytes), so it never sees `https://x/`, `null`
+    /// or 64 KiB of junk. It can only allow the origin (echoed, never `*`, so credentials stay
+    /// safe) or refuse it; `Vary: Origin` is sent either way. An `Err` refuses the origin, and
+    /// [`Cors::on_refusal`] gets [`Refusal::OriginLookupFailed`] with the error's text. A
+    /// refused preflight gets the usual `403` without running the handler, and a cross-origin
+    /// write from an origin the lookup refuses is blocked as any other.
+    ///
+    /// The lookup runs inside the middleware's response future, which then calls the wrapped
+    /// service: the middleware holds that service in an `Rc` (actix services are not `Clone`)
+    /// and clones it into the future only for a request the lookup is asked about. Every other
+    /// request is decided by one evaluation and served at once, as without a lookup. The request
+    /// uses one policy from start to end, also under [`Cors::live`]. The lookup's future need
+    /// not be `Send` (each actix worker runs its own); the lookup itself is shared by the
+    /// workers' middlewares, so it must be `Send + Sync` for the `Cors` to be cloned into
+    /// `HttpServer::new`'s factory.
+    ///
+    /// With [`Cors::defer_to_inner`] (either order), the lookup decides the requests this
+    /// middleware decides; a nested middleware with its own lookup decides the requests that
+    /// reach it, as with the tower layer. A deferring middleware decides before the request
+    /// reaches any nested one, so its lookup is also asked about requests a nested middleware
+    /// then decides (its verdict unused): give the global middleware a lookup only if that
+    /// extra query is acceptable.
+    ///
+    /// ```
+    /// use std::collections::HashSet;
+    /// use std::sync::Arc;
+    ///
+    /// use actix_web::{test, web, App, HttpResponse};
+    /// use checked_cors::actix::Cors;
+    /// use checked_cors::{Cors, SerializedOrigin};
+    ///
+    /// #[derive(Cors)]
+    /// #[cors(origins = ["https://app.example.com"], methods = [GET, PUT], credentials)]
+    /// struct Api;
+    ///
+    /// /// Stands for a database client.
+    /// #[derive(Clone)]
+    /// struct Tenants(Arc<HashSet<String>>);
+    ///
+    /// impl Tenants {
+    ///     async fn is_customer(&self, origin: &str) -> Result<bool, std::io::Error> {
+    ///         Ok(self.0.contains(origin))
+    ///     }
+    /// }
+    ///
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let db = Tenants(Arc::new(HashSet::from(["https://initech.example.net".to_owned()])));
+    /// let cors = Cors::<Api>::new().with_origins_async(move |origin: SerializedOrigin| {
+    ///     let db = db.clone();
+    ///     async move { db.is_customer(origin.as_str()).await }
+    /// });
+    /// let app = App::new()
+    ///     .wrap(cors)
+    ///     .route("/api", web::get().to(|| async { HttpResponse::Ok().body("hi") }));
+    /// let app = test::init_service(app).await;
+    ///
+    /// let get = test::TestRequest::get()
+    ///     .uri("/api")
+    ///     .insert_header(("origin", "https://initech.example.net"))
+    ///     .to_request();
+    /// let response = test::call_service(&app, get).await;
+    /// let allowed = response.headers().get("access-control-allow-origin").unwrap();
+    /// assert_eq!(allowed, "https://initech.example.net");
+    /// # });
+    /// ```
+    #[must_use]
+    pub fn with_origins_async<A: AsyncOrigins>(self, lookup: A) -> Cors<P, Lookup<A>> {
         Cors {
-            source: self.source.clone(),
-            dynamic: self.dynamic.clone(),
-            on_refusal: self.on_refusal.clone(),
+            source: self.source,
+            dynamic: self.dynamic,
+            on_refusal: self.on_refusal,
+            lookup: Lookup::new(lookup),
             deferring: self.deferring,
             _policy: PhantomData,
         }
     }
 }
 
-impl<P> fmt::Debug for Cors<P> {
+impl<P, L: Clone> Clone for Cors<P, L> {
+    fn clone(&self) -> Self {
+        Cors {
+            source: self.source.clone(),
+            dynamic: self.dynamic.clone(),
+            on_refusal: self.on_refusal.clone(),
+            lookup: self.lookup.clone(),
+            deferring: self.deferring,
+            _policy: PhantomData,
+        }
+    }
+}
+
+impl<P, L> fmt::Debug for Cors<P, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("Cors");
         match &self.source {
@@ -292,22 +391,53 @@ where
     type Future = Ready<Result<CorsMiddleware<S>, ()>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(CorsMiddleware {
+        ready(Ok(self.middleware(service)))
+    }
+}
+
+impl<S, B, P, A> Transform<S, ServiceRequest> for Cors<P, Lookup<A>>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+    A: AsyncOrigins,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = CorsMiddleware<Rc<S>, Lookup<A>>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        // Shared with the futures of the requests whose origin the lookup decides, which call
+        // the service once it has answered.
+        ready(Ok(self.middleware(Rc::new(service))))
+    }
+}
+
+impl<P, L: Clone> Cors<P, L> {
+    fn middleware<S>(&self, service: S) -> CorsMiddleware<S, L> {
+        CorsMiddleware {
             service,
             source: self.source.clone(),
             dynamic: self.dynamic.clone(),
             on_refusal: self.on_refusal.clone(),
+            lookup: self.lookup.clone(),
             deferring: self.deferring,
-        }))
+        }
     }
 }
 
 /// The service made by [`Cors`] around the service it wraps.
-pub struct CorsMiddleware<S> {
+///
+/// With an origin lookup ([`Cors::with_origins_async`]), `S` is that service behind an `Rc`
+/// (`CorsMiddleware<Rc<S>, Lookup<A>>`): a request whose origin the lookup decides keeps a
+/// clone of it in its future, to call the service once the lookup has answered.
+pub struct CorsMiddleware<S, L = NoLookup> {
     service: S,
     source: Source,
     dynamic: Option<Dynamic>,
     on_refusal: Option<Hook>,
+    lookup: L,
     deferring: bool,
 }
 
@@ -326,7 +456,7 @@ enum Fallback {
     Answered,
 }
 
-impl<S> fmt::Debug for CorsMiddleware<S> {
+impl<S, L> fmt::Debug for CorsMiddleware<S, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CorsMiddleware").finish_non_exhaustive()
     }
@@ -367,95 +497,319 @@ impl<S> CorsMiddleware<S> {
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     {
-        // Tell a deferring middleware outside, if any, that this one decides.
-        if composing() {
-            if let Some(Deferred(decided)) = request.extensions_mut().remove::<Deferred>() {
-                decided.set(true);
-            }
-        }
-        let values = &prepared.actix;
-        let (answer, decoration, blocked) = {
+        claim(&request);
+        let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
+        let own = {
             let mut origin = None;
-            let cors_request = read(&request, &mut origin);
-            let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
-            // As the tower layer does: `Access-Control-Request-Headers` and `-Private-Network`
-            // are looked up only once a preflight's origin and method are allowed.
-            let headers = request.headers();
-            let kind = method_kind(request.method());
-            let decision =
-                prepared
-                    .policy()
-                    .evaluate_deferred(&cors_request, Some(kind), dynamic, || {
-                        (
-                            read_header(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS),
-                            read_header(headers, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK),
-                        )
-                    });
-            #[cfg(feature = "tracing")]
-            if let Some(refusal) = decision.refusal() {
-                let (method, path) = (request.method().as_str(), request.path());
-                crate::trace::refusal(&refusal, cors_request.origin, method, path);
-            }
-            if let (Some(hook), Some(refusal)) = (&self.on_refusal, decision.refusal()) {
-                hook(&refusal, &request);
-            }
-            match values.answer(&decision, headers, origin) {
-                Some(answer) => (Some(answer), None, decision.is_blocked()),
-                None => (
-                    None,
-                    Some(Decoration::new(values, &decision, origin)),
-                    false,
-                ),
-            }
+            let decision = evaluate(prepared, &request, dynamic, &mut origin);
+            conclude(
+                prepared,
+                &request,
+                &decision,
+                origin,
+                self.on_refusal.as_ref(),
+                None,
+            )
         };
-        if self.deferring {
-            return self.defer(request, answer, decoration, blocked);
-        }
-        let state = match answer {
-            Some(answer) => State::Answered {
-                answer: Some(request.into_response(answer)),
-            },
-            None => State::Inner {
-                future: self.service.call(request),
-                decoration,
-            },
-        };
-        ResponseFuture { state }
+        respond(&self.service, request, own, self.deferring)
     }
+}
 
-    /// [`CorsMiddleware::handle`] for a deferring middleware: marks the request and lets a
-    /// nested middleware decide, keeping its own decision for when none did. A forged write is
-    /// refused at once, whoever would decide.
-    #[inline(never)]
-    fn defer<B>(
+impl<S, B, A> Service<ServiceRequest> for CorsMiddleware<Rc<S>, Lookup<A>>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+    A: AsyncOrigins,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = LookupFuture<S, A::Future, S::Future>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        match &self.source {
+            Source::Fixed(prepared) => self.ask(prepared, request, |prepared| prepared.clone()),
+            // One load per request, held on its own only if the lookup is awaited.
+            #[cfg(feature = "live")]
+            Source::Live(live) => self.ask(live.current(), request, arc_swap::Guard::into_inner),
+        }
+    }
+}
+
+impl<S, A: AsyncOrigins> CorsMiddleware<Rc<S>, Lookup<A>> {
+    /// [`CorsMiddleware::handle`] with the lookup: one evaluation, whose `with_origins` is a
+    /// [`Probe`]. If it did not ask about the origin, its decision stands and the request goes
+    /// on at once, as without a lookup; otherwise it is dropped, unreported, and the request
+    /// waits in its future for the lookup's verdict, with `policy` held by `pin`.
+    fn ask<Q, B>(
         &self,
+        policy: Q,
         request: ServiceRequest,
-        answer: Option<HttpResponse>,
-        decoration: Option<Decoration>,
-        blocked: bool,
-    ) -> ResponseFuture<S::Future>
+        pin: impl FnOnce(Q) -> Arc<PreparedPolicy>,
+    ) -> LookupFuture<S, A::Future, S::Future>
+    where
+        Q: Deref<Target = Arc<PreparedPolicy>>,
+        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    {
+        claim(&request);
+        let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
+        let probe = Probe::new(dynamic);
+        let mut origin = None;
+        let decision = evaluate(&policy, &request, Some(&probe), &mut origin);
+        // Asked only about a single `Origin`, so `origin` is the value it checked.
+        let origin = match origin {
+            Some(origin) if probe.asked() => origin.clone(),
+            // Returned from here, as `handle` does, rather than through a `Result`: the outcome
+            // is moved once, not twice, on the path of most requests.
+            _ => {
+                let hook = self.on_refusal.as_ref();
+                let own = conclude(&policy, &request, &decision, origin, hook, None);
+                let response = respond(&self.service, request, own, self.deferring);
+                let state = LookupState::Responding { response };
+                return LookupFuture { state };
+            }
+        };
+        let state = LookupState::Asking {
+            lookup: self.lookup.get().allows(SerializedOrigin::actix(origin)),
+            pending: Some(Pending {
+                service: self.service.clone(),
+                request,
+                policy: pin(policy),
+                on_refusal: self.on_refusal.clone(),
+                deferring: self.deferring,
+            }),
+        };
+        LookupFuture { state }
+    }
+}
+
+/// What a request waiting for its origin's lookup needs afterwards.
+struct Pending<S> {
+    service: Rc<S>,
+    request: ServiceRequest,
+    policy: Arc<PreparedPolicy>,
+    on_refusal: Option<Hook>,
+    deferring: bool,
+}
+
+impl<S> Pending<S> {
+    /// Answers the request as the policy does with the lookup's verdict on its origin.
+    fn finish<B, E: fmt::Display>(self, verdict: Result<bool, E>) -> ResponseFuture<S::Future>
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     {
-        let own = match answer {
-            Some(mut answer) if blocked => {
-                answer.extensions_mut().insert(Fallback::Answered);
-                let state = State::Answered {
-                    answer: Some(request.into_response(answer)),
-                };
-                return ResponseFuture { state };
-            }
-            Some(answer) => Own::Answer(Some(answer)),
-            None => Own::Decoration(decoration.unwrap_or_default()),
+        let (allowed, failure) = match verdict {
+            Ok(allowed) => (allowed, None),
+            Err(error) => (false, Some(error.to_string())),
         };
-        let decided = Rc::new(Cell::new(false));
-        request.extensions_mut().insert(Deferred(decided.clone()));
-        let state = State::Deferring {
-            future: self.service.call(request),
-            own: Box::new((own, decided)),
+        // The evaluation asks again about the same origin only (`with_origins` said no to it
+        // already, and the probe checked its syntax): the lookup's verdict is the answer.
+        let decided = Verdict(allowed);
+        let own = {
+            let mut origin = None;
+            let decision = evaluate(&self.policy, &self.request, Some(&decided), &mut origin);
+            let hook = self.on_refusal.as_ref();
+            conclude(
+                &self.policy,
+                &self.request,
+                &decision,
+                origin,
+                hook,
+                failure.as_deref(),
+            )
         };
-        ResponseFuture { state }
+        respond(&self.service, self.request, own, self.deferring)
     }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of a [`CorsMiddleware`] with an origin lookup: the lookup, if the request's
+    /// origin is the lookup's to decide, then the middleware's own answer or the service's
+    /// response decorated, as [`ResponseFuture`].
+    pub struct LookupFuture<S, L, F> {
+        #[pin]
+        state: LookupState<S, L, F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = LookupProj]
+    enum LookupState<S, L, F> {
+        Asking { #[pin] lookup: L, pending: Option<Pending<S>> },
+        Responding { #[pin] response: ResponseFuture<F> },
+    }
+}
+
+impl<S, L, E, F, B> Future for LookupFuture<S, L, F>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error, Future = F>,
+    L: Future<Output = Result<bool, E>>,
+    E: fmt::Display,
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+{
+    type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            match self.as_mut().project().state.project() {
+                LookupProj::Asking { lookup, pending } => {
+                    let verdict = core::task::ready!(lookup.poll(cx));
+                    let pending = pending
+                        .take()
+                        .expect("LookupFuture polled after completion");
+                    let response = pending.finish(verdict);
+                    self.as_mut()
+                        .project()
+                        .state
+                        .set(LookupState::Responding { response });
+                }
+                LookupProj::Responding { response } => return response.poll(cx),
+            }
+        }
+    }
+}
+
+/// What a middleware's decision makes of a request: its own answer (a preflight's, or the `403`
+/// to a forged write, `blocked`), or the decoration of the service's response.
+struct Outcome {
+    answer: Option<HttpResponse>,
+    decoration: Option<Decoration>,
+    blocked: bool,
+}
+
+/// Tells a deferring middleware outside, if any, that this one decides `request`.
+#[inline(always)]
+fn claim(request: &ServiceRequest) {
+    if composing() {
+        if let Some(Deferred(decided)) = request.extensions_mut().remove::<Deferred>() {
+            decided.set(true);
+        }
+    }
+}
+
+/// `prepared`'s decision on `request`, with `dynamic` as `with_origins`; sets `origin` to the
+/// request's `Origin` value. Inlined, as the code it was before a lookup needed it twice.
+#[inline(always)]
+fn evaluate<'p, 'r>(
+    prepared: &'p PreparedPolicy,
+    request: &'r ServiceRequest,
+    dynamic: Option<&dyn DynamicOrigins>,
+    origin: &mut Option<&'r HeaderValue>,
+) -> Decision<'p, 'r> {
+    let cors_request = read(request, origin);
+    // As the tower layer does: `Access-Control-Request-Headers` and `-Private-Network`
+    // are looked up only once a preflight's origin and method are allowed.
+    let headers = request.headers();
+    let kind = method_kind(request.method());
+    prepared
+        .policy()
+        .evaluate_deferred(&cors_request, Some(kind), dynamic, || {
+            (
+                read_header(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS),
+                read_header(headers, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK),
+            )
+        })
+}
+
+/// Reports `decision`'s refusal, if any, to the hook (and `tracing`), and makes the answer or
+/// the decoration. `failure` is the error of the lookup that refused the origin: then it is the
+/// reason reported, whatever check the refusal made fail.
+#[inline(always)]
+fn conclude(
+    prepared: &PreparedPolicy,
+    request: &ServiceRequest,
+    decision: &Decision<'_, '_>,
+    origin: Option<&HeaderValue>,
+    on_refusal: Option<&Hook>,
+    failure: Option<&str>,
+) -> Outcome {
+    let values = &prepared.actix;
+    #[cfg(feature = "tracing")]
+    if let Some(refusal) = decision.refusal() {
+        let refusal = failure.map_or(refusal, Refusal::OriginLookupFailed);
+        let (method, path) = (request.method().as_str(), request.path());
+        // `origin` is set only for a single `Origin`.
+        let origin = match origin {
+            Some(origin) => Header::One(origin.as_bytes()),
+            None if request.headers().contains_key(header::ORIGIN) => Header::Many,
+            None => Header::Absent,
+        };
+        crate::trace::refusal(&refusal, origin, method, path);
+    }
+    if let (Some(hook), Some(refusal)) = (on_refusal, decision.refusal()) {
+        hook(
+            &failure.map_or(refusal, Refusal::OriginLookupFailed),
+            request,
+        );
+    }
+    match values.answer(decision, request.headers(), origin) {
+        Some(answer) => Outcome {
+            blocked: decision.is_blocked(),
+            answer: Some(answer),
+            decoration: None,
+        },
+        None => Outcome {
+            answer: None,
+            decoration: Some(Decoration::new(values, decision, origin)),
+            blocked: false,
+        },
+    }
+}
+
+/// Answers the request with the middleware's own answer, or calls `service` with the decoration
+/// of its response; a deferring middleware first lets a nested one decide.
+#[inline(always)]
+fn respond<S, B>(
+    service: &S,
+    request: ServiceRequest,
+    own: Outcome,
+    deferring: bool,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+{
+    if deferring {
+        return defer(service, request, own);
+    }
+    let state = match own.answer {
+        Some(answer) => State::Answered {
+            answer: Some(request.into_response(answer)),
+        },
+        None => State::Inner {
+            future: service.call(request),
+            decoration: own.decoration,
+        },
+    };
+    ResponseFuture { state }
+}
+
+/// [`respond`] for a deferring middleware: marks the request and lets a nested middleware
+/// decide, keeping its own decision for when none did. A forged write is refused at once,
+/// whoever would decide.
+#[inline(never)]
+fn defer<S, B>(service: &S, request: ServiceRequest, own: Outcome) -> ResponseFuture<S::Future>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+{
+    let own = match own.answer {
+        Some(mut answer) if own.blocked => {
+            answer.extensions_mut().insert(Fallback::Answered);
+            let state = State::Answered {
+                answer: Some(request.into_response(answer)),
+            };
+            return ResponseFuture { state };
+        }
+        Some(answer) => Own::Answer(Some(answer)),
+        None => Own::Decoration(own.decoration.unwrap_or_default()),
+    };
+    let decided = Rc::new(Cell::new(false));
+    request.extensions_mut().insert(Deferred(decided.clone()));
+    let state = State::Deferring {
+        future: service.call(request),
+        own: Box::new((own, decided)),
+    };
+    ResponseFuture { state }
 }
 
 /// Reads the parts of an actix request that decide its CORS answer, as

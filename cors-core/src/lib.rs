@@ -41,7 +41,8 @@
 //! - a policy that changes while the service runs: `LivePolicy` and `CorsLayer::live`, reloaded
 //!   with the same checks and swapped atomically; customers' origins kept at run time: an
 //!   `OriginSet` or a closure given to `CorsLayer::with_origins` (feature `live`), or a lookup
-//!   that waits (a database query) given to `CorsLayer::with_origins_async` (feature `tower`);
+//!   that waits (a database query) given to `CorsLayer::with_origins_async` (feature `tower`) or
+//!   `actix::Cors::with_origins_async` (feature `actix`);
 //! - logs: `on_refusal` takes any closure; the `tracing` feature emits one event per refusal (see
 //!   "Refusals in logs" below);
 //! - a global policy with per-route ones: `CorsLayer::defer_to_inner` on the global layer (see
@@ -325,7 +326,7 @@ pub mod http;
 mod layer;
 #[cfg(feature = "live")]
 mod live;
-#[cfg(feature = "tower")]
+#[cfg(any(feature = "tower", feature = "actix"))]
 mod lookup;
 #[cfg(feature = "picoserve")]
 #[cfg_attr(docsrs, doc(cfg(feature = "picoserve")))]
@@ -350,7 +351,9 @@ pub use storage::{Table, Text};
 #[cfg(feature = "tower")]
 pub use layer::{CorsLayer, CorsService, OnRefusal, ReportRefusal, ResponseFuture};
 #[cfg(feature = "tower")]
-pub use lookup::{AsyncOrigins, Lookup, LookupFuture, NoLookup, SerializedOrigin};
+pub use lookup::LookupFuture;
+#[cfg(any(feature = "tower", feature = "actix"))]
+pub use lookup::{AsyncOrigins, Lookup, NoLookup, SerializedOrigin};
 
 /// The type parameter of a layer or middleware serving a policy built at run time (see
 /// `CorsLayer::from_policy` and `actix::Cors::from_policy`).

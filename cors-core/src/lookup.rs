@@ -1,39 +1,80 @@
-//! Origins decided by an asynchronous lookup: `CorsLayer::with_origins_async`.
+//! Origins decided by an asynchronous lookup: `CorsLayer::with_origins_async` (feature `tower`)
+//! and `actix::Cors::with_origins_async` (feature `actix`). The types the lookup sees are
+//! shared; each integration awaits it in its own future.
 
 use core::cell::Cell;
 use core::fmt;
 use core::future::Future;
+#[cfg(feature = "tower")]
 use core::pin::Pin;
+#[cfg(feature = "tower")]
 use core::task::{Context, Poll};
 
+#[cfg(feature = "tower")]
 use std::string::ToString;
 use std::sync::Arc;
 
-use ::http::header::{HeaderValue, ORIGIN};
+#[cfg(feature = "tower")]
+use ::http::header::ORIGIN;
+#[cfg(feature = "tower")]
 use ::http::{Request, Response};
+#[cfg(feature = "tower")]
 use tower_service::Service;
 
+#[cfg(feature = "tower")]
 use crate::http::{read, PreparedPolicy};
+#[cfg(feature = "tower")]
 use crate::layer::{call, CorsService, Hooks, OnRefusal, ResponseFuture};
 use crate::DynamicOrigins;
 
 /// A request's `Origin` as the browser sent it, which passed the checks of
 /// [`Policy::evaluate_with`](crate::Policy::evaluate_with) (ASCII, the serialized form browsers
 /// send, at most [`MAX_ORIGIN_LEN`](crate::MAX_ORIGIN_LEN) bytes) and is not among the policy's
-/// origins: what an [`AsyncOrigins`] lookup is asked about. Only the layer makes one.
+/// origins: what an [`AsyncOrigins`] lookup is asked about. Only the tower layer and the actix
+/// middleware make one.
 ///
 /// It shares the request header's bytes (a reference count, no copy), and can be moved into the
 /// lookup's future.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SerializedOrigin(HeaderValue);
+#[derive(Clone)]
+pub struct SerializedOrigin(Repr);
+
+/// The `Origin` header value, in the `http` crate version of the server it came from: actix-web 4
+/// has `http` 0.2's, whose bytes cannot be moved into an `http` 1 value without a copy.
+#[derive(Clone)]
+enum Repr {
+    #[cfg(feature = "tower")]
+    Http(::http::HeaderValue),
+    #[cfg(feature = "actix")]
+    Actix(actix_web::http::header::HeaderValue),
+}
 
 impl SerializedOrigin {
     /// The origin, such as `https://initech.example.net`.
     pub fn as_str(&self) -> &str {
+        let bytes = match &self.0 {
+            #[cfg(feature = "tower")]
+            Repr::Http(value) => value.as_bytes(),
+            #[cfg(feature = "actix")]
+            Repr::Actix(value) => value.as_bytes(),
+        };
         // Checked to be visible ASCII before it was made, so this is never the default.
-        core::str::from_utf8(self.0.as_bytes()).unwrap_or_default()
+        core::str::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// The `Origin` of an actix-web request, which the middleware's evaluation checked.
+    #[cfg(feature = "actix")]
+    pub(crate) fn actix(origin: actix_web::http::header::HeaderValue) -> Self {
+        SerializedOrigin(Repr::Actix(origin))
     }
 }
+
+impl PartialEq for SerializedOrigin {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SerializedOrigin {}
 
 impl AsRef<str> for SerializedOrigin {
     fn as_ref(&self) -> &str {
@@ -54,8 +95,8 @@ impl fmt::Debug for SerializedOrigin {
 }
 
 /// Origins a layer allows beyond its policy's, decided per request by a lookup that may wait (a
-/// database query): see [`CorsLayer::with_origins_async`](crate::CorsLayer::with_origins_async).
-/// Implemented by closures `Fn(SerializedOrigin) -> Fut` where `Fut` is a
+/// database query): see `CorsLayer::with_origins_async` (feature `tower`) and
+/// `actix::Cors::with_origins_async` (feature `actix`). Implemented by closures `Fn(SerializedOrigin) -> Fut` where `Fut` is a
 /// `Future<Output = Result<bool, E>>` and `E: Display`.
 pub trait AsyncOrigins {
     /// Why the lookup failed; its text is the reason of [`Refusal::OriginLookupFailed`](crate::Refusal::OriginLookupFailed).
@@ -82,18 +123,23 @@ where
     }
 }
 
-/// The origin lookup of a [`CorsLayer`](crate::CorsLayer) without one: the default.
+/// The origin lookup of a `CorsLayer` or an `actix::Cors` without one: the default.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NoLookup;
 
-/// The origin lookup of a [`CorsLayer`](crate::CorsLayer) given by
-/// [`CorsLayer::with_origins_async`](crate::CorsLayer::with_origins_async), shared by the
-/// layer's services.
+/// The origin lookup of a `CorsLayer` or an `actix::Cors` given by their `with_origins_async`,
+/// shared by the layer's services (the middleware's, in every worker).
 pub struct Lookup<A>(Arc<A>);
 
 impl<A> Lookup<A> {
     pub(crate) fn new(lookup: A) -> Self {
         Lookup(Arc::new(lookup))
+    }
+
+    /// The lookup itself.
+    #[cfg(feature = "actix")]
+    pub(crate) fn get(&self) -> &A {
+        &self.0
     }
 }
 
@@ -110,11 +156,13 @@ impl<A> fmt::Debug for Lookup<A> {
 }
 
 /// The policy one request is answered by, held until its answer is complete.
+#[cfg(feature = "tower")]
 pub(crate) enum Pinned {
     Static(&'static PreparedPolicy),
     Shared(Arc<PreparedPolicy>),
 }
 
+#[cfg(feature = "tower")]
 impl Pinned {
     fn get(&self) -> &PreparedPolicy {
         match self {
@@ -127,9 +175,23 @@ impl Pinned {
 /// The layer's own origins (`with_origins`) first; records whether the evaluation went on to
 /// ask about an origin they do not allow, which is then the lookup's to decide. Asked by
 /// `Policy::evaluate_with` itself, so the lookup gets exactly the origins that passed its checks.
-struct Probe<'a> {
+pub(crate) struct Probe<'a> {
     dynamic: Option<&'a dyn DynamicOrigins>,
     asked: Cell<bool>,
+}
+
+impl<'a> Probe<'a> {
+    pub(crate) fn new(dynamic: Option<&'a dyn DynamicOrigins>) -> Self {
+        Probe {
+            dynamic,
+            asked: Cell::new(false),
+        }
+    }
+
+    /// Whether the evaluation asked about an origin the layer's own origins do not allow.
+    pub(crate) fn asked(&self) -> bool {
+        self.asked.get()
+    }
 }
 
 impl DynamicOrigins for Probe<'_> {
@@ -142,6 +204,7 @@ impl DynamicOrigins for Probe<'_> {
     }
 }
 
+#[cfg(feature = "tower")]
 impl<S, A, ReqBody, ResBody> Service<Request<ReqBody>> for CorsService<S, Lookup<A>>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
@@ -160,16 +223,13 @@ where
         // One policy for the whole request, lookup included.
         let policy = self.source.now();
         let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
-        let probe = Probe {
-            dynamic,
-            asked: Cell::new(false),
-        };
+        let probe = Probe::new(dynamic);
         let _ = policy
             .get()
             .policy()
             .evaluate_with(&read(&request), Some(&probe));
         // Asked only about a single `Origin`, so this is the value it checked.
-        let asked = probe.asked.get();
+        let asked = probe.asked();
         let origin = asked.then(|| request.headers().get(ORIGIN).cloned());
         let Some(Some(origin)) = origin else {
             let hooks = Hooks {
@@ -183,7 +243,7 @@ where
                 state: LookupState::Responding { response },
             };
         };
-        let lookup = self.lookup.0.allows(SerializedOrigin(origin));
+        let lookup = self.lookup.0.allows(SerializedOrigin(Repr::Http(origin)));
         // The inner service was made ready by `poll_ready`: that one serves this request, later,
         // and its clone the next.
         let ready = self.inner.clone();
@@ -204,6 +264,7 @@ where
 }
 
 /// What a request waiting for its origin's lookup needs afterwards.
+#[cfg(feature = "tower")]
 struct Pending<S, B> {
     inner: S,
     request: Request<B>,
@@ -212,6 +273,7 @@ struct Pending<S, B> {
     deferring: bool,
 }
 
+#[cfg(feature = "tower")]
 impl<S, B> Pending<S, B> {
     /// Answers the request as the policy does with the lookup's verdict on its origin.
     fn finish<R, E>(mut self, verdict: Result<bool, E>) -> ResponseFuture<S::Future>
@@ -241,7 +303,7 @@ impl<S, B> Pending<S, B> {
 /// evaluation. The probe's evaluation of the same request checked the origin's syntax before
 /// asking (that is how it came to ask), and the request is unchanged since: the check is not run
 /// a second time.
-struct Verdict(bool);
+pub(crate) struct Verdict(pub(crate) bool);
 
 impl DynamicOrigins for Verdict {
     fn allows(&self, _: &str) -> bool {
@@ -253,6 +315,7 @@ impl DynamicOrigins for Verdict {
     }
 }
 
+#[cfg(feature = "tower")]
 pin_project_lite::pin_project! {
     /// The future of a [`CorsService`] with an origin lookup: the lookup, if the request's
     /// origin is the lookup's to decide, then the layer's own answer or the handler's response
@@ -263,6 +326,7 @@ pin_project_lite::pin_project! {
     }
 }
 
+#[cfg(feature = "tower")]
 pin_project_lite::pin_project! {
     #[project = LookupProj]
     enum LookupState<S, B, L, F> {
@@ -271,6 +335,7 @@ pin_project_lite::pin_project! {
     }
 }
 
+#[cfg(feature = "tower")]
 impl<S, B, L, E, F, R> Future for LookupFuture<S, B, L, F>
 where
     S: Service<Request<B>, Response = Response<R>, Future = F>,

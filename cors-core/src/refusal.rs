@@ -19,8 +19,9 @@ pub enum Refusal<'r> {
     /// by another site with the user's cookies) that CORS alone lets reach the handler. It is
     /// answered `403 Forbidden` before the handler runs.
     CrossOriginWrite,
-    /// The origin lookup given to `CorsLayer::with_origins_async` failed (a database that did not
-    /// answer): the origin is refused, as if not allowed, and this is the lookup's error.
+    /// The origin lookup given to `CorsLayer::with_origins_async` or
+    /// `actix::Cors::with_origins_async` failed (a database that did not answer): the origin is
+    /// refused, as if not allowed, and this is the lookup's error.
     OriginLookupFailed(&'r str),
     /// The request's CORS headers are not what any browser sends.
     Malformed(Malformed),

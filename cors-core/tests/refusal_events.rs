@@ -338,6 +338,86 @@ fn the_actix_middleware_emits_the_same_events() {
     });
 }
 
+/// With an origin lookup that refuses every origin (after being pending once), the actix
+/// middleware emits exactly the events it does without one: the evaluation that asks the lookup
+/// reports nothing, only the one that takes its verdict does. A failed lookup is the reason.
+#[cfg(feature = "actix")]
+#[test]
+fn the_actix_middleware_with_a_lookup_emits_the_same_events() {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::Poll;
+
+    use actix_web::http::header::HeaderValue;
+    use actix_web::http::Method;
+    use actix_web::test as actix_test;
+    use actix_web::{web, App, HttpResponse};
+    use checked_cors::actix::Cors;
+    use checked_cors::SerializedOrigin;
+
+    /// Its answer, after one `Pending`.
+    struct Later(Option<Result<bool, &'static str>>, bool);
+
+    impl Future for Later {
+        type Output = Result<bool, &'static str>;
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
+            if !self.1 {
+                self.1 = true;
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            Poll::Ready(self.0.take().expect("polled after completion"))
+        }
+    }
+
+    captured(|capture| {
+        actix_web::rt::System::new().block_on(async {
+            let lookup = |origin: SerializedOrigin| match origin.as_str() {
+                "https://broken.example.net" => Later(Some(Err("db down")), false),
+                _ => Later(Some(Ok(false)), false),
+            };
+            let app = App::new()
+                .wrap(Cors::<Api>::new().with_origins_async(lookup))
+                .default_service(web::to(|| async { HttpResponse::Ok().finish() }));
+            let app = actix_test::init_service(app).await;
+            for case in CASES {
+                let mut request = actix_test::TestRequest::default()
+                    .method(Method::from_bytes(case.method.as_bytes()).unwrap())
+                    .uri(case.path)
+                    .insert_header(("host", "api.example.com"))
+                    .to_request();
+                for (name, value) in case.headers {
+                    request.headers_mut().append(
+                        name.parse().unwrap(),
+                        HeaderValue::from_bytes(value).unwrap(),
+                    );
+                }
+                let response = actix_test::call_service(&app, request).await;
+                assert_eq!(
+                    case.status.unwrap_or(200),
+                    response.status().as_u16(),
+                    "{}",
+                    case.describe()
+                );
+                assert_eq!(capture.take(), case.expected(), "{}", case.describe());
+            }
+            let request = actix_test::TestRequest::get()
+                .uri("/things")
+                .insert_header(("origin", "https://broken.example.net"))
+                .to_request();
+            let response = actix_test::call_service(&app, request).await;
+            assert_eq!(response.status(), 200);
+            let reasons: Vec<_> = capture
+                .take()
+                .into_iter()
+                .map(|e| e.fields["reason"].clone())
+                .collect();
+            assert_eq!(reasons, ["origin lookup failed: db down"]);
+        });
+    });
+}
+
 /// The levels are the filter's handle: a subscriber at `INFO` gets the blocked write and not the
 /// refused read.
 #[cfg(feature = "tower")]

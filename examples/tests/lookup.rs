@@ -1,5 +1,6 @@
-//! `CorsLayer::with_origins_async` on a real axum server over loopback: the lookup awaits (a
-//! timer standing for a database query) inside the layer's future.
+//! `CorsLayer::with_origins_async` on a real axum server and `actix::Cors::with_origins_async`
+//! on a real actix-web server, over loopback: the lookup awaits (a timer standing for a database
+//! query) inside the layer's, or the middleware's, future.
 
 mod common;
 
@@ -154,4 +155,133 @@ async fn a_failing_lookup_refuses_and_says_why() {
         let _ = send("GET", &server.url, &[("origin", origin)], b"").await;
     }
     assert_eq!(server.database.queries.load(Ordering::SeqCst), 2);
+}
+
+/// The same database behind `actix::Cors::with_origins_async`, on actix's own server (one
+/// worker, on a thread of its own): `/api` has a `GET` and a `PUT` handler.
+fn start_actix(database: &Database) -> (String, actix_web::dev::ServerHandle, Server) {
+    use actix_web::{web, App, HttpResponse, HttpServer};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api", listener.local_addr().unwrap());
+    let calls = Arc::new(AtomicUsize::new(0));
+    let refusals = Arc::new(Mutex::new(Vec::new()));
+    let (db, counted, told) = (database.clone(), calls.clone(), refusals.clone());
+    let cors = checked_cors::actix::Cors::<Api>::new()
+        .on_refusal(move |refusal, _| told.lock().unwrap().push(refusal.to_string()))
+        .with_origins_async(move |origin: SerializedOrigin| {
+            let db = db.clone();
+            async move { db.is_tenant(origin.as_str()).await }
+        });
+    let (sender, handle) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = HttpServer::new(move || {
+                let counted = counted.clone();
+                let handler = move || {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    async { HttpResponse::Ok().body("hello") }
+                };
+                App::new().wrap(cors.clone()).service(
+                    web::resource("/api")
+                        .route(web::get().to(handler.clone()))
+                        .route(web::put().to(handler)),
+                )
+            })
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .unwrap()
+            .run();
+            sender.send(server.handle()).unwrap();
+            server.await.unwrap();
+        })
+    });
+    let server = Server {
+        url: url.clone(),
+        database: database.clone(),
+        calls,
+        refusals,
+    };
+    (url, handle.recv().unwrap(), server)
+}
+
+#[tokio::test]
+async fn the_actix_middleware_awaits_the_lookup_too() {
+    let database = Database::default();
+    let (url, handle, server) = start_actix(&database);
+    let refused = send("GET", &url, &[("origin", TENANT)], b"").await;
+    assert_eq!(refused.text(), "hello");
+    assert_eq!(refused.cors_headers(), expected(&[]));
+    assert_eq!(refused.vary(), ["origin"]);
+    let refused = send("OPTIONS", &url, &preflight(TENANT), b"").await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.cors_headers(), expected(&[]));
+    // A form another site posts, from an origin the lookup refuses: blocked before the handler.
+    let forged = [("origin", TENANT), ("sec-fetch-site", "cross-site")];
+    let blocked = send("PUT", &url, &forged, b"").await;
+    assert_eq!(blocked.status, 403);
+    assert_eq!(server.calls.load(Ordering::SeqCst), 1);
+
+    database.tenants.lock().unwrap().insert(TENANT.to_owned());
+    // Lookups overlap on the one worker: each request waits in its own future.
+    let asking = preflight(TENANT);
+    let (a, b, c) = tokio::join!(
+        send("GET", &url, &[("origin", TENANT)], b""),
+        send("OPTIONS", &url, &asking, b""),
+        send("PUT", &url, &forged, b""),
+    );
+    for allowed in [&a, &c] {
+        assert_eq!(allowed.text(), "hello");
+        assert_eq!(
+            allowed.cors_headers(),
+            expected(&[
+                ("access-control-allow-credentials", "true"),
+                ("access-control-allow-origin", TENANT),
+            ])
+        );
+        assert_eq!(allowed.vary(), ["origin"]);
+    }
+    assert_eq!(b.status, 204);
+    assert_eq!(
+        b.cors_headers(),
+        expected(&[
+            ("access-control-allow-credentials", "true"),
+            ("access-control-allow-headers", "content-type"),
+            ("access-control-allow-methods", "GET, PUT"),
+            ("access-control-allow-origin", TENANT),
+            ("access-control-max-age", "600"),
+        ])
+    );
+    assert_eq!(
+        server.calls.load(Ordering::SeqCst),
+        3,
+        "preflights and blocked writes skip the handler"
+    );
+
+    let origin = "https://broken.example.org";
+    let failed = send("GET", &url, &[("origin", origin)], b"").await;
+    assert_eq!(failed.cors_headers(), expected(&[]));
+    assert_eq!(database.queries.load(Ordering::SeqCst), 7);
+    // Neither the policy's own origin, nor `null`, nor a malformed one costs a query.
+    for origin in [
+        "https://app.example.com",
+        "null",
+        "https://initech.example.net/",
+    ] {
+        let _ = send("GET", &url, &[("origin", origin)], b"").await;
+    }
+    assert_eq!(database.queries.load(Ordering::SeqCst), 7);
+    assert_eq!(
+        *server.refusals.lock().unwrap(),
+        [
+            "origin not allowed",
+            "origin not allowed",
+            "cross-origin write from an unlisted origin",
+            "origin lookup failed: the tenant table is unreachable",
+            "origin not allowed",
+            "origin not allowed",
+        ]
+    );
+    handle.stop(true).await;
 }

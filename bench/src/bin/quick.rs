@@ -21,7 +21,7 @@ use std::hint::black_box;
 static ALLOCATOR: Counting = Counting;
 
 /// What `quick repeat` can drive.
-const IMPLEMENTATIONS: [&str; 9] = [
+const IMPLEMENTATIONS: [&str; 10] = [
     "bare",
     "ours",
     "floor",
@@ -31,6 +31,7 @@ const IMPLEMENTATIONS: [&str; 9] = [
     "actix-bare",
     "actix-cors",
     "actix-ours",
+    "actix-ours-lookup",
 ];
 
 const USAGE: &str = "usage: quick [rounds] | quick repeat <scenario> <implementation> <n>";
@@ -178,11 +179,13 @@ fn repeat(name: &str, implementation: &str, n: usize) {
         actix_bare,
         actix,
         actix_ours,
+        actix_ours_lookup,
         composed,
         ..
     } = &mut scenario;
     // Only for the composition's figures: making it turns on the checks of plain layers.
     let mut composed = implementation.starts_with("composed-").then(*composed);
+    let mut actix_ours_lookup = (implementation == "actix-ours-lookup").then(*actix_ours_lookup);
     for i in 0..n {
         match implementation {
             "bare" => drop(black_box(call(bare, requests.next_request()))),
@@ -207,6 +210,12 @@ fn repeat(name: &str, implementation: &str, n: usize) {
             )),
             "actix-ours" => drop(black_box(
                 actix_ours.send(actix::request(&templates[i % templates.len()])),
+            )),
+            "actix-ours-lookup" => drop(black_box(
+                actix_ours_lookup
+                    .as_mut()
+                    .expect("made above")
+                    .send(actix::request(&templates[i % templates.len()])),
             )),
             "evaluate" => {
                 black_box(policy.evaluate(black_box(&reads[i % reads.len()])));
