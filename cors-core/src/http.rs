@@ -33,7 +33,8 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use std::boxed::Box;
 use std::vec::Vec;
 
-use crate::origins::Origins;
+use crate::decision::SafeAnswer;
+use crate::origins::{Allowed, Origins};
 use crate::request::{Field, MethodKind};
 use crate::storage::Text;
 use crate::{CorsRequest, Decision, Header, HeaderList, Policy, Value};
@@ -164,6 +165,50 @@ pub(crate) fn evaluate<'p, 'r, B>(
             read_field(headers, Field::RequestPrivateNetwork),
         )
     })
+}
+
+/// The decoration of a `GET` or `HEAD` request and whether its origin was refused, as
+/// [`evaluate`] then [`Decoration::with_origin`] give them, without building the request's
+/// [`CorsRequest`] or its [`Decision`]: most CORS requests are these, and their answer is the
+/// origin's alone (see `Policy::evaluate_safe`). `None` for any other request, several `Origin`s
+/// or `origins = "*"`: [`evaluate`] decides those.
+#[cfg(feature = "tower")]
+#[inline]
+pub(crate) fn decorate_safe<B>(
+    prepared: &PreparedPolicy,
+    request: &::http::Request<B>,
+) -> Option<(Decoration, bool)> {
+    if method_kind(request.method()) != MethodKind::Safe {
+        return None;
+    }
+    let mut values = request.headers().get_all(header::ORIGIN).iter();
+    let origin = values.next();
+    if values.next().is_some() {
+        return None;
+    }
+    let policy = prepared.policy();
+    // `evaluate_safe` answers only for a list of origins, whose answers all vary on `Origin`.
+    let allowed = match policy.evaluate_safe(origin.map(HeaderValue::as_bytes))? {
+        SafeAnswer::Allowed(allowed) => allowed,
+        SafeAnswer::Denied { refused } => {
+            let decoration = Decoration {
+                vary_origin: true,
+                ..Decoration::default()
+            };
+            return Some((decoration, refused));
+        }
+    };
+    let decoration = Decoration {
+        allow_origin: match allowed {
+            Allowed::Listed(_, index) => prepared.listed.get(index).cloned(),
+            _ => origin.cloned(),
+        },
+        // The policy's value for every allowed actual request (`None` when it exposes nothing).
+        expose_headers: prepared.expose.clone(),
+        allow_credentials: policy.credentials,
+        vary_origin: true,
+    };
+    Some((decoration, false))
 }
 
 fn read_header<'r>(headers: &'r HeaderMap, name: &header::HeaderName) -> Header<'r> {

@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use ::http::{Request, Response};
+use ::http::{Method, Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::http::{
-    answer_with_origin, composing, evaluate, read_parts, Decoration, PreparedPolicy,
+    answer_with_origin, composing, decorate_safe, evaluate, read_parts, Decoration, PreparedPolicy,
 };
 use crate::lookup::{AsyncOrigins, Lookup, NoLookup, Pinned};
 use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal, RuntimePolicy};
@@ -480,6 +480,17 @@ where
     ResBody: Default,
 {
     claim(&mut request);
+    // A `GET` or `HEAD` is decided by its origin alone, on a path of its own. A dynamic list or a
+    // lookup's failure takes the whole evaluation, as does a refusal traced with its reason.
+    // (The method is compared here too, so that other requests do not pay for a call.)
+    let safe = request.method() == Method::GET || request.method() == Method::HEAD;
+    if safe && hooks.dynamic.is_none() && hooks.failure.is_none() {
+        if let Some((decoration, refused)) = decorate_safe(prepared, &request) {
+            if !(cfg!(feature = "tracing") && refused) {
+                return pass(inner, prepared, hooks, request, decoration, refused);
+            }
+        }
+    }
     {
         let mut origin = None;
         let decision = evaluate(prepared.policy(), &request, hooks.dynamic, &mut origin);
@@ -494,30 +505,97 @@ where
         }
         let blocked = decision.is_blocked();
         let own = answer_with_origin(prepared, &decision, request.headers(), origin);
-        let decoration = match own {
-            Some(_) => None,
-            None => Some(Decoration::with_origin(prepared, &decision, origin)),
-        };
-        if let (Some(report), true) = (hooks.on_refusal, refused) {
-            request = report_refusal(report, prepared.policy(), hooks, request);
+        if own.is_none() {
+            let decoration = Decoration::with_origin(prepared, &decision, origin);
+            return pass(inner, prepared, hooks, request, decoration, refused);
         }
-        if hooks.deferring {
-            return defer(inner, own, decoration, blocked, request);
+        if hooks.deferring || (refused && hooks.on_refusal.is_some()) {
+            return answer_reported(inner, prepared, hooks, request, own, blocked, refused);
         }
-        match own {
-            Some(answer) => ResponseFuture {
-                state: State::Answered {
-                    answer: Some(answer),
-                },
-            },
-            None => ResponseFuture {
-                state: State::Inner {
-                    future: inner.call(request),
-                    decoration,
-                    deferred: None,
-                },
-            },
+        // (`own` as it is: taken out of its `Option` and put back, the answer is copied twice.)
+        ResponseFuture {
+            state: State::Answered { answer: own },
         }
+    }
+}
+
+/// [`call`]'s own answer to a refusal reported to the hook, or of a deferring layer.
+#[inline(never)]
+fn answer_reported<S, ReqBody, ResBody>(
+    inner: &mut S,
+    prepared: &PreparedPolicy,
+    hooks: Hooks<'_>,
+    mut request: Request<ReqBody>,
+    answer: Option<Response<()>>,
+    blocked: bool,
+    refused: bool,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    if let (Some(report), true) = (hooks.on_refusal, refused) {
+        request = report_refusal(report, prepared.policy(), hooks, request);
+    }
+    if hooks.deferring {
+        return defer(inner, answer, None, blocked, request);
+    }
+    ResponseFuture {
+        state: State::Answered { answer },
+    }
+}
+
+/// [`call`] for a request the handler answers, decorated with `decoration`. Inlined into both
+/// of `call`'s paths, so that the request reaches the inner service without a copy.
+#[inline(always)]
+fn pass<S, ReqBody, ResBody>(
+    inner: &mut S,
+    prepared: &PreparedPolicy,
+    hooks: Hooks<'_>,
+    request: Request<ReqBody>,
+    decoration: Decoration,
+    refused: bool,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    if hooks.deferring || (refused && hooks.on_refusal.is_some()) {
+        return pass_reported(inner, prepared, hooks, request, decoration, refused);
+    }
+    ResponseFuture {
+        state: State::Inner {
+            future: inner.call(request),
+            decoration: Some(decoration),
+            deferred: None,
+        },
+    }
+}
+
+/// [`pass`] for a refusal reported to the hook, or a deferring layer: kept apart, so that the
+/// common path hands the request to the inner service without a copy.
+#[inline(never)]
+fn pass_reported<S, ReqBody, ResBody>(
+    inner: &mut S,
+    prepared: &PreparedPolicy,
+    hooks: Hooks<'_>,
+    mut request: Request<ReqBody>,
+    decoration: Decoration,
+    refused: bool,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    if let (Some(report), true) = (hooks.on_refusal, refused) {
+        request = report_refusal(report, prepared.policy(), hooks, request);
+    }
+    if hooks.deferring {
+        return defer(inner, None, Some(decoration), false, request);
+    }
+    ResponseFuture {
+        state: State::Inner {
+            future: inner.call(request),
+            decoration: Some(decoration),
+            deferred: None,
+        },
     }
 }
 
