@@ -134,6 +134,14 @@ impl<'a> OriginPattern<'a> {
         else {
             return false;
         };
+        if self.subdomains && matches!(self.port, PortMatch::Default) {
+            // The most common pattern, `https://*.example.com`, without the general split of
+            // host and port: with no port allowed, the whole authority must be labels then
+            // `.example.com`. Valid labels hold no `:` and no `[`, so the split would find a
+            // port (and refuse) only in the pattern's own host, which a checked pattern never
+            // has, and which is checked here all the same.
+            return self.host_matches(rest) && !has_colon(self.host.as_bytes());
+        }
         let Some((host_end, port_start)) = checked_cors_rules::split_host_port(rest) else {
             return false;
         };
@@ -161,7 +169,7 @@ impl<'a> OriginPattern<'a> {
         else {
             return false;
         };
-        !labels.is_empty() && labels.split(|&b| b == b'.').all(is_label)
+        are_labels(labels)
     }
 }
 
@@ -183,11 +191,75 @@ impl core::fmt::Display for OriginPattern<'_> {
 /// names such as `ex_am-ple`). Never an empty label, so never the final `.` of a fully qualified
 /// name: `https://*.example.com` does not match `https://a.example.com.`, another origin, which
 /// `https://*.example.com.` does.
+#[cfg(test)]
 fn is_label(label: &[u8]) -> bool {
-    (1..=63).contains(&label.len())
-        && label
-            .iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    (1..=63).contains(&label.len()) && label.iter().all(|&b| is_label_byte(b))
+}
+
+/// A byte a label may hold (see [`is_label`]).
+const fn is_label_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+}
+
+/// Whether `bytes` holds a `:`, eight bytes at a time (a host is mostly longer than eight).
+#[inline]
+fn has_colon(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const COLONS: u64 = u64::from_ne_bytes([b':'; 8]);
+    // A byte of `word ^ COLONS` is zero where `word` has a `:`; the classic test for a zero
+    // byte may also flag a byte above one that is zero, never one in a word without any.
+    let zero_byte = |word: u64| {
+        let x = word ^ COLONS;
+        x.wrapping_sub(ONES) & !x & HIGH != 0
+    };
+    if bytes.len() < 8 {
+        return bytes.contains(&b':');
+    }
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        if zero_byte(u64::from_ne_bytes(word)) {
+            return true;
+        }
+    }
+    // The last eight bytes, overlapping the last whole word (harmless for a search).
+    let mut last = [0; 8];
+    last.copy_from_slice(&bytes[bytes.len() - 8..]);
+    zero_byte(u64::from_ne_bytes(last))
+}
+
+/// What a byte is to [`are_labels`]: not allowed in a label, allowed, or the separator.
+const LABEL_BYTES: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = if is_label_byte(b as u8) {
+            1
+        } else if b == b'.' as usize {
+            2
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Whether `labels` is one or more labels (1 to 63 bytes of [`is_label_byte`]: see [`is_label`])
+/// joined by `.`, in one pass over its bytes (this runs on every origin a subdomain pattern is
+/// tried on).
+fn are_labels(labels: &[u8]) -> bool {
+    let mut len = 0;
+    for &b in labels {
+        match LABEL_BYTES[usize::from(b)] {
+            1 if len < 63 => len += 1,
+            2 if len > 0 => len = 0,
+            _ => return false,
+        }
+    }
+    len > 0
 }
 
 /// 1 to 65535 in decimal without leading zeros, as its value.
@@ -341,6 +413,56 @@ mod tests {
         assert!(fqdn.matches(b"https://a_b.c.example.com."));
         assert!(!fqdn.matches(b"https://a.example.com"));
         assert!(!fqdn.matches(b"https://example.com."));
+    }
+
+    #[test]
+    fn the_label_scan_agrees_with_the_split() {
+        let reference =
+            |labels: &[u8]| !labels.is_empty() && labels.split(|&b| b == b'.').all(is_label);
+        let alphabet = [
+            b'a', b'0', b'-', b'_', b'.', b'A', b':', b'[', b'@', 0x80, b' ',
+        ];
+        // Every string of up to four bytes over the alphabet, and labels around the length bound.
+        let mut cases: std::vec::Vec<std::vec::Vec<u8>> = std::vec![std::vec![]];
+        for _ in 0..4 {
+            let longer: std::vec::Vec<_> = cases
+                .iter()
+                .filter(|case| case.len() == cases.last().map_or(0, std::vec::Vec::len))
+                .flat_map(|case| {
+                    alphabet.iter().map(move |&b| {
+                        let mut case = case.clone();
+                        case.push(b);
+                        case
+                    })
+                })
+                .collect();
+            cases.extend(longer);
+        }
+        for len in [62, 63, 64, 65] {
+            let label = std::vec![b'a'; len];
+            cases.push(label.clone());
+            cases.push([&label[..], b".b"].concat());
+            cases.push([&b"b."[..], &label].concat());
+        }
+        for case in &cases {
+            assert_eq!(are_labels(case), reference(case), "{case:?}");
+        }
+    }
+
+    #[test]
+    fn the_colon_search_agrees_with_contains() {
+        for len in 0..=24 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = std::vec![b'a'; len];
+                    bytes[at] = b;
+                    assert_eq!(has_colon(&bytes), b == b':', "{len} {at} {b:#x}");
+                }
+            }
+            assert!(!has_colon(&std::vec![b'a'; len]));
+        }
+        assert!(has_colon(b"example.com:"));
+        assert!(!has_colon(b"\x3b\x3b\x3b\x3b\x3b\x3b\x3b\x3b\x39"));
     }
 
     #[test]
