@@ -515,6 +515,7 @@ where
         // (`own` as it is: taken out of its `Option` and put back, the answer is copied twice.)
         ResponseFuture {
             state: State::Answered { answer: own },
+            decoration: None,
         }
     }
 }
@@ -541,6 +542,7 @@ where
     }
     ResponseFuture {
         state: State::Answered { answer },
+        decoration: None,
     }
 }
 
@@ -564,9 +566,9 @@ where
     ResponseFuture {
         state: State::Inner {
             future: inner.call(request),
-            decoration: Some(decoration),
             deferred: None,
         },
+        decoration: Some(decoration),
     }
 }
 
@@ -593,9 +595,9 @@ where
     ResponseFuture {
         state: State::Inner {
             future: inner.call(request),
-            decoration: Some(decoration),
             deferred: None,
         },
+        decoration: Some(decoration),
     }
 }
 
@@ -616,22 +618,25 @@ where
     let own = match own {
         Some(mut answer) if blocked => {
             answer.extensions_mut().insert(Fallback::Answered);
-            let state = State::Answered {
-                answer: Some(answer),
+            return ResponseFuture {
+                state: State::Answered {
+                    answer: Some(answer),
+                },
+                decoration: None,
             };
-            return ResponseFuture { state };
         }
         Some(answer) => Own::Answer(Some(answer)),
         None => Own::Decoration(decoration),
     };
     let decided = Arc::new(AtomicBool::new(false));
     request.extensions_mut().insert(Deferred(decided.clone()));
-    let state = State::Inner {
-        future: inner.call(request),
+    ResponseFuture {
+        state: State::Inner {
+            future: inner.call(request),
+            deferred: Some(Box::new((own, decided))),
+        },
         decoration: None,
-        deferred: Some(Box::new((own, decided))),
-    };
-    ResponseFuture { state }
+    }
 }
 
 /// Hands a refusal to the service's hook, with the request's parts. Kept out of the hot path: the
@@ -663,9 +668,13 @@ fn report_refusal<B>(
 pin_project_lite::pin_project! {
     /// The future of [`CorsService`]: the layer's own answer (a preflight's, or the `403` to a
     /// blocked write), or the handler's response decorated.
+    // The decoration sits beside the state rather than in its `Inner` variant: built there, the
+    // variant is made in a temporary and copied twice, with the inner service's future in it.
     pub struct ResponseFuture<F> {
         #[pin]
         state: State<F>,
+        // What to add to the inner service's response.
+        decoration: Option<Decoration>,
     }
 }
 
@@ -675,10 +684,10 @@ pin_project_lite::pin_project! {
         Answered { answer: Option<Response<()>> },
         // `deferred` is a deferring layer's: the inner service's response if a nested layer
         // decided (the flag of its mark is set), else its own answer or decoration. Boxed and
-        // in this variant, so that a plain layer's future grows by one pointer only.
+        // in this variant, so that a plain layer's future grows by one pointer only, and only
+        // this variant has it to drop.
         Inner {
             #[pin] future: F,
-            decoration: Option<Decoration>,
             deferred: Option<Box<(Own, Arc<AtomicBool>)>>,
         },
     }
@@ -702,18 +711,15 @@ where
     // As for `call`: kept inline, so that the response is not copied once more on its way out.
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
+        let this = self.project();
+        match this.state.project() {
             StateProj::Answered { answer } => {
                 let answer = answer
                     .take()
                     .expect("ResponseFuture polled after completion");
                 Poll::Ready(Ok(answer.map(|()| B::default())))
             }
-            StateProj::Inner {
-                future,
-                decoration,
-                deferred,
-            } => {
+            StateProj::Inner { future, deferred } => {
                 let result = core::task::ready!(future.poll(cx));
                 if let Some(deferred) = deferred {
                     return Poll::Ready(fall_back(result, deferred));
@@ -723,7 +729,7 @@ where
                 if composing() && !response.extensions().is_empty() && take_back(&mut response) {
                     return Poll::Ready(Ok(response));
                 }
-                if let Some(decoration) = decoration.take() {
+                if let Some(decoration) = this.decoration.take() {
                     decoration.apply(response.headers_mut());
                 }
                 Poll::Ready(Ok(response))
