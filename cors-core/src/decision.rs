@@ -499,6 +499,7 @@ impl Policy<'_> {
 /// most one `Origin`, for an adapter that needs nothing else: such a request is never a preflight
 /// nor a forged write, so its origin alone decides, and the headers of an allowed one are the
 /// policy's for every actual request. `tests/evaluate.rs` compares it with `evaluate`.
+#[cfg(feature = "tower")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SafeAnswer<'p> {
     /// Allowed by this entry (never `Any` nor `Dynamic`).
@@ -508,6 +509,7 @@ pub(crate) enum SafeAnswer<'p> {
     Denied { refused: bool },
 }
 
+#[cfg(feature = "tower")]
 impl Policy<'_> {
     /// See [`SafeAnswer`]; `None` for `origins = "*"`, which [`Policy::evaluate`] answers.
     #[inline]

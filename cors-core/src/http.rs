@@ -33,8 +33,11 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use std::boxed::Box;
 use std::vec::Vec;
 
+#[cfg(feature = "tower")]
 use crate::decision::SafeAnswer;
-use crate::origins::{Allowed, Origins};
+#[cfg(feature = "tower")]
+use crate::origins::Allowed;
+use crate::origins::Origins;
 use crate::request::{Field, MethodKind};
 use crate::storage::Text;
 use crate::{CorsRequest, Decision, Header, HeaderList, Policy, Value};
