@@ -495,6 +495,43 @@ impl Policy<'_> {
     }
 }
 
+/// [`Policy::evaluate`]'s answer to an actual request with a safe method (`GET`, `HEAD`) and at
+/// most one `Origin`, for an adapter that needs nothing else: such a request is never a preflight
+/// nor a forged write, so its origin alone decides, and the headers of an allowed one are the
+/// policy's for every actual request. `tests/evaluate.rs` compares it with `evaluate`.
+#[cfg(feature = "tower")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SafeAnswer<'p> {
+    /// Allowed by this entry (never `Any` nor `Dynamic`).
+    Allowed(Allowed<'p>),
+    /// No CORS permission: `refused` for an `Origin` the policy does not allow, not for a request
+    /// without one (not a CORS request).
+    Denied { refused: bool },
+}
+
+#[cfg(feature = "tower")]
+impl Policy<'_> {
+    /// See [`SafeAnswer`]; `None` for `origins = "*"`, which [`Policy::evaluate`] answers.
+    #[inline]
+    pub(crate) fn evaluate_safe<'p>(&'p self, origin: Option<&[u8]>) -> Option<SafeAnswer<'p>> {
+        if matches!(self.origins, crate::Origins::Any) {
+            return None;
+        }
+        let Some(origin) = origin else {
+            return Some(SafeAnswer::Denied { refused: false });
+        };
+        // As in `with_origin`: the exact table holds only checked origins, so only an origin it
+        // does not hold has its bytes checked.
+        Some(match self.origins.match_origin(origin) {
+            Ok(allowed @ Allowed::Listed(..)) => SafeAnswer::Allowed(allowed),
+            Ok(allowed @ (Allowed::Pattern(_) | Allowed::Null)) if is_visible_ascii(origin) => {
+                SafeAnswer::Allowed(allowed)
+            }
+            _ => SafeAnswer::Denied { refused: true },
+        })
+    }
+}
+
 /// Whether the browser marks `request` as cross-origin, the half of the forged-write check that
 /// the method and the policy do not decide. A write that another site may have forged is an
 /// unsafe method that the browser marks as cross-origin (`Sec-Fetch-Site` other than

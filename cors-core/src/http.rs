@@ -33,6 +33,10 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use std::boxed::Box;
 use std::vec::Vec;
 
+#[cfg(feature = "tower")]
+use crate::decision::SafeAnswer;
+#[cfg(feature = "tower")]
+use crate::origins::Allowed;
 use crate::origins::Origins;
 use crate::request::{Field, MethodKind};
 use crate::storage::Text;
@@ -161,9 +165,74 @@ pub(crate) fn evaluate<'p, 'r, B>(
     policy.evaluate_deferred(&read, Some(kind), dynamic, || {
         (
             read_field(headers, Field::RequestHeaders),
-            read_field(headers, Field::RequestPrivateNetwork),
+            read_rare(headers, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK),
         )
     })
+}
+
+/// [`read_header`] for a header with a long name of its own (not one of `http`'s standard
+/// names), which most requests do not carry: a lookup hashes the name byte by byte, while in a
+/// map of a few headers comparing each name with it is cheaper (a name of another length, or a
+/// standard one, differs at once). Larger maps are looked up as usual.
+#[cfg(feature = "tower")]
+fn read_rare<'r>(headers: &'r HeaderMap, name: &header::HeaderName) -> Header<'r> {
+    if headers.keys_len() > 8 {
+        return read_header(headers, name);
+    }
+    let mut found = Header::Absent;
+    for (key, value) in headers {
+        if key == name {
+            if found != Header::Absent {
+                return Header::Many;
+            }
+            found = Header::One(value.as_bytes());
+        }
+    }
+    found
+}
+
+/// The decoration of a `GET` or `HEAD` request and whether its origin was refused, as
+/// [`evaluate`] then [`Decoration::with_origin`] give them, without building the request's
+/// [`CorsRequest`] or its [`Decision`]: most CORS requests are these, and their answer is the
+/// origin's alone (see `Policy::evaluate_safe`). `None` for any other request, several `Origin`s
+/// or `origins = "*"`: [`evaluate`] decides those.
+#[cfg(feature = "tower")]
+#[inline]
+pub(crate) fn decorate_safe<B>(
+    prepared: &PreparedPolicy,
+    request: &::http::Request<B>,
+) -> Option<(Decoration, bool)> {
+    if method_kind(request.method()) != MethodKind::Safe {
+        return None;
+    }
+    let mut values = request.headers().get_all(header::ORIGIN).iter();
+    let origin = values.next();
+    if values.next().is_some() {
+        return None;
+    }
+    let policy = prepared.policy();
+    // `evaluate_safe` answers only for a list of origins, whose answers all vary on `Origin`.
+    let allowed = match policy.evaluate_safe(origin.map(HeaderValue::as_bytes))? {
+        SafeAnswer::Allowed(allowed) => allowed,
+        SafeAnswer::Denied { refused } => {
+            let decoration = Decoration {
+                vary_origin: true,
+                ..Decoration::default()
+            };
+            return Some((decoration, refused));
+        }
+    };
+    let decoration = Decoration {
+        allow_origin: match allowed {
+            Allowed::Listed(_, index) => prepared.listed.get(index).cloned(),
+            _ => origin.cloned(),
+        },
+        // The policy's value for every allowed actual request (`None` when it exposes nothing).
+        expose_headers: prepared.expose.clone(),
+        allow_credentials: policy.credentials,
+        vary_origin: true,
+    };
+    Some((decoration, false))
 }
 
 fn read_header<'r>(headers: &'r HeaderMap, name: &header::HeaderName) -> Header<'r> {
@@ -337,7 +406,14 @@ impl PreparedPolicy {
         }
         let mut headers = self.allowed_preflight[Self::shape(decision)].clone();
         let origin = self.origin_value(decision, origin);
-        fill(&mut headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        // `template` inserts the origin's placeholder first, so it is the first entry of the
+        // clone: written there, it costs no lookup (the name is checked all the same).
+        match (headers.iter_mut().next(), origin) {
+            (Some((name, slot)), Some(origin)) if *name == header::ACCESS_CONTROL_ALLOW_ORIGIN => {
+                *slot = origin;
+            }
+            (_, origin) => fill(&mut headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, origin),
+        }
         if let Some(Value::RequestHeaders(_)) = decision.allow_headers {
             let echoed = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
             fill(&mut headers, header::ACCESS_CONTROL_ALLOW_HEADERS, echoed);
@@ -541,6 +617,37 @@ pub(crate) fn answer_with_origin<B: Default>(
 #[cfg(test)]
 mod tests {
     use super::{method_kind, Method, MethodKind};
+
+    #[cfg(feature = "tower")]
+    #[test]
+    fn a_rare_header_reads_as_a_looked_up_one() {
+        use super::{read_header, read_rare, HeaderMap, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK};
+        let name = ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK;
+        for others in [0, 1, 7, 8, 9, 20] {
+            for copies in 0..3 {
+                let mut headers = HeaderMap::new();
+                for i in 0..others {
+                    let other = std::format!("x-other-{i}-{}", "a".repeat(i % 30));
+                    let other = ::http::header::HeaderName::from_bytes(other.as_bytes()).unwrap();
+                    headers.append(other, "true".parse().unwrap());
+                }
+                headers.append(::http::header::ORIGIN, "https://a.example".parse().unwrap());
+                // A name of the same length that differs only in its last byte.
+                headers.append(
+                    "access-control-request-private-networx",
+                    "true".parse().unwrap(),
+                );
+                for copy in 0..copies {
+                    headers.append(&name, std::format!("v{copy}").parse().unwrap());
+                }
+                assert_eq!(
+                    read_rare(&headers, &name),
+                    read_header(&headers, &name),
+                    "{others} {copies}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_method_s_variant_has_the_kind_of_its_bytes() {

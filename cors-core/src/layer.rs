@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use ::http::{Request, Response};
+use ::http::{Method, Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::http::{
-    answer_with_origin, composing, evaluate, read_parts, Decoration, PreparedPolicy,
+    answer_with_origin, composing, decorate_safe, evaluate, read_parts, Decoration, PreparedPolicy,
 };
 use crate::lookup::{AsyncOrigins, Lookup, NoLookup, Pinned};
 use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal, RuntimePolicy};
@@ -480,6 +480,17 @@ where
     ResBody: Default,
 {
     claim(&mut request);
+    // A `GET` or `HEAD` is decided by its origin alone, on a path of its own. A dynamic list or a
+    // lookup's failure takes the whole evaluation, as does a refusal traced with its reason.
+    // (The method is compared here too, so that other requests do not pay for a call.)
+    let safe = request.method() == Method::GET || request.method() == Method::HEAD;
+    if safe && hooks.dynamic.is_none() && hooks.failure.is_none() {
+        if let Some((decoration, refused)) = decorate_safe(prepared, &request) {
+            if !(cfg!(feature = "tracing") && refused) {
+                return pass(inner, prepared, hooks, request, decoration, refused);
+            }
+        }
+    }
     {
         let mut origin = None;
         let decision = evaluate(prepared.policy(), &request, hooks.dynamic, &mut origin);
@@ -494,30 +505,99 @@ where
         }
         let blocked = decision.is_blocked();
         let own = answer_with_origin(prepared, &decision, request.headers(), origin);
-        let decoration = match own {
-            Some(_) => None,
-            None => Some(Decoration::with_origin(prepared, &decision, origin)),
-        };
-        if let (Some(report), true) = (hooks.on_refusal, refused) {
-            request = report_refusal(report, prepared.policy(), hooks, request);
+        if own.is_none() {
+            let decoration = Decoration::with_origin(prepared, &decision, origin);
+            return pass(inner, prepared, hooks, request, decoration, refused);
         }
-        if hooks.deferring {
-            return defer(inner, own, decoration, blocked, request);
+        if hooks.deferring || (refused && hooks.on_refusal.is_some()) {
+            return answer_reported(inner, prepared, hooks, request, own, blocked, refused);
         }
-        match own {
-            Some(answer) => ResponseFuture {
-                state: State::Answered {
-                    answer: Some(answer),
-                },
-            },
-            None => ResponseFuture {
-                state: State::Inner {
-                    future: inner.call(request),
-                    decoration,
-                    deferred: None,
-                },
-            },
+        // (`own` as it is: taken out of its `Option` and put back, the answer is copied twice.)
+        ResponseFuture {
+            state: State::Answered { answer: own },
+            decoration: None,
         }
+    }
+}
+
+/// [`call`]'s own answer to a refusal reported to the hook, or of a deferring layer.
+#[inline(never)]
+fn answer_reported<S, ReqBody, ResBody>(
+    inner: &mut S,
+    prepared: &PreparedPolicy,
+    hooks: Hooks<'_>,
+    mut request: Request<ReqBody>,
+    answer: Option<Response<()>>,
+    blocked: bool,
+    refused: bool,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    if let (Some(report), true) = (hooks.on_refusal, refused) {
+        request = report_refusal(report, prepared.policy(), hooks, request);
+    }
+    if hooks.deferring {
+        return defer(inner, answer, None, blocked, request);
+    }
+    ResponseFuture {
+        state: State::Answered { answer },
+        decoration: None,
+    }
+}
+
+/// [`call`] for a request the handler answers, decorated with `decoration`. Inlined into both
+/// of `call`'s paths, so that the request reaches the inner service without a copy.
+#[inline(always)]
+fn pass<S, ReqBody, ResBody>(
+    inner: &mut S,
+    prepared: &PreparedPolicy,
+    hooks: Hooks<'_>,
+    request: Request<ReqBody>,
+    decoration: Decoration,
+    refused: bool,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    if hooks.deferring || (refused && hooks.on_refusal.is_some()) {
+        return pass_reported(inner, prepared, hooks, request, decoration, refused);
+    }
+    ResponseFuture {
+        state: State::Inner {
+            future: inner.call(request),
+            deferred: None,
+        },
+        decoration: Some(decoration),
+    }
+}
+
+/// [`pass`] for a refusal reported to the hook, or a deferring layer: kept apart, so that the
+/// common path hands the request to the inner service without a copy.
+#[inline(never)]
+fn pass_reported<S, ReqBody, ResBody>(
+    inner: &mut S,
+    prepared: &PreparedPolicy,
+    hooks: Hooks<'_>,
+    mut request: Request<ReqBody>,
+    decoration: Decoration,
+    refused: bool,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    if let (Some(report), true) = (hooks.on_refusal, refused) {
+        request = report_refusal(report, prepared.policy(), hooks, request);
+    }
+    if hooks.deferring {
+        return defer(inner, None, Some(decoration), false, request);
+    }
+    ResponseFuture {
+        state: State::Inner {
+            future: inner.call(request),
+            deferred: None,
+        },
+        decoration: Some(decoration),
     }
 }
 
@@ -538,22 +618,25 @@ where
     let own = match own {
         Some(mut answer) if blocked => {
             answer.extensions_mut().insert(Fallback::Answered);
-            let state = State::Answered {
-                answer: Some(answer),
+            return ResponseFuture {
+                state: State::Answered {
+                    answer: Some(answer),
+                },
+                decoration: None,
             };
-            return ResponseFuture { state };
         }
         Some(answer) => Own::Answer(Some(answer)),
         None => Own::Decoration(decoration),
     };
     let decided = Arc::new(AtomicBool::new(false));
     request.extensions_mut().insert(Deferred(decided.clone()));
-    let state = State::Inner {
-        future: inner.call(request),
+    ResponseFuture {
+        state: State::Inner {
+            future: inner.call(request),
+            deferred: Some(Box::new((own, decided))),
+        },
         decoration: None,
-        deferred: Some(Box::new((own, decided))),
-    };
-    ResponseFuture { state }
+    }
 }
 
 /// Hands a refusal to the service's hook, with the request's parts. Kept out of the hot path: the
@@ -585,9 +668,13 @@ fn report_refusal<B>(
 pin_project_lite::pin_project! {
     /// The future of [`CorsService`]: the layer's own answer (a preflight's, or the `403` to a
     /// blocked write), or the handler's response decorated.
+    // The decoration sits beside the state rather than in its `Inner` variant: built there, the
+    // variant is made in a temporary and copied twice, with the inner service's future in it.
     pub struct ResponseFuture<F> {
         #[pin]
         state: State<F>,
+        // What to add to the inner service's response.
+        decoration: Option<Decoration>,
     }
 }
 
@@ -597,10 +684,10 @@ pin_project_lite::pin_project! {
         Answered { answer: Option<Response<()>> },
         // `deferred` is a deferring layer's: the inner service's response if a nested layer
         // decided (the flag of its mark is set), else its own answer or decoration. Boxed and
-        // in this variant, so that a plain layer's future grows by one pointer only.
+        // in this variant, so that a plain layer's future grows by one pointer only, and only
+        // this variant has it to drop.
         Inner {
             #[pin] future: F,
-            decoration: Option<Decoration>,
             deferred: Option<Box<(Own, Arc<AtomicBool>)>>,
         },
     }
@@ -624,18 +711,15 @@ where
     // As for `call`: kept inline, so that the response is not copied once more on its way out.
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
+        let this = self.project();
+        match this.state.project() {
             StateProj::Answered { answer } => {
                 let answer = answer
                     .take()
                     .expect("ResponseFuture polled after completion");
                 Poll::Ready(Ok(answer.map(|()| B::default())))
             }
-            StateProj::Inner {
-                future,
-                decoration,
-                deferred,
-            } => {
+            StateProj::Inner { future, deferred } => {
                 let result = core::task::ready!(future.poll(cx));
                 if let Some(deferred) = deferred {
                     return Poll::Ready(fall_back(result, deferred));
@@ -645,7 +729,7 @@ where
                 if composing() && !response.extensions().is_empty() && take_back(&mut response) {
                     return Poll::Ready(Ok(response));
                 }
-                if let Some(decoration) = decoration.take() {
+                if let Some(decoration) = this.decoration.take() {
                     decoration.apply(response.headers_mut());
                 }
                 Poll::Ready(Ok(response))

@@ -95,6 +95,10 @@ pub struct OriginPattern<'a> {
     host: Text<'a>,
     subdomains: bool,
     port: PortMatch<'a>,
+    /// Found when the pattern is made: `*.host` without a port, `host` without a `:` (every
+    /// checked pattern's). Such a pattern needs no split of the origin's host and port; see
+    /// [`OriginPattern::matches`].
+    plain: bool,
 }
 
 /// What the port of an [`OriginPattern`] may be.
@@ -117,11 +121,13 @@ impl<'a> OriginPattern<'a> {
         subdomains: bool,
         port: PortMatch<'a>,
     ) -> Self {
+        let plain = subdomains && matches!(port, PortMatch::Default) && !text_has_colon(&host);
         OriginPattern {
             scheme,
             host,
             subdomains,
             port,
+            plain,
         }
     }
 
@@ -129,11 +135,20 @@ impl<'a> OriginPattern<'a> {
     /// of the base, and the port as the pattern says.
     pub fn matches(&self, origin: &[u8]) -> bool {
         let Some(rest) = origin
-            .strip_prefix(self.scheme.as_bytes())
+            .split_at_checked(self.scheme.len())
+            .and_then(|(scheme, rest)| short_eq(scheme, self.scheme.as_bytes()).then_some(rest))
             .and_then(|rest| rest.strip_prefix(b"://"))
         else {
             return false;
         };
+        if self.plain {
+            // The most common pattern, `https://*.example.com`, without the general split of
+            // host and port: with no port allowed, the whole authority must be labels then
+            // `.example.com`. Valid labels hold no `:` and no `[`, so the split could find a
+            // port (and refuse) only in the pattern's own host, which a checked pattern never
+            // has and a plain one has not (see `new`).
+            return self.host_matches(rest);
+        }
         let Some((host_end, port_start)) = checked_cors_rules::split_host_port(rest) else {
             return false;
         };
@@ -156,12 +171,13 @@ impl<'a> OriginPattern<'a> {
             return host == self.host.as_bytes();
         }
         let Some(labels) = host
-            .strip_suffix(self.host.as_bytes())
+            .split_at_checked(host.len().wrapping_sub(self.host.len()))
+            .and_then(|(rest, base)| short_eq(base, self.host.as_bytes()).then_some(rest))
             .and_then(|rest| rest.strip_suffix(b"."))
         else {
             return false;
         };
-        !labels.is_empty() && labels.split(|&b| b == b'.').all(is_label)
+        are_labels(labels)
     }
 }
 
@@ -183,11 +199,90 @@ impl core::fmt::Display for OriginPattern<'_> {
 /// names such as `ex_am-ple`). Never an empty label, so never the final `.` of a fully qualified
 /// name: `https://*.example.com` does not match `https://a.example.com.`, another origin, which
 /// `https://*.example.com.` does.
+#[cfg(test)]
 fn is_label(label: &[u8]) -> bool {
-    (1..=63).contains(&label.len())
-        && label
-            .iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    (1..=63).contains(&label.len()) && label.iter().all(|&b| is_label_byte(b))
+}
+
+/// A byte a label may hold (see [`is_label`]).
+const fn is_label_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+}
+
+/// `a == b`, for the short scheme and host of a pattern: up to 16 bytes by two (overlapping)
+/// loads of each, rather than a call to `memcmp`.
+#[inline]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |bytes: &[u8], at: usize| {
+        let mut word = [0; 8];
+        word.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_ne_bytes(word)
+    };
+    let half = |bytes: &[u8], at: usize| {
+        let mut half = [0; 4];
+        half.copy_from_slice(&bytes[at..at + 4]);
+        u32::from_ne_bytes(half)
+    };
+    match n {
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        _ => a == b,
+    }
+}
+
+/// Whether `text` holds a `:`; once per pattern, when it is made.
+const fn text_has_colon(text: &Text<'_>) -> bool {
+    let bytes = match text {
+        Text::Static(s) => s.as_bytes(),
+        #[cfg(feature = "alloc")]
+        Text::Owned(s) => (**s).as_bytes(),
+    };
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == b':' {
+            return true;
+        }
+        at += 1;
+    }
+    false
+}
+
+/// What a byte is to [`are_labels`]: not allowed in a label, allowed, or the separator.
+const LABEL_BYTES: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = if is_label_byte(b as u8) {
+            1
+        } else if b == b'.' as usize {
+            2
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Whether `labels` is one or more labels (1 to 63 bytes of [`is_label_byte`]: see [`is_label`])
+/// joined by `.`, in one pass over its bytes (this runs on every origin a subdomain pattern is
+/// tried on).
+fn are_labels(labels: &[u8]) -> bool {
+    // Where the current label starts: a label byte costs a lookup and a compare, a `.` also
+    // the check of the label it ends.
+    let mut start = 0;
+    for (at, &b) in labels.iter().enumerate() {
+        match LABEL_BYTES[usize::from(b)] {
+            1 => {}
+            2 if at > start && at - start <= 63 => start = at + 1,
+            _ => return false,
+        }
+    }
+    labels.len() > start && labels.len() - start <= 63
 }
 
 /// 1 to 65535 in decimal without leading zeros, as its value.
@@ -207,19 +302,27 @@ fn canonical_port(port: &[u8]) -> Option<u16> {
 pub(crate) fn is_visible_ascii(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Per byte `b`: the high bit of `b` or of `b + 1` is set when `b >= 0x7f`, and that of
+    // `b + 0x5f` is clear when `b < 0x21`. A sum can carry into the next byte only from a byte
+    // with its high bit set, which fails already, so the bytes cannot blur together.
+    let bad = |word: u64| {
+        ((word | word.wrapping_add(ONES)) & HIGH) | (!word.wrapping_add(ONES * 0x5f) & HIGH)
+    };
+    if bytes.len() < 8 {
+        return bytes.iter().all(u8::is_ascii_graphic);
+    }
     let mut chunks = bytes.chunks_exact(8);
-    let mut bad = 0;
+    let mut found = 0;
     for chunk in &mut chunks {
         let mut word = [0; 8];
         word.copy_from_slice(chunk);
-        let word = u64::from_ne_bytes(word);
-        // Per byte `b`: the high bit of `b` or of `b + 1` is set when `b >= 0x7f`, and that of
-        // `b + 0x5f` is clear when `b < 0x21`. A sum can carry into the next byte only from a
-        // byte with its high bit set, which fails already, so the bytes cannot blur together.
-        bad |= (word | word.wrapping_add(ONES)) & HIGH;
-        bad |= !word.wrapping_add(ONES * 0x5f) & HIGH;
+        found |= bad(u64::from_ne_bytes(word));
     }
-    bad == 0 && chunks.remainder().iter().all(u8::is_ascii_graphic)
+    // The last eight bytes, overlapping the last whole word (checking a byte twice is harmless),
+    // rather than the remainder byte by byte.
+    let mut last = [0; 8];
+    last.copy_from_slice(&bytes[bytes.len() - 8..]);
+    (found | bad(u64::from_ne_bytes(last))) == 0
 }
 
 /// How an allowed origin is answered, and which entry allowed it.
@@ -341,6 +444,79 @@ mod tests {
         assert!(fqdn.matches(b"https://a_b.c.example.com."));
         assert!(!fqdn.matches(b"https://a.example.com"));
         assert!(!fqdn.matches(b"https://example.com."));
+    }
+
+    #[test]
+    fn the_label_scan_agrees_with_the_split() {
+        let reference =
+            |labels: &[u8]| !labels.is_empty() && labels.split(|&b| b == b'.').all(is_label);
+        let alphabet = [
+            b'a', b'0', b'-', b'_', b'.', b'A', b':', b'[', b'@', 0x80, b' ',
+        ];
+        // Every string of up to four bytes over the alphabet, and labels around the length bound.
+        let mut cases: std::vec::Vec<std::vec::Vec<u8>> = std::vec![std::vec![]];
+        for _ in 0..4 {
+            let longer: std::vec::Vec<_> = cases
+                .iter()
+                .filter(|case| case.len() == cases.last().map_or(0, std::vec::Vec::len))
+                .flat_map(|case| {
+                    alphabet.iter().map(move |&b| {
+                        let mut case = case.clone();
+                        case.push(b);
+                        case
+                    })
+                })
+                .collect();
+            cases.extend(longer);
+        }
+        for len in [62, 63, 64, 65] {
+            let label = std::vec![b'a'; len];
+            cases.push(label.clone());
+            cases.push([&label[..], b".b"].concat());
+            cases.push([&b"b."[..], &label].concat());
+        }
+        for case in &cases {
+            assert_eq!(are_labels(case), reference(case), "{case:?}");
+        }
+    }
+
+    #[test]
+    fn the_short_comparison_agrees_with_eq() {
+        let base = b"abcdefghijklmnopqrstuvwxyz";
+        for len in 0..=base.len() {
+            let a = &base[..len];
+            assert!(short_eq(a, a));
+            assert!(!short_eq(a, &base[..len.saturating_sub(1)]) || len == 0);
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] ^= 0x20;
+                assert!(!short_eq(a, &b), "{len} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_pattern_is_plain_only_without_port_and_colon() {
+        assert!(subdomains("https", "example.com").plain);
+        assert!(!subdomains_on("https", "example.com", "8443").plain);
+        assert!(!any_port("http", "localhost").plain);
+        assert!(!pattern("https", "[::1]", false, PortMatch::Default).plain);
+        // A host with a `:` (which no checked pattern has) is matched the general way, which
+        // splits off what follows the `:` as a port and so refuses.
+        let odd = subdomains("https", "example.com:1");
+        assert!(!odd.plain);
+        assert!(!odd.matches(b"https://a.example.com:1"));
+        #[cfg(feature = "alloc")]
+        {
+            let owned = OriginPattern::new(
+                Text::Owned("https".into()),
+                Text::Owned("example.com".into()),
+                true,
+                PortMatch::Default,
+            );
+            assert!(owned.plain);
+            assert!(owned.matches(b"https://a.example.com"));
+        }
     }
 
     #[test]
