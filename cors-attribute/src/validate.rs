@@ -122,7 +122,8 @@ fn env_context(attr: &Attr, site: Site) -> Option<String> {
             Some(format!("`{var}` entry `{entry}`"))
         }
         Place::Whole => Some(format!("`{var}` holds no origin")),
-        Place::Any => None,
+        // `Any`, and any place a later version adds: the message as the rules wrote it.
+        _ => None,
     }
 }
 

@@ -75,8 +75,9 @@ pub(crate) fn find_refused(
         }
         if !name.is_empty() {
             if !allowed(name) {
-                // A token is ASCII, so this cannot fail.
-                return Ok(core::str::from_utf8(name).map_or(Scan::Allowed, Scan::Refused));
+                // A token is ASCII, so this cannot fail; were it to, the list is still refused
+                // (never allowed for want of a name to show).
+                return Ok(Scan::Refused(core::str::from_utf8(name).unwrap_or("?")));
             }
             found = Scan::Allowed;
         }

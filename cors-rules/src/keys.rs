@@ -30,6 +30,7 @@ impl KeyKind {
 
 /// A key of a policy, as the documentation's key table shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Key {
     /// The key's identity: its position in [`KEYS`].
     pub id: KeyId,
@@ -39,10 +40,6 @@ pub struct Key {
     pub kind: KeyKind,
     /// Whether the attribute also takes `env("NAME")`, a list read while compiling (`origins`).
     pub env: bool,
-    /// Whether `"*"` alone, given to `PolicyBuilder` or a configuration file, is kept as a `"*"`
-    /// entry rather than as "any": for `write_origins`, which has no "any" to give, so that the
-    /// rules refuse it as the entry it is (`write_origins[0]`).
-    pub any_is_entry: bool,
     /// An example value, as written in the attribute (empty for a flag).
     pub example: &'static str,
     /// What an absent key means.
@@ -110,7 +107,6 @@ pub const KEYS: &[Key] = &[
         name: "origins",
         kind: KeyKind::Origins,
         env: true,
-        any_is_entry: false,
         example: r#"["https://app.example.com"]"#,
         default: "required",
         meaning: "origins allowed to read responses: exact serialized origins, `*` as the whole \
@@ -123,7 +119,6 @@ pub const KEYS: &[Key] = &[
         name: "methods",
         kind: KeyKind::Methods,
         env: false,
-        any_is_entry: false,
         example: r#"[GET, POST, "PURGE"]"#,
         default: "`GET, HEAD, POST`",
         meaning: "methods a preflight may ask for besides `GET`, `HEAD` and `POST`, which always \
@@ -136,7 +131,6 @@ pub const KEYS: &[Key] = &[
         name: "headers",
         kind: KeyKind::HeaderNames,
         env: false,
-        any_is_entry: false,
         example: r#"["content-type"]"#,
         default: "none",
         meaning: "request headers a preflight may ask for; case-insensitive; `\"*\"` for any \
@@ -148,7 +142,6 @@ pub const KEYS: &[Key] = &[
         name: "expose",
         kind: KeyKind::HeaderNames,
         env: false,
-        any_is_entry: false,
         example: r#"["x-request-id"]"#,
         default: "none",
         meaning: "response headers scripts may read",
@@ -158,7 +151,6 @@ pub const KEYS: &[Key] = &[
         name: "credentials",
         kind: KeyKind::Flag,
         env: false,
-        any_is_entry: false,
         example: "",
         default: "off",
         meaning: "requests with cookies or HTTP authentication may read responses",
@@ -168,7 +160,6 @@ pub const KEYS: &[Key] = &[
         name: "max_age",
         kind: KeyKind::Seconds,
         env: false,
-        any_is_entry: false,
         example: "600",
         default: "absent (browsers use 5 s)",
         meaning: "seconds a browser may cache a preflight answer, `0..=86400`",
@@ -178,7 +169,6 @@ pub const KEYS: &[Key] = &[
         name: "private_network",
         kind: KeyKind::Flag,
         env: false,
-        any_is_entry: false,
         example: "",
         default: "off",
         meaning: "answer Private Network Access preflights",
@@ -188,7 +178,6 @@ pub const KEYS: &[Key] = &[
         name: "write_origins",
         kind: KeyKind::Origins,
         env: false,
-        any_is_entry: true,
         example: r#"["https://idp.example.com"]"#,
         default: "none",
         meaning: "origins trusted to send cross-origin writes (a form `POST`) without being \
@@ -199,7 +188,6 @@ pub const KEYS: &[Key] = &[
         name: "dangerously_allow_cross_origin_writes",
         kind: KeyKind::Flag,
         env: false,
-        any_is_entry: false,
         example: "",
         default: "off",
         meaning: "let unsafe requests (`POST`, `PUT`, ...) from unlisted origins reach the \
@@ -210,7 +198,6 @@ pub const KEYS: &[Key] = &[
         name: "dangerously_allow_null_origin",
         kind: KeyKind::Flag,
         env: false,
-        any_is_entry: false,
         example: "",
         default: "off",
         meaning: "permit `\"null\"` in `origins`",
@@ -220,7 +207,6 @@ pub const KEYS: &[Key] = &[
         name: "dangerously_allow_insecure_origins",
         kind: KeyKind::Flag,
         env: false,
-        any_is_entry: false,
         example: "",
         default: "off",
         meaning: "permit `http://` non-loopback origins with `credentials`",
@@ -230,7 +216,6 @@ pub const KEYS: &[Key] = &[
         name: "dangerously_allow_public_suffix_wildcards",
         kind: KeyKind::Flag,
         env: false,
-        any_is_entry: false,
         example: "",
         default: "off",
         meaning: "permit `*.` before a public suffix (`*.github.io`)",

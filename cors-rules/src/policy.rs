@@ -131,6 +131,7 @@ impl Default for PolicyInput<'_> {
 /// (its `Display`: `origins[0]`). Ordered by key position, then place, which is the order
 /// violations are reported in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct Site {
     /// The key.
     pub key: KeyId,
@@ -140,6 +141,7 @@ pub struct Site {
 
 /// Where in a key's value a [`Site`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Place {
     /// The `"*"` of a list key given as `"*"`.
     Any,

@@ -114,25 +114,35 @@ impl Settings {
     }
 
     /// Gives `key` the value `setting` as a builder call does: entries add to a list listed
-    /// before; after `"*"`, the `"*"` becomes an entry of the list (mixing "any" with a list is a
-    /// mistake for the rules to report, not to resolve silently). `"*"`, seconds and flags replace
-    /// what was there, but `"*"` for a key whose [`Key::any_is_entry`](crate::Key::any_is_entry)
-    /// adds a `"*"` entry.
+    /// before, and seconds and flags replace what was there. `"*"` and a list given to one key,
+    /// in either order, become a list holding a `"*"` entry: mixing "any" with a list is a mistake
+    /// for the rules to report (or, for `headers`, the `["*", "authorization"]` they accept), not
+    /// to resolve silently by dropping one of the two.
     pub fn add(&mut self, key: KeyId, setting: Setting) -> Result<(), SettingError> {
-        let setting = match setting {
-            Setting::Any if key.key().any_is_entry => Setting::Items(alloc::vec!["*".into()]),
-            other => other,
-        };
-        let slot = &mut self.slots[key.index()];
-        match (slot.as_mut(), setting) {
-            (Some(Setting::Items(list)), Setting::Items(items)) => list.extend(items),
-            (Some(Setting::Any), Setting::Items(items)) => {
-                let mut list = alloc::vec![String::from("*")];
-                list.extend(items);
-                *slot = Some(Setting::Items(list));
-            }
-            (_, setting) => return self.set(key, setting),
+        if !setting.fits(key.key().kind) {
+            return Err(SettingError::WrongKind {
+                key,
+                given: setting,
+            });
         }
+        let any = || String::from("*");
+        let slot = &mut self.slots[key.index()];
+        *slot = Some(match (slot.take(), setting) {
+            (Some(Setting::Items(mut list)), Setting::Items(items)) => {
+                list.extend(items);
+                Setting::Items(list)
+            }
+            (Some(Setting::Any), Setting::Items(items)) => {
+                let mut list = alloc::vec![any()];
+                list.extend(items);
+                Setting::Items(list)
+            }
+            (Some(Setting::Items(mut list)), Setting::Any) => {
+                list.push(any());
+                Setting::Items(list)
+            }
+            (_, setting) => setting,
+        });
         Ok(())
     }
 
@@ -189,7 +199,7 @@ mod tests {
     use alloc::vec;
 
     #[test]
-    fn lists_add_up_and_any_becomes_an_entry_before_more() {
+    fn lists_add_up_and_any_with_a_list_becomes_an_entry() {
         let mut settings = Settings::new();
         settings
             .add(KeyId::Origins, Setting::Items(vec!["a".into()]))
@@ -209,11 +219,16 @@ mod tests {
             settings.get(KeyId::Headers),
             Some(&Setting::Items(vec!["*".into(), "x".into()]))
         );
-        settings.add(KeyId::WriteOrigins, Setting::Any).unwrap();
+        settings
+            .add(KeyId::Expose, Setting::Items(vec!["x".into()]))
+            .unwrap();
+        settings.add(KeyId::Expose, Setting::Any).unwrap();
         assert_eq!(
-            settings.get(KeyId::WriteOrigins),
-            Some(&Setting::Items(vec!["*".into()]))
+            settings.get(KeyId::Expose),
+            Some(&Setting::Items(vec!["x".into(), "*".into()]))
         );
+        settings.add(KeyId::WriteOrigins, Setting::Any).unwrap();
+        assert_eq!(settings.get(KeyId::WriteOrigins), Some(&Setting::Any));
         assert_eq!(
             settings.add(KeyId::MaxAge, Setting::On),
             Err(SettingError::WrongKind {
