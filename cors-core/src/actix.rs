@@ -63,8 +63,9 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{Error, HttpMessage, HttpResponse};
 
+use crate::decision::Dynamic;
 use crate::http::{composing, is_header_value, PreparedPolicy};
-use crate::lookup::{Probe, Verdict};
+use crate::lookup::Probe;
 use crate::origins::Origins;
 use crate::request::{Field, MethodKind};
 use crate::storage::Text;
@@ -101,7 +102,7 @@ type Hook = Arc<dyn Fn(&Refusal<'_>, &ServiceRequest) + Send + Sync>;
 /// [`Cors::with_origins_async`] gave one.
 pub struct Cors<P, L = NoLookup> {
     source: Source,
-    dynamic: Option<Dynamic>,
+    dynamic: Option<SharedOrigins>,
     on_refusal: Option<Hook>,
     lookup: L,
     deferring: bool,
@@ -109,7 +110,7 @@ pub struct Cors<P, L = NoLookup> {
 }
 
 /// Origins decided while the service runs, shared by a middleware's services.
-type Dynamic = Arc<dyn DynamicOrigins + Send + Sync>;
+type SharedOrigins = Arc<dyn DynamicOrigins + Send + Sync>;
 
 /// Where a middleware finds the policy for each request.
 #[derive(Clone)]
@@ -435,7 +436,7 @@ impl<P, L: Clone> Cors<P, L> {
 pub struct CorsMiddleware<S, L = NoLookup> {
     service: S,
     source: Source,
-    dynamic: Option<Dynamic>,
+    dynamic: Option<SharedOrigins>,
     on_refusal: Option<Hook>,
     lookup: L,
     deferring: bool,
@@ -498,7 +499,10 @@ impl<S> CorsMiddleware<S> {
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     {
         claim(&request);
-        let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
+        let dynamic = self
+            .dynamic
+            .as_deref()
+            .map(|d| Dynamic::Ask(d as &dyn DynamicOrigins));
         let own = {
             let mut origin = None;
             let decision = evaluate(prepared, &request, dynamic, &mut origin);
@@ -556,7 +560,7 @@ impl<S, A: AsyncOrigins> CorsMiddleware<Rc<S>, Lookup<A>> {
         let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
         let probe = Probe::new(dynamic);
         let mut origin = None;
-        let decision = evaluate(&policy, &request, Some(&probe), &mut origin);
+        let decision = evaluate(&policy, &request, Some(Dynamic::Ask(&probe)), &mut origin);
         // Asked only about a single `Origin`, so `origin` is the value it checked.
         let origin = match origin {
             Some(origin) if probe.asked() => origin.clone(),
@@ -605,10 +609,10 @@ impl<S> Pending<S> {
         };
         // The evaluation asks again about the same origin only (`with_origins` said no to it
         // already, and the probe checked its syntax): the lookup's verdict is the answer.
-        let decided = Verdict(allowed);
+        let decided = Some(Dynamic::Verdict(allowed));
         let own = {
             let mut origin = None;
-            let decision = evaluate(&self.policy, &self.request, Some(&decided), &mut origin);
+            let decision = evaluate(&self.policy, &self.request, decided, &mut origin);
             let hook = self.on_refusal.as_ref();
             conclude(
                 &self.policy,
@@ -694,7 +698,7 @@ fn claim(request: &ServiceRequest) {
 fn evaluate<'p, 'r>(
     prepared: &'p PreparedPolicy,
     request: &'r ServiceRequest,
-    dynamic: Option<&dyn DynamicOrigins>,
+    dynamic: Option<Dynamic<'_>>,
     origin: &mut Option<&'r HeaderValue>,
 ) -> Decision<'p, 'r> {
     let cors_request = read(request, origin);

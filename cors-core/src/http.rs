@@ -132,7 +132,7 @@ fn read_field(headers: &HeaderMap, field: Field) -> Header<'_> {
 pub(crate) fn evaluate<'p, 'r, B>(
     policy: &'p Policy<'static>,
     request: &'r ::http::Request<B>,
-    dynamic: Option<&dyn crate::DynamicOrigins>,
+    dynamic: Option<crate::decision::Dynamic<'_>>,
     origin: &mut Option<&'r HeaderValue>,
 ) -> Decision<'p, 'r> {
     let headers = request.headers();

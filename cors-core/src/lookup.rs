@@ -22,6 +22,8 @@ use ::http::{Request, Response};
 use tower_service::Service;
 
 #[cfg(feature = "tower")]
+use crate::decision::Dynamic;
+#[cfg(feature = "tower")]
 use crate::http::{read, PreparedPolicy};
 #[cfg(feature = "tower")]
 use crate::layer::{call, CorsService, Hooks, OnRefusal, ResponseFuture};
@@ -233,7 +235,7 @@ where
         let origin = asked.then(|| request.headers().get(ORIGIN).cloned());
         let Some(Some(origin)) = origin else {
             let hooks = Hooks {
-                dynamic,
+                dynamic: dynamic.map(Dynamic::Ask),
                 on_refusal: self.on_refusal.as_deref(),
                 failure: None,
                 deferring: self.deferring,
@@ -288,30 +290,13 @@ impl<S, B> Pending<S, B> {
         };
         // The evaluation asks again about the same origin only (the layer's `with_origins` said
         // no to it already): the lookup's verdict is the answer.
-        let decided = Verdict(allowed);
         let hooks = Hooks {
-            dynamic: Some(&decided),
+            dynamic: Some(Dynamic::Verdict(allowed)),
             on_refusal: self.on_refusal.as_deref(),
             failure: failure.as_deref(),
             deferring: self.deferring,
         };
         call(&mut self.inner, self.policy.get(), hooks, self.request)
-    }
-}
-
-/// The lookup's verdict on the origin of the request it was asked about, for that request's
-/// evaluation. The probe's evaluation of the same request checked the origin's syntax before
-/// asking (that is how it came to ask), and the request is unchanged since: the check is not run
-/// a second time.
-pub(crate) struct Verdict(pub(crate) bool);
-
-impl DynamicOrigins for Verdict {
-    fn allows(&self, _: &str) -> bool {
-        self.0
-    }
-
-    fn __prechecked(&self, _: crate::decision::sealed::Token) -> bool {
-        true
     }
 }
 
