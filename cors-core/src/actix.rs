@@ -853,6 +853,8 @@ fn read<'r>(request: &'r ServiceRequest, origin: &mut Option<&'r HeaderValue>) -
 }
 
 /// The [`MethodKind`] of actix-web's (`http` 0.2) `method`, by its variant, as for `http` 1's.
+// The variants' comparisons, cheaper than the bytes'; `a_method_s_variant_has_the_kind_of_its_bytes`
+// holds them to `MethodKind::of`, the one rule, as `crate::http`'s test does for `http` 1.
 #[inline]
 fn method_kind(method: &actix_web::http::Method) -> MethodKind {
     use actix_web::http::Method;
@@ -1222,4 +1224,22 @@ fn record<B>(response: &mut HttpResponse<B>, decoration: &Decoration) {
     response
         .extensions_mut()
         .insert(Fallback::Decorated(decoration.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{method_kind, MethodKind};
+    use actix_web::http::Method;
+
+    #[test]
+    fn a_method_s_variant_has_the_kind_of_its_bytes() {
+        let methods: [&[u8]; 12] = [
+            b"GET", b"HEAD", b"OPTIONS", b"POST", b"PUT", b"DELETE", b"PATCH", b"CONNECT",
+            b"TRACE", b"get", b"Options", b"PURGE",
+        ];
+        for bytes in methods {
+            let method = Method::from_bytes(bytes).unwrap();
+            assert_eq!(method_kind(&method), MethodKind::of(bytes), "{method}");
+        }
+    }
 }
