@@ -731,7 +731,7 @@ fn conclude(
     let values = &prepared.actix;
     #[cfg(feature = "tracing")]
     if let Some(refusal) = decision.refusal() {
-        let refusal = failure.map_or(refusal, Refusal::OriginLookupFailed);
+        let refusal = refusal.or_lookup_failure(failure);
         let (method, path) = (request.method().as_str(), request.path());
         // `origin` is set only for a single `Origin`.
         let origin = match origin {
@@ -742,10 +742,7 @@ fn conclude(
         crate::trace::refusal(&refusal, origin, method, path);
     }
     if let (Some(hook), Some(refusal)) = (on_refusal, decision.refusal()) {
-        hook(
-            &failure.map_or(refusal, Refusal::OriginLookupFailed),
-            request,
-        );
+        hook(&refusal.or_lookup_failure(failure), request);
     }
     match values.answer(decision, request.headers(), origin) {
         Some(answer) => Outcome {

@@ -502,8 +502,7 @@ where
         #[cfg(feature = "tracing")]
         if let Some(refusal) = decision.refusal() {
             let (method, path) = (request.method().as_str(), request.uri().path());
-            // As for `on_refusal`: a failed lookup is the reason, whatever check it made fail.
-            let refusal = hooks.failure.map_or(refusal, Refusal::OriginLookupFailed);
+            let refusal = refusal.or_lookup_failure(hooks.failure);
             let origin = crate::http::read(&request).origin;
             crate::trace::refusal(&refusal, origin, method, path);
         }
@@ -654,18 +653,12 @@ fn report_refusal<B>(
     request: Request<B>,
 ) -> Request<B> {
     let (parts, body) = request.into_parts();
-    // A failed lookup refused the origin, so it is the reason, whatever check it made fail.
-    if let Some(error) = hooks.failure {
-        report(&Refusal::OriginLookupFailed(error), &parts);
-    } else if let Some(refusal) = {
-        let request = read_parts(&parts.method, &parts.uri, &parts.headers);
-        policy.evaluate_deferred(&request, None, hooks.dynamic, || {
-            (request.request_headers, request.request_private_network)
-        })
-    }
-    .refusal()
-    {
-        report(&refusal, &parts);
+    let request = read_parts(&parts.method, &parts.uri, &parts.headers);
+    let decision = policy.evaluate_deferred(&request, None, hooks.dynamic, || {
+        (request.request_headers, request.request_private_network)
+    });
+    if let Some(refusal) = decision.refusal() {
+        report(&refusal.or_lookup_failure(hooks.failure), &parts);
     }
     Request::from_parts(parts, body)
 }
