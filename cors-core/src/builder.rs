@@ -259,14 +259,8 @@ impl PolicyBuilder {
                 broken: Broken::Setting(refused),
             })
             .collect();
-        // `origins` is required, as in the attribute; the rules then also find the list empty.
-        if self.settings.get(KeyId::Origins).is_none() {
-            errors.push(BuildViolation {
-                site: Some(Site::whole(KeyId::Origins)),
-                value: String::new(),
-                broken: Broken::Rule(Violation::EmptyOrigins),
-            });
-        }
+        // `origins` is required, as in the attribute: the rules find it missing (an empty list)
+        // and report it, once.
         let checked = self.settings.with_input(|input| {
             check_policy(input, &mut |site, violation| {
                 let value = input.value_at(site).unwrap_or("");
@@ -529,5 +523,14 @@ mod tests {
             violations[1].to_string(),
             "`credentials` takes no value: it is a flag, on when given"
         );
+    }
+
+    #[test]
+    fn a_policy_without_origins_is_reported_once() {
+        let error = PolicyBuilder::new().build().unwrap_err();
+        assert_eq!(error.violations().len(), 1, "{error}");
+        let violation = &error.violations()[0];
+        assert_eq!(violation.violation(), Some(&Violation::EmptyOrigins));
+        assert_eq!(violation.site(), Some(Site::whole(KeyId::Origins)));
     }
 }
