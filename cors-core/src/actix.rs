@@ -946,12 +946,7 @@ impl Values {
         decision: &Decision<'_, '_>,
         origin: Option<&HeaderValue>,
     ) -> Option<HeaderValue> {
-        match decision.allow_origin? {
-            Value::Policy("*") => Some(self.any.clone()),
-            Value::Policy(_) => self.listed.get(decision.listed?).cloned(),
-            Value::RequestOrigin(_) => origin.cloned(),
-            Value::RequestHeaders(_) | Value::RequestMethod(_) => None,
-        }
+        crate::http::origin_value(decision, &self.any, &self.listed, origin)
     }
 
     /// The middleware's own answer, without the handler: an allowed preflight's `204` with its
