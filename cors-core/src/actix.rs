@@ -53,7 +53,7 @@ use core::task::{Context, Poll};
 use std::boxed::Box;
 use std::cell::Cell;
 use std::rc::Rc;
-use std::string::ToString;
+use std::string::String;
 use std::sync::Arc;
 use std::vec::Vec;
 
@@ -65,7 +65,7 @@ use actix_web::{Error, HttpMessage, HttpResponse};
 
 use crate::decision::Dynamic;
 use crate::http::{composing, is_header_value, PreparedPolicy};
-use crate::lookup::Probe;
+use crate::lookup::{Awaiting, Finish, Probe};
 use crate::origins::Origins;
 use crate::request::{Field, MethodKind};
 use crate::storage::Text;
@@ -570,11 +570,11 @@ impl<S, A: AsyncOrigins> CorsMiddleware<Rc<S>, Lookup<A>> {
                 let hook = self.on_refusal.as_ref();
                 let own = conclude(&policy, &request, &decision, origin, hook, None);
                 let response = respond(&self.service, request, own, self.deferring);
-                let state = LookupState::Responding { response };
+                let state = Awaiting::Responding { response };
                 return LookupFuture { state };
             }
         };
-        let state = LookupState::Asking {
+        let state = Awaiting::Asking {
             lookup: self.lookup.get().allows(SerializedOrigin::actix(origin)),
             pending: Some(Pending {
                 service: self.service.clone(),
@@ -597,16 +597,14 @@ struct Pending<S> {
     deferring: bool,
 }
 
-impl<S> Pending<S> {
+impl<S, B> Finish for Pending<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+{
+    type Response = ResponseFuture<S::Future>;
+
     /// Answers the request as the policy does with the lookup's verdict on its origin.
-    fn finish<B, E: fmt::Display>(self, verdict: Result<bool, E>) -> ResponseFuture<S::Future>
-    where
-        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
-    {
-        let (allowed, failure) = match verdict {
-            Ok(allowed) => (allowed, None),
-            Err(error) => (false, Some(error.to_string())),
-        };
+    fn finish(self, allowed: bool, failure: Option<String>) -> Self::Response {
         // The evaluation asks again about the same origin only (`with_origins` said no to it
         // already, and the probe checked its syntax): the lookup's verdict is the answer.
         let decided = Some(Dynamic::Verdict(allowed));
@@ -633,15 +631,7 @@ pin_project_lite::pin_project! {
     /// response decorated, as [`ResponseFuture`].
     pub struct LookupFuture<S, L, F> {
         #[pin]
-        state: LookupState<S, L, F>,
-    }
-}
-
-pin_project_lite::pin_project! {
-    #[project = LookupProj]
-    enum LookupState<S, L, F> {
-        Asking { #[pin] lookup: L, pending: Option<Pending<S>> },
-        Responding { #[pin] response: ResponseFuture<F> },
+        state: Awaiting<L, Pending<S>, ResponseFuture<F>>,
     }
 }
 
@@ -654,23 +644,8 @@ where
 {
     type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        loop {
-            match self.as_mut().project().state.project() {
-                LookupProj::Asking { lookup, pending } => {
-                    let verdict = core::task::ready!(lookup.poll(cx));
-                    let pending = pending
-                        .take()
-                        .expect("LookupFuture polled after completion");
-                    let response = pending.finish(verdict);
-                    self.as_mut()
-                        .project()
-                        .state
-                        .set(LookupState::Responding { response });
-                }
-                LookupProj::Responding { response } => return response.poll(cx),
-            }
-        }
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().state.poll(cx)
     }
 }
 
