@@ -53,7 +53,7 @@ use core::task::{Context, Poll};
 use std::boxed::Box;
 use std::cell::Cell;
 use std::rc::Rc;
-use std::string::ToString;
+use std::string::String;
 use std::sync::Arc;
 use std::vec::Vec;
 
@@ -63,8 +63,9 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{Error, HttpMessage, HttpResponse};
 
+use crate::decision::Dynamic;
 use crate::http::{composing, is_header_value, PreparedPolicy};
-use crate::lookup::{Probe, Verdict};
+use crate::lookup::{Awaiting, Finish, Probe};
 use crate::origins::Origins;
 use crate::request::{Field, MethodKind};
 use crate::storage::Text;
@@ -101,7 +102,7 @@ type Hook = Arc<dyn Fn(&Refusal<'_>, &ServiceRequest) + Send + Sync>;
 /// [`Cors::with_origins_async`] gave one.
 pub struct Cors<P, L = NoLookup> {
     source: Source,
-    dynamic: Option<Dynamic>,
+    dynamic: Option<SharedOrigins>,
     on_refusal: Option<Hook>,
     lookup: L,
     deferring: bool,
@@ -109,7 +110,7 @@ pub struct Cors<P, L = NoLookup> {
 }
 
 /// Origins decided while the service runs, shared by a middleware's services.
-type Dynamic = Arc<dyn DynamicOrigins + Send + Sync>;
+type SharedOrigins = Arc<dyn DynamicOrigins + Send + Sync>;
 
 /// Where a middleware finds the policy for each request.
 #[derive(Clone)]
@@ -435,7 +436,7 @@ impl<P, L: Clone> Cors<P, L> {
 pub struct CorsMiddleware<S, L = NoLookup> {
     service: S,
     source: Source,
-    dynamic: Option<Dynamic>,
+    dynamic: Option<SharedOrigins>,
     on_refusal: Option<Hook>,
     lookup: L,
     deferring: bool,
@@ -498,7 +499,10 @@ impl<S> CorsMiddleware<S> {
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     {
         claim(&request);
-        let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
+        let dynamic = self
+            .dynamic
+            .as_deref()
+            .map(|d| Dynamic::Ask(d as &dyn DynamicOrigins));
         let own = {
             let mut origin = None;
             let decision = evaluate(prepared, &request, dynamic, &mut origin);
@@ -556,7 +560,7 @@ impl<S, A: AsyncOrigins> CorsMiddleware<Rc<S>, Lookup<A>> {
         let dynamic = self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins);
         let probe = Probe::new(dynamic);
         let mut origin = None;
-        let decision = evaluate(&policy, &request, Some(&probe), &mut origin);
+        let decision = evaluate(&policy, &request, Some(Dynamic::Ask(&probe)), &mut origin);
         // Asked only about a single `Origin`, so `origin` is the value it checked.
         let origin = match origin {
             Some(origin) if probe.asked() => origin.clone(),
@@ -566,11 +570,11 @@ impl<S, A: AsyncOrigins> CorsMiddleware<Rc<S>, Lookup<A>> {
                 let hook = self.on_refusal.as_ref();
                 let own = conclude(&policy, &request, &decision, origin, hook, None);
                 let response = respond(&self.service, request, own, self.deferring);
-                let state = LookupState::Responding { response };
+                let state = Awaiting::Responding { response };
                 return LookupFuture { state };
             }
         };
-        let state = LookupState::Asking {
+        let state = Awaiting::Asking {
             lookup: self.lookup.get().allows(SerializedOrigin::actix(origin)),
             pending: Some(Pending {
                 service: self.service.clone(),
@@ -593,22 +597,20 @@ struct Pending<S> {
     deferring: bool,
 }
 
-impl<S> Pending<S> {
+impl<S, B> Finish for Pending<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+{
+    type Response = ResponseFuture<S::Future>;
+
     /// Answers the request as the policy does with the lookup's verdict on its origin.
-    fn finish<B, E: fmt::Display>(self, verdict: Result<bool, E>) -> ResponseFuture<S::Future>
-    where
-        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
-    {
-        let (allowed, failure) = match verdict {
-            Ok(allowed) => (allowed, None),
-            Err(error) => (false, Some(error.to_string())),
-        };
+    fn finish(self, allowed: bool, failure: Option<String>) -> Self::Response {
         // The evaluation asks again about the same origin only (`with_origins` said no to it
         // already, and the probe checked its syntax): the lookup's verdict is the answer.
-        let decided = Verdict(allowed);
+        let decided = Some(Dynamic::Verdict(allowed));
         let own = {
             let mut origin = None;
-            let decision = evaluate(&self.policy, &self.request, Some(&decided), &mut origin);
+            let decision = evaluate(&self.policy, &self.request, decided, &mut origin);
             let hook = self.on_refusal.as_ref();
             conclude(
                 &self.policy,
@@ -629,15 +631,7 @@ pin_project_lite::pin_project! {
     /// response decorated, as [`ResponseFuture`].
     pub struct LookupFuture<S, L, F> {
         #[pin]
-        state: LookupState<S, L, F>,
-    }
-}
-
-pin_project_lite::pin_project! {
-    #[project = LookupProj]
-    enum LookupState<S, L, F> {
-        Asking { #[pin] lookup: L, pending: Option<Pending<S>> },
-        Responding { #[pin] response: ResponseFuture<F> },
+        state: Awaiting<L, Pending<S>, ResponseFuture<F>>,
     }
 }
 
@@ -650,23 +644,8 @@ where
 {
     type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        loop {
-            match self.as_mut().project().state.project() {
-                LookupProj::Asking { lookup, pending } => {
-                    let verdict = core::task::ready!(lookup.poll(cx));
-                    let pending = pending
-                        .take()
-                        .expect("LookupFuture polled after completion");
-                    let response = pending.finish(verdict);
-                    self.as_mut()
-                        .project()
-                        .state
-                        .set(LookupState::Responding { response });
-                }
-                LookupProj::Responding { response } => return response.poll(cx),
-            }
-        }
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().state.poll(cx)
     }
 }
 
@@ -694,7 +673,7 @@ fn claim(request: &ServiceRequest) {
 fn evaluate<'p, 'r>(
     prepared: &'p PreparedPolicy,
     request: &'r ServiceRequest,
-    dynamic: Option<&dyn DynamicOrigins>,
+    dynamic: Option<Dynamic<'_>>,
     origin: &mut Option<&'r HeaderValue>,
 ) -> Decision<'p, 'r> {
     let cors_request = read(request, origin);
@@ -727,7 +706,7 @@ fn conclude(
     let values = &prepared.actix;
     #[cfg(feature = "tracing")]
     if let Some(refusal) = decision.refusal() {
-        let refusal = failure.map_or(refusal, Refusal::OriginLookupFailed);
+        let refusal = refusal.or_lookup_failure(failure);
         let (method, path) = (request.method().as_str(), request.path());
         // `origin` is set only for a single `Origin`.
         let origin = match origin {
@@ -738,10 +717,7 @@ fn conclude(
         crate::trace::refusal(&refusal, origin, method, path);
     }
     if let (Some(hook), Some(refusal)) = (on_refusal, decision.refusal()) {
-        hook(
-            &failure.map_or(refusal, Refusal::OriginLookupFailed),
-            request,
-        );
+        hook(&refusal.or_lookup_failure(failure), request);
     }
     match values.answer(decision, request.headers(), origin) {
         Some(answer) => Outcome {
@@ -849,6 +825,8 @@ fn read<'r>(request: &'r ServiceRequest, origin: &mut Option<&'r HeaderValue>) -
 }
 
 /// The [`MethodKind`] of actix-web's (`http` 0.2) `method`, by its variant, as for `http` 1's.
+// The variants' comparisons, cheaper than the bytes'; `a_method_s_variant_has_the_kind_of_its_bytes`
+// holds them to `MethodKind::of`, the one rule, as `crate::http`'s test does for `http` 1.
 #[inline]
 fn method_kind(method: &actix_web::http::Method) -> MethodKind {
     use actix_web::http::Method;
@@ -943,12 +921,7 @@ impl Values {
         decision: &Decision<'_, '_>,
         origin: Option<&HeaderValue>,
     ) -> Option<HeaderValue> {
-        match decision.allow_origin? {
-            Value::Policy("*") => Some(self.any.clone()),
-            Value::Policy(_) => self.listed.get(decision.listed?).cloned(),
-            Value::RequestOrigin(_) => origin.cloned(),
-            Value::RequestHeaders(_) | Value::RequestMethod(_) => None,
-        }
+        crate::http::origin_value(decision, &self.any, &self.listed, origin)
     }
 
     /// The middleware's own answer, without the handler: an allowed preflight's `204` with its
@@ -1218,4 +1191,22 @@ fn record<B>(response: &mut HttpResponse<B>, decoration: &Decoration) {
     response
         .extensions_mut()
         .insert(Fallback::Decorated(decoration.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{method_kind, MethodKind};
+    use actix_web::http::Method;
+
+    #[test]
+    fn a_method_s_variant_has_the_kind_of_its_bytes() {
+        let methods: [&[u8]; 12] = [
+            b"GET", b"HEAD", b"OPTIONS", b"POST", b"PUT", b"DELETE", b"PATCH", b"CONNECT",
+            b"TRACE", b"get", b"Options", b"PURGE",
+        ];
+        for bytes in methods {
+            let method = Method::from_bytes(bytes).unwrap();
+            assert_eq!(method_kind(&method), MethodKind::of(bytes), "{method}");
+        }
+    }
 }

@@ -41,6 +41,10 @@ use crate::{HeaderList, Policy};
 pub struct PolicyBuilder {
     /// One value per key; every method below is a one-liner over it.
     settings: Settings,
+    /// The values [`PolicyBuilder::add`] and [`PolicyBuilder::add_named`] could not give
+    /// (an unknown key, a value of another kind): kept for [`PolicyBuilder::build`] to report,
+    /// so that the chain of calls need not stop at each one.
+    refused: Vec<SettingError>,
 }
 
 fn strings<I, S>(items: I) -> Setting
@@ -80,87 +84,115 @@ impl PolicyBuilder {
         Self::from_settings(Settings::from_input(input))
     }
 
-    /// The builder of these settings, each given as by [`PolicyBuilder::set`].
+    /// The builder of these settings, each given as by [`PolicyBuilder::add`].
     pub(crate) fn from_settings(settings: Settings) -> Self {
-        PolicyBuilder { settings }
+        PolicyBuilder {
+            settings,
+            refused: Vec::new(),
+        }
     }
 
-    /// Gives the key named `key` the value `setting`, as the typed methods do (a list adds to
-    /// what was listed before; `"*"`, seconds and flags replace it): for keys without a typed
-    /// method, and for readers where the key is data. An unknown key, or a value the key cannot
-    /// hold, is an error.
+    /// Gives `key` the value `setting`, as the typed methods do (a list adds to what was listed
+    /// before; `"*"`, seconds and flags replace it): for keys without a typed method, and for
+    /// readers that map their own keys. A value the key cannot hold does not stop the chain:
+    /// [`PolicyBuilder::build`] reports it, with the rules' violations.
+    ///
+    /// ```
+    /// use checked_cors::rules::{KeyId, Setting};
+    /// use checked_cors::PolicyBuilder;
+    ///
+    /// let policy = PolicyBuilder::new()
+    ///     .add(KeyId::Origins, Setting::Items(vec!["https://app.example.com".into()]))
+    ///     .add(KeyId::PrivateNetwork, Setting::On)
+    ///     .build()?;
+    /// assert!(policy.allows_private_network());
+    /// let error = PolicyBuilder::new()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .add(KeyId::MaxAge, Setting::On)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(error.to_string(), "`max_age` takes a whole number of seconds");
+    /// # Ok::<(), checked_cors::BuildError>(())
+    /// ```
+    pub fn add(mut self, key: KeyId, setting: Setting) -> Self {
+        if let Err(refused) = self.settings.add(key, setting) {
+            self.refused.push(refused);
+        }
+        self
+    }
+
+    /// [`PolicyBuilder::add`] for the key named `name`: for readers where the key is data. An
+    /// unknown name, like a value of the wrong kind, is reported by [`PolicyBuilder::build`].
     ///
     /// ```
     /// use checked_cors::rules::Setting;
     /// use checked_cors::PolicyBuilder;
     ///
     /// let policy = PolicyBuilder::new()
-    ///     .set("origins", Setting::Items(vec!["https://app.example.com".into()]))?
-    ///     .set("private_network", Setting::On)?
+    ///     .add_named("origins", Setting::Items(vec!["https://app.example.com".into()]))
+    ///     .add_named("private_network", Setting::On)
     ///     .build()?;
     /// assert!(policy.allows_private_network());
-    /// let error = PolicyBuilder::new().set("max_age", Setting::On).unwrap_err();
+    /// let error = PolicyBuilder::new()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .add_named("max_age", Setting::On)
+    ///     .build()
+    ///     .unwrap_err();
     /// assert_eq!(error.to_string(), "`max_age` takes a whole number of seconds");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), checked_cors::BuildError>(())
     /// ```
-    pub fn set(mut self, key: &str, setting: Setting) -> Result<Self, SettingError> {
-        self.settings.add_named(key, setting)?;
-        Ok(self)
-    }
-
-    /// Gives `key` the value `setting`: the typed methods' common step. Every typed method
-    /// passes a value of its key's kind.
-    fn with(mut self, key: KeyId, setting: Setting) -> Self {
-        let added = self.settings.add(key, setting);
-        debug_assert!(added.is_ok(), "{added:?}");
+    pub fn add_named(mut self, name: &str, setting: Setting) -> Self {
+        if let Err(refused) = self.settings.add_named(name, setting) {
+            self.refused.push(refused);
+        }
         self
     }
 
     /// `origins = [...]`: exact origins and `*` patterns (adds to any listed before).
     pub fn allow_origins<I: IntoIterator<Item = S>, S: AsRef<str>>(self, origins: I) -> Self {
-        self.with(KeyId::Origins, strings(origins))
+        self.add(KeyId::Origins, strings(origins))
     }
 
     /// `origins = "*"`.
     pub fn allow_any_origin(self) -> Self {
-        self.with(KeyId::Origins, Setting::Any)
+        self.add(KeyId::Origins, Setting::Any)
     }
 
     /// `methods = [...]`; without it, `GET`, `HEAD` and `POST`. The CORS-safelisted `GET`, `HEAD`
     /// and `POST` pass a preflight whether listed or not, as browsers never check them.
     pub fn allow_methods<I: IntoIterator<Item = S>, S: AsRef<str>>(self, methods: I) -> Self {
-        self.with(KeyId::Methods, strings(methods))
+        self.add(KeyId::Methods, strings(methods))
     }
 
     /// `methods = "*"`: any method (answered `*`, or the requested method with credentials).
     pub fn allow_any_method(self) -> Self {
-        self.with(KeyId::Methods, Setting::Any)
+        self.add(KeyId::Methods, Setting::Any)
     }
 
     /// `headers = [...]`: request headers a preflight may ask for.
     pub fn allow_headers<I: IntoIterator<Item = S>, S: AsRef<str>>(self, headers: I) -> Self {
-        self.with(KeyId::Headers, strings(headers))
+        self.add(KeyId::Headers, strings(headers))
     }
 
     /// `headers = "*"`: any request header but `authorization`, which `*` never covers; add
     /// `.allow_headers(["authorization"])` for that one too (`headers = ["*", "authorization"]`).
     pub fn allow_any_header(self) -> Self {
-        self.with(KeyId::Headers, Setting::Any)
+        self.add(KeyId::Headers, Setting::Any)
     }
 
     /// `expose = [...]`: response headers scripts may read.
     pub fn expose_headers<I: IntoIterator<Item = S>, S: AsRef<str>>(self, headers: I) -> Self {
-        self.with(KeyId::Expose, strings(headers))
+        self.add(KeyId::Expose, strings(headers))
     }
 
     /// `expose = "*"`.
     pub fn expose_any_header(self) -> Self {
-        self.with(KeyId::Expose, Setting::Any)
+        self.add(KeyId::Expose, Setting::Any)
     }
 
     /// `credentials`.
     pub fn allow_credentials(self) -> Self {
-        self.with(KeyId::Credentials, Setting::On)
+        self.add(KeyId::Credentials, Setting::On)
     }
 
     /// `write_origins = [...]`: origins trusted to send cross-origin writes (a form `POST`, say)
@@ -170,7 +202,7 @@ impl PolicyBuilder {
         self,
         origins: I,
     ) -> Self {
-        self.with(KeyId::WriteOrigins, strings(origins))
+        self.add(KeyId::WriteOrigins, strings(origins))
     }
 
     /// `dangerously_allow_cross_origin_writes`: let unsafe requests (`POST`, `PUT`, ...) that a
@@ -179,32 +211,32 @@ impl PolicyBuilder {
     /// cookies (a forged request): use it only for endpoints that must accept such writes and
     /// authenticate them otherwise (a signed SAML response, a payment provider's signature).
     pub fn dangerously_allow_cross_origin_writes(self) -> Self {
-        self.with(KeyId::AllowCrossOriginWrites, Setting::On)
+        self.add(KeyId::AllowCrossOriginWrites, Setting::On)
     }
 
     /// `max_age = seconds`.
     pub fn max_age(self, seconds: i64) -> Self {
-        self.with(KeyId::MaxAge, Setting::Seconds(seconds))
+        self.add(KeyId::MaxAge, Setting::Seconds(seconds))
     }
 
     /// `private_network`.
     pub fn allow_private_network(self) -> Self {
-        self.with(KeyId::PrivateNetwork, Setting::On)
+        self.add(KeyId::PrivateNetwork, Setting::On)
     }
 
     /// `dangerously_allow_null_origin`.
     pub fn dangerously_allow_null_origin(self) -> Self {
-        self.with(KeyId::AllowNullOrigin, Setting::On)
+        self.add(KeyId::AllowNullOrigin, Setting::On)
     }
 
     /// `dangerously_allow_insecure_origins`.
     pub fn dangerously_allow_insecure_origins(self) -> Self {
-        self.with(KeyId::AllowInsecureOrigins, Setting::On)
+        self.add(KeyId::AllowInsecureOrigins, Setting::On)
     }
 
     /// `dangerously_allow_public_suffix_wildcards`.
     pub fn dangerously_allow_public_suffix_wildcards(self) -> Self {
-        self.with(KeyId::AllowPublicSuffixWildcards, Setting::On)
+        self.add(KeyId::AllowPublicSuffixWildcards, Setting::On)
     }
 
     /// Checks every rule and returns the policy, or every violation at once.
@@ -213,22 +245,29 @@ impl PolicyBuilder {
     /// per request (building costs about as much as the policy's size; serving it costs what a
     /// derived one does).
     pub fn build(self) -> Result<Policy<'static>, BuildError> {
-        let mut errors = Vec::new();
-        // `origins` is required, as in the attribute; the rules then also find the list empty.
-        if self.settings.get(KeyId::Origins).is_none() {
-            errors.push(BuildViolation {
-                site: Site::whole(KeyId::Origins),
+        // A value that could not be given comes first: the rules' violations after it may be
+        // its consequence (an `origins` refused is then missing).
+        let mut errors: Vec<BuildViolation> = self
+            .refused
+            .into_iter()
+            .map(|refused| BuildViolation {
+                site: match &refused {
+                    SettingError::WrongKind { key, .. } => Some(Site::whole(*key)),
+                    _ => None,
+                },
                 value: String::new(),
-                violation: Violation::EmptyOrigins,
-            });
-        }
+                broken: Broken::Setting(refused),
+            })
+            .collect();
+        // `origins` is required, as in the attribute: the rules find it missing (an empty list)
+        // and report it, once.
         let checked = self.settings.with_input(|input| {
             check_policy(input, &mut |site, violation| {
                 let value = input.value_at(site).unwrap_or("");
                 errors.push(BuildViolation {
-                    site,
+                    site: Some(site),
                     value: value.to_owned(),
-                    violation,
+                    broken: Broken::Rule(violation),
                 });
             })
             .map(|checked| owned_policy(&checked))
@@ -324,19 +363,55 @@ pub struct BuildError {
     violations: Vec<BuildViolation>,
 }
 
-/// One broken rule: where, the offending value, and the rule.
+/// One broken rule: where, the offending value, and the rule; or a value that could not be
+/// given to its key ([`PolicyBuilder::add`], [`PolicyBuilder::add_named`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildViolation {
-    /// Where in the policy.
-    pub site: Site,
-    /// The offending entry, as given (empty for a key as a whole).
-    pub value: String,
-    /// The rule, with its message and fix.
-    pub violation: Violation,
+    site: Option<Site>,
+    value: String,
+    broken: Broken,
+}
+
+/// What a [`BuildViolation`] is. Private, so that the crate's root exports no type for it: the
+/// accessors say it with the rules' own types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Broken {
+    Rule(Violation),
+    Setting(SettingError),
+}
+
+impl BuildViolation {
+    /// Where in the policy: `None` for a value given to a key no policy has.
+    pub fn site(&self) -> Option<Site> {
+        self.site
+    }
+
+    /// The offending entry, as given (empty for a key as a whole, and for a value that could
+    /// not be given).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The rule broken, with its message and fix; `None` for a value that could not be given.
+    pub fn violation(&self) -> Option<&Violation> {
+        match &self.broken {
+            Broken::Rule(violation) => Some(violation),
+            Broken::Setting(_) => None,
+        }
+    }
+
+    /// Why a value could not be given to its key: an unknown key, or a value of another kind.
+    pub fn setting_error(&self) -> Option<&SettingError> {
+        match &self.broken {
+            Broken::Setting(error) => Some(error),
+            Broken::Rule(_) => None,
+        }
+    }
 }
 
 impl BuildError {
-    /// The violations, in the order of the policy's keys.
+    /// The violations: values that could not be given first, then the rules' in the order of
+    /// the policy's keys.
     pub fn violations(&self) -> &[BuildViolation] {
         &self.violations
     }
@@ -356,16 +431,18 @@ impl fmt::Display for BuildError {
 
 impl fmt::Display for BuildViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.site)?;
+        let violation = match &self.broken {
+            // Its text names the key and what the key takes.
+            Broken::Setting(error) => return write!(f, "{error}"),
+            Broken::Rule(violation) => violation,
+        };
+        if let Some(site) = self.site {
+            write!(f, "{site}")?;
+        }
         if !self.value.is_empty() {
             write!(f, " `{}`", self.value)?;
         }
-        write!(
-            f,
-            ": {} ({})",
-            self.violation,
-            self.violation.fix_for(&self.value)
-        )
+        write!(f, ": {} ({})", violation, violation.fix_for(&self.value))
     }
 }
 
@@ -414,5 +491,46 @@ mod tests {
             .settings
             .get(KeyId::Methods)
             .is_none());
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_given_is_one_of_build_s_violations() {
+        let error = PolicyBuilder::new()
+            .add_named(
+                "origin",
+                Setting::Items(alloc::vec!["https://a.example".into()]),
+            )
+            .allow_origins(["https://a.example"])
+            .add(KeyId::Credentials, Setting::Seconds(5))
+            .build()
+            .unwrap_err();
+        let violations = error.violations();
+        assert_eq!(violations.len(), 2, "{error}");
+        let unknown = SettingError::UnknownKey("origin".into());
+        assert_eq!(violations[0].setting_error(), Some(&unknown));
+        assert_eq!(violations[0].site(), None);
+        assert_eq!(violations[0].violation(), None);
+        assert_eq!(violations[0].to_string(), unknown.to_string());
+        assert!(matches!(
+            violations[1].setting_error(),
+            Some(SettingError::WrongKind {
+                key: KeyId::Credentials,
+                ..
+            })
+        ));
+        assert_eq!(violations[1].site(), Some(Site::whole(KeyId::Credentials)));
+        assert_eq!(
+            violations[1].to_string(),
+            "`credentials` takes no value: it is a flag, on when given"
+        );
+    }
+
+    #[test]
+    fn a_policy_without_origins_is_reported_once() {
+        let error = PolicyBuilder::new().build().unwrap_err();
+        assert_eq!(error.violations().len(), 1, "{error}");
+        let violation = &error.violations()[0];
+        assert_eq!(violation.violation(), Some(&Violation::EmptyOrigins));
+        assert_eq!(violation.site(), Some(Site::whole(KeyId::Origins)));
     }
 }

@@ -36,21 +36,21 @@ pub struct Decision<'p, 'r> {
 pub trait DynamicOrigins {
     /// Whether `origin`, a serialized origin exactly as a browser sends it, may read responses.
     fn allows(&self, origin: &str) -> bool;
-
-    /// Whether this answers for an origin that an evaluation of the same request checked
-    /// already, so that the syntax check need not run again: only this crate's verdict of an
-    /// asynchronous lookup says so. The argument's type cannot be named outside this crate, so no
-    /// other implementation can override this and skip the check.
-    #[doc(hidden)]
-    fn __prechecked(&self, _: sealed::Token) -> bool {
-        false
-    }
 }
 
-pub(crate) mod sealed {
-    /// See [`DynamicOrigins::__prechecked`](super::DynamicOrigins::__prechecked).
-    #[derive(Clone, Copy, Debug)]
-    pub struct Token;
+/// Origins beyond a policy's own, as one evaluation is given them. Internal, so that only this
+/// crate can hand an evaluation an answer whose origin it need not check again (and the public
+/// trait's vtable carries no method for it).
+#[derive(Clone, Copy)]
+pub(crate) enum Dynamic<'a> {
+    /// Asked about each origin the policy does not list, once its syntax is checked.
+    Ask(&'a dyn DynamicOrigins),
+    /// An asynchronous lookup's verdict on the request's origin. The probe's evaluation of the
+    /// same, unchanged request checked that origin's syntax before asking (that is how it came
+    /// to ask), so the check is not run a second time. Only the integrations with a lookup
+    /// make one.
+    #[cfg(any(feature = "tower", feature = "actix"))]
+    Verdict(bool),
 }
 
 impl<F: Fn(&str) -> bool> DynamicOrigins for F {
@@ -232,7 +232,7 @@ impl Policy<'_> {
         request: &CorsRequest<'r>,
         dynamic: Option<&dyn DynamicOrigins>,
     ) -> Decision<'p, 'r> {
-        self.evaluate_deferred(request, None, dynamic, || {
+        self.evaluate_deferred(request, None, dynamic.map(Dynamic::Ask), || {
             (request.request_headers, request.request_private_network)
         })
     }
@@ -248,7 +248,7 @@ impl Policy<'_> {
         &'p self,
         request: &CorsRequest<'r>,
         kind: Option<MethodKind>,
-        dynamic: Option<&dyn DynamicOrigins>,
+        dynamic: Option<Dynamic<'_>>,
         rest: impl FnOnce() -> (Header<'r>, Header<'r>),
     ) -> Decision<'p, 'r> {
         if request.origin == Header::Absent {
@@ -295,7 +295,7 @@ impl Policy<'_> {
         &'p self,
         request: &CorsRequest<'r>,
         kind: MethodKind,
-        dynamic: Option<&dyn DynamicOrigins>,
+        dynamic: Option<Dynamic<'_>>,
         rest: impl FnOnce() -> (Header<'r>, Header<'r>),
     ) -> Decision<'p, 'r> {
         // The method's kind answers both questions that depend on it: whether this can be a
@@ -349,18 +349,24 @@ impl Policy<'_> {
     fn match_origin<'p>(
         &'p self,
         origin: &[u8],
-        dynamic: Option<&dyn DynamicOrigins>,
+        dynamic: Option<Dynamic<'_>>,
     ) -> Result<Allowed<'p>, Unmatched> {
         let own = self.origins.match_origin(origin);
         match (own, dynamic) {
             (Err(Unmatched::NoEntry), Some(dynamic)) => {
-                let text = core::str::from_utf8(origin).map_err(|_| Unmatched::NoEntry)?;
-                let serialized = dynamic.__prechecked(sealed::Token)
-                    || matches!(
-                        checked_cors_rules::check_origin(text),
-                        Ok(checked_cors_rules::OriginSpec::Exact(_))
-                    );
-                if serialized && dynamic.allows(text) {
+                let allowed = match dynamic {
+                    #[cfg(any(feature = "tower", feature = "actix"))]
+                    Dynamic::Verdict(allowed) => allowed,
+                    Dynamic::Ask(dynamic) => {
+                        let text = core::str::from_utf8(origin).map_err(|_| Unmatched::NoEntry)?;
+                        let serialized = matches!(
+                            checked_cors_rules::check_origin(text),
+                            Ok(checked_cors_rules::OriginSpec::Exact(_))
+                        );
+                        serialized && dynamic.allows(text)
+                    }
+                };
+                if allowed {
                     Ok(Allowed::Dynamic)
                 } else {
                     Err(Unmatched::NoEntry)

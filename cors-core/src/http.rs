@@ -132,7 +132,7 @@ fn read_field(headers: &HeaderMap, field: Field) -> Header<'_> {
 pub(crate) fn evaluate<'p, 'r, B>(
     policy: &'p Policy<'static>,
     request: &'r ::http::Request<B>,
-    dynamic: Option<&dyn crate::DynamicOrigins>,
+    dynamic: Option<crate::decision::Dynamic<'_>>,
     origin: &mut Option<&'r HeaderValue>,
 ) -> Decision<'p, 'r> {
     let headers = request.headers();
@@ -440,12 +440,26 @@ impl PreparedPolicy {
         decision: &Decision<'_, '_>,
         origin: Option<&HeaderValue>,
     ) -> Option<HeaderValue> {
-        match decision.allow_origin? {
-            Value::Policy("*") => Some(self.any.clone()),
-            Value::Policy(_) => self.listed.get(decision.listed?).cloned(),
-            Value::RequestOrigin(_) => origin.cloned(),
-            Value::RequestHeaders(_) | Value::RequestMethod(_) => None,
-        }
+        crate::http::origin_value(decision, &self.any, &self.listed, origin)
+    }
+}
+
+/// The `Access-Control-Allow-Origin` value of an allowed decision: an adapter's prepared `any`
+/// (`*`) or `listed` value (one per exact origin of the policy, in its table's order), or the
+/// request's own `Origin` value `origin`. Generic so that one rule serves `http` 1's values and
+/// actix-web's (`http` 0.2's), which are another type.
+#[inline]
+pub(crate) fn origin_value<V: Clone>(
+    decision: &Decision<'_, '_>,
+    any: &V,
+    listed: &[V],
+    origin: Option<&V>,
+) -> Option<V> {
+    match decision.allow_origin? {
+        Value::Policy("*") => Some(any.clone()),
+        Value::Policy(_) => listed.get(decision.listed?).cloned(),
+        Value::RequestOrigin(_) => origin.cloned(),
+        Value::RequestHeaders(_) | Value::RequestMethod(_) => None,
     }
 }
 

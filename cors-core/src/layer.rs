@@ -14,6 +14,7 @@ use std::boxed::Box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use crate::decision::Dynamic;
 use crate::http::{
     answer_with_origin, composing, decorate_safe, evaluate, read_parts, Decoration, PreparedPolicy,
 };
@@ -28,7 +29,7 @@ pub type OnRefusal = Arc<ReportRefusal>;
 pub type ReportRefusal = dyn Fn(&Refusal<'_>, &::http::request::Parts) + Send + Sync;
 
 /// Origins decided while the service runs, shared by a layer's services.
-type Dynamic = Arc<dyn DynamicOrigins + Send + Sync>;
+type SharedOrigins = Arc<dyn DynamicOrigins + Send + Sync>;
 
 /// A tower [`Layer`] applying the policy of `P` (usually a `#[derive(Cors)]` type).
 ///
@@ -68,7 +69,7 @@ type Dynamic = Arc<dyn DynamicOrigins + Send + Sync>;
 /// [`CorsLayer::with_origins_async`] gave one.
 pub struct CorsLayer<P, L = NoLookup> {
     source: Source,
-    dynamic: Option<Dynamic>,
+    dynamic: Option<SharedOrigins>,
     on_refusal: Option<OnRefusal>,
     lookup: L,
     deferring: bool,
@@ -378,7 +379,7 @@ impl<S, P, L: Clone> Layer<S> for CorsLayer<P, L> {
 pub struct CorsService<S, L = NoLookup> {
     pub(crate) inner: S,
     pub(crate) source: Source,
-    pub(crate) dynamic: Option<Dynamic>,
+    pub(crate) dynamic: Option<SharedOrigins>,
     pub(crate) on_refusal: Option<OnRefusal>,
     pub(crate) lookup: L,
     pub(crate) deferring: bool,
@@ -410,7 +411,10 @@ where
     #[inline]
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let hooks = Hooks {
-            dynamic: self.dynamic.as_deref().map(|d| d as &dyn DynamicOrigins),
+            dynamic: self
+                .dynamic
+                .as_deref()
+                .map(|d| Dynamic::Ask(d as &dyn DynamicOrigins)),
             on_refusal: self.on_refusal.as_deref(),
             failure: None,
             deferring: self.deferring,
@@ -432,7 +436,7 @@ where
 /// What a service adds to its policy, borrowed for one request.
 #[derive(Clone, Copy)]
 pub(crate) struct Hooks<'a> {
-    pub(crate) dynamic: Option<&'a dyn DynamicOrigins>,
+    pub(crate) dynamic: Option<Dynamic<'a>>,
     pub(crate) on_refusal: Option<&'a ReportRefusal>,
     /// The error of the origin lookup that refused the request's origin: the reason reported.
     pub(crate) failure: Option<&'a str>,
@@ -498,8 +502,7 @@ where
         #[cfg(feature = "tracing")]
         if let Some(refusal) = decision.refusal() {
             let (method, path) = (request.method().as_str(), request.uri().path());
-            // As for `on_refusal`: a failed lookup is the reason, whatever check it made fail.
-            let refusal = hooks.failure.map_or(refusal, Refusal::OriginLookupFailed);
+            let refusal = refusal.or_lookup_failure(hooks.failure);
             let origin = crate::http::read(&request).origin;
             crate::trace::refusal(&refusal, origin, method, path);
         }
@@ -650,17 +653,12 @@ fn report_refusal<B>(
     request: Request<B>,
 ) -> Request<B> {
     let (parts, body) = request.into_parts();
-    // A failed lookup refused the origin, so it is the reason, whatever check it made fail.
-    if let Some(error) = hooks.failure {
-        report(&Refusal::OriginLookupFailed(error), &parts);
-    } else if let Some(refusal) = policy
-        .evaluate_with(
-            &read_parts(&parts.method, &parts.uri, &parts.headers),
-            hooks.dynamic,
-        )
-        .refusal()
-    {
-        report(&refusal, &parts);
+    let request = read_parts(&parts.method, &parts.uri, &parts.headers);
+    let decision = policy.evaluate_deferred(&request, None, hooks.dynamic, || {
+        (request.request_headers, request.request_private_network)
+    });
+    if let Some(refusal) = decision.refusal() {
+        report(&refusal.or_lookup_failure(hooks.failure), &parts);
     }
     Request::from_parts(parts, body)
 }

@@ -5,13 +5,10 @@
 use core::cell::Cell;
 use core::fmt;
 use core::future::Future;
-#[cfg(feature = "tower")]
 use core::pin::Pin;
-#[cfg(feature = "tower")]
 use core::task::{Context, Poll};
 
-#[cfg(feature = "tower")]
-use std::string::ToString;
+use std::string::{String, ToString};
 use std::sync::Arc;
 
 #[cfg(feature = "tower")]
@@ -21,6 +18,8 @@ use ::http::{Request, Response};
 #[cfg(feature = "tower")]
 use tower_service::Service;
 
+#[cfg(feature = "tower")]
+use crate::decision::Dynamic;
 #[cfg(feature = "tower")]
 use crate::http::{read, PreparedPolicy};
 #[cfg(feature = "tower")]
@@ -233,14 +232,14 @@ where
         let origin = asked.then(|| request.headers().get(ORIGIN).cloned());
         let Some(Some(origin)) = origin else {
             let hooks = Hooks {
-                dynamic,
+                dynamic: dynamic.map(Dynamic::Ask),
                 on_refusal: self.on_refusal.as_deref(),
                 failure: None,
                 deferring: self.deferring,
             };
             let response = call(&mut self.inner, policy.get(), hooks, request);
             return LookupFuture {
-                state: LookupState::Responding { response },
+                state: Awaiting::Responding { response },
             };
         };
         let lookup = self.lookup.0.allows(SerializedOrigin(Repr::Http(origin)));
@@ -249,7 +248,7 @@ where
         let ready = self.inner.clone();
         let inner = core::mem::replace(&mut self.inner, ready);
         LookupFuture {
-            state: LookupState::Asking {
+            state: Awaiting::Asking {
                 lookup,
                 pending: Some(Pending {
                     inner,
@@ -274,23 +273,19 @@ struct Pending<S, B> {
 }
 
 #[cfg(feature = "tower")]
-impl<S, B> Pending<S, B> {
+impl<S, B, R> Finish for Pending<S, B>
+where
+    S: Service<Request<B>, Response = Response<R>>,
+    R: Default,
+{
+    type Response = ResponseFuture<S::Future>;
+
     /// Answers the request as the policy does with the lookup's verdict on its origin.
-    fn finish<R, E>(mut self, verdict: Result<bool, E>) -> ResponseFuture<S::Future>
-    where
-        S: Service<Request<B>, Response = Response<R>>,
-        R: Default,
-        E: fmt::Display,
-    {
-        let (allowed, failure) = match verdict {
-            Ok(allowed) => (allowed, None),
-            Err(error) => (false, Some(error.to_string())),
-        };
+    fn finish(mut self, allowed: bool, failure: Option<String>) -> Self::Response {
         // The evaluation asks again about the same origin only (the layer's `with_origins` said
         // no to it already): the lookup's verdict is the answer.
-        let decided = Verdict(allowed);
         let hooks = Hooks {
-            dynamic: Some(&decided),
+            dynamic: Some(Dynamic::Verdict(allowed)),
             on_refusal: self.on_refusal.as_deref(),
             failure: failure.as_deref(),
             deferring: self.deferring,
@@ -299,19 +294,54 @@ impl<S, B> Pending<S, B> {
     }
 }
 
-/// The lookup's verdict on the origin of the request it was asked about, for that request's
-/// evaluation. The probe's evaluation of the same request checked the origin's syntax before
-/// asking (that is how it came to ask), and the request is unchanged since: the check is not run
-/// a second time.
-pub(crate) struct Verdict(pub(crate) bool);
+/// A request waiting for its origin's lookup, as the tower layer and the actix middleware each
+/// keep it: what answers it once the lookup has.
+pub(crate) trait Finish {
+    /// The future of the answer.
+    type Response;
 
-impl DynamicOrigins for Verdict {
-    fn allows(&self, _: &str) -> bool {
-        self.0
+    /// Answers the request with the lookup's verdict, `allowed`; `failure` is the lookup's error,
+    /// if it failed (then `allowed` is `false`).
+    fn finish(self, allowed: bool, failure: Option<String>) -> Self::Response;
+}
+
+pin_project_lite::pin_project! {
+    /// The lookup, if the request's origin is the lookup's to decide, then the answer: the
+    /// state of both integrations' `LookupFuture`, which differ only in what `P` is.
+    #[project = AwaitingProj]
+    pub(crate) enum Awaiting<L, P, R> {
+        Asking { #[pin] lookup: L, pending: Option<P> },
+        Responding { #[pin] response: R },
     }
+}
 
-    fn __prechecked(&self, _: crate::decision::sealed::Token) -> bool {
-        true
+impl<L, P, R, E> Future for Awaiting<L, P, R>
+where
+    L: Future<Output = Result<bool, E>>,
+    E: fmt::Display,
+    P: Finish<Response = R>,
+    R: Future,
+{
+    type Output = R::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R::Output> {
+        loop {
+            match self.as_mut().project() {
+                AwaitingProj::Asking { lookup, pending } => {
+                    let verdict = core::task::ready!(lookup.poll(cx));
+                    let pending = pending
+                        .take()
+                        .expect("LookupFuture polled after completion");
+                    // A failed lookup refuses the origin, with its error as the reason.
+                    let response = match verdict {
+                        Ok(allowed) => pending.finish(allowed, None),
+                        Err(error) => pending.finish(false, Some(error.to_string())),
+                    };
+                    self.set(Awaiting::Responding { response });
+                }
+                AwaitingProj::Responding { response } => return response.poll(cx),
+            }
+        }
     }
 }
 
@@ -322,16 +352,7 @@ pin_project_lite::pin_project! {
     /// decorated, as [`ResponseFuture`].
     pub struct LookupFuture<S, B, L, F> {
         #[pin]
-        state: LookupState<S, B, L, F>,
-    }
-}
-
-#[cfg(feature = "tower")]
-pin_project_lite::pin_project! {
-    #[project = LookupProj]
-    enum LookupState<S, B, L, F> {
-        Asking { #[pin] lookup: L, pending: Option<Pending<S, B>> },
-        Responding { #[pin] response: ResponseFuture<F> },
+        state: Awaiting<L, Pending<S, B>, ResponseFuture<F>>,
     }
 }
 
@@ -346,22 +367,7 @@ where
 {
     type Output = Result<Response<R>, S::Error>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        loop {
-            match self.as_mut().project().state.project() {
-                LookupProj::Asking { lookup, pending } => {
-                    let verdict = core::task::ready!(lookup.poll(cx));
-                    let pending = pending
-                        .take()
-                        .expect("LookupFuture polled after completion");
-                    let response = pending.finish(verdict);
-                    self.as_mut()
-                        .project()
-                        .state
-                        .set(LookupState::Responding { response });
-                }
-                LookupProj::Responding { response } => return response.poll(cx),
-            }
-        }
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().state.poll(cx)
     }
 }

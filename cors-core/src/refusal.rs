@@ -27,6 +27,17 @@ pub enum Refusal<'r> {
     Malformed(Malformed),
 }
 
+impl<'a> Refusal<'a> {
+    /// The reason to report for this refusal of a request whose origin lookup failed with
+    /// `failure` (if it did): the failure, whatever check it made fail (an origin refused, or a
+    /// forged write), since that check is only its consequence. The one rule of every report:
+    /// the tower layer's and the actix middleware's hooks and `tracing` events.
+    #[cfg(any(feature = "tower", feature = "actix"))]
+    pub(crate) fn or_lookup_failure(self, failure: Option<&'a str>) -> Refusal<'a> {
+        failure.map_or(self, Refusal::OriginLookupFailed)
+    }
+}
+
 /// How a request's CORS headers are malformed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

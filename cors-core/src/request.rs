@@ -54,14 +54,15 @@ pub struct CorsRequest<'r> {
 impl CorsRequest<'_> {
     /// Whether the method cannot change state by the HTTP semantics browsers rely on: `GET`,
     /// `HEAD` and `OPTIONS` (and so needs no protection from forged cross-origin requests).
+    // Over `MethodKind::of`, the evaluation's own classification, so that the two cannot differ.
     pub fn is_safe_method(&self) -> bool {
-        matches!(self.method, b"GET" | b"HEAD" | b"OPTIONS")
+        MethodKind::of(self.method) != MethodKind::Unsafe
     }
 
     /// Whether this is a CORS preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method`
     /// (Fetch, "CORS-preflight request"). `OPTIONS` without them is an ordinary request.
     pub fn is_preflight(&self) -> bool {
-        self.method == b"OPTIONS"
+        MethodKind::of(self.method) == MethodKind::Options
             && self.origin != Header::Absent
             && self.request_method != Header::Absent
     }

@@ -86,8 +86,9 @@ fn sorted(mut lines: Vec<String>) -> Vec<String> {
 
 /// The token the macro points at for a violation of the key as a whole; an entry's is its value.
 fn token(violation: &BuildViolation, attribute: &str) -> String {
-    match (violation.site.place, violation.site.key) {
-        (Place::Item(_), _) => violation.value.clone(),
+    let site = violation.site().expect("a rule's violation has a site");
+    match (site.place, site.key) {
+        (Place::Item(_), _) => violation.value().to_owned(),
         (Place::Any, _) => "*".into(),
         (Place::Whole, KeyId::Origins | KeyId::Methods) => "[]".into(),
         (Place::Whole, KeyId::Credentials) => "credentials".into(),
@@ -98,7 +99,7 @@ fn token(violation: &BuildViolation, attribute: &str) -> String {
                 _ => None,
             })
             .unwrap(),
-        _ => panic!("unexpected site {:?}", violation.site),
+        _ => panic!("unexpected site {site:?}"),
     }
 }
 
@@ -109,10 +110,13 @@ fn builder_lines(case: &Case) -> Option<Vec<String>> {
         .violations()
         .iter()
         .map(|v| {
+            let rule = v
+                .violation()
+                .expect("the cases give every key a value it takes");
             render(
                 &token(v, &case.attribute),
-                &v.violation.to_string(),
-                &v.violation.fix_for(&v.value),
+                &rule.to_string(),
+                &rule.fix_for(v.value()),
             )
         })
         .collect();
