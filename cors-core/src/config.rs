@@ -126,7 +126,7 @@ impl PolicyConfig {
 
     /// The [`PolicyBuilder`] this configuration stands for, to be extended before building (with
     /// origins known only at run time, say). Each value is given as by [`PolicyBuilder::add`]:
-    /// a `write_origins = "*"` becomes an entry, for the rules to refuse with their reason.
+    /// lists add up, and `"*"` beside a list becomes an entry of it, for the rules to refuse.
     pub fn builder(self) -> PolicyBuilder {
         let mut settings = Settings::new();
         for (key, setting) in self.settings.iter() {

@@ -176,7 +176,7 @@
 //! # Keys of `#[cors(...)]`
 //!
 //! The same keys, with the same meaning, are [`PolicyBuilder`]'s methods (or
-//! [`PolicyBuilder::set`]) and [`PolicyConfig`]'s keys (in any serde format); the table is
+//! [`PolicyBuilder::add_named`]) and [`PolicyConfig`]'s keys (in any serde format); the table is
 //! [`rules::KEYS`], and a test renders its rows (`BLESS=1 cargo test -p checked-cors key_table`
 //! rewrites them).
 //!
