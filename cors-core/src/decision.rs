@@ -326,11 +326,7 @@ impl Policy<'_> {
             Header::One(origin) => origin,
         };
         let matched = matched.unwrap_or_else(|| self.match_origin(origin, dynamic));
-        // Serialized origins are visible ASCII; anything else was not sent by a browser. An origin
-        // found in the exact table is one (the table holds only checked origins), so the check
-        // runs only for other answers: the allowed request, the most common CORS one, reads its
-        // bytes once fewer. `dynamic` checks what it is asked itself; patterns take no such byte.
-        if !matches!(matched, Ok(Allowed::Listed(..))) && !is_visible_ascii(origin) {
+        if !is_serialized(origin, &matched) {
             return decision.refuse(Refusal::Malformed(Malformed::Origin));
         }
         decision.matched = Some(matched);
@@ -526,16 +522,26 @@ impl Policy<'_> {
         let Some(origin) = origin else {
             return Some(SafeAnswer::Denied { refused: false });
         };
-        // As in `with_origin`: the exact table holds only checked origins, so only an origin it
-        // does not hold has its bytes checked.
-        Some(match self.origins.match_origin(origin) {
-            Ok(allowed @ Allowed::Listed(..)) => SafeAnswer::Allowed(allowed),
-            Ok(allowed @ (Allowed::Pattern(_) | Allowed::Null)) if is_visible_ascii(origin) => {
+        let matched = self.origins.match_origin(origin);
+        Some(match matched {
+            Ok(allowed @ (Allowed::Listed(..) | Allowed::Pattern(_) | Allowed::Null))
+                if is_serialized(origin, &matched) =>
+            {
                 SafeAnswer::Allowed(allowed)
             }
             _ => SafeAnswer::Denied { refused: true },
         })
     }
+}
+
+/// Whether `origin`, matched as `matched`, has the bytes of a serialized origin (visible ASCII:
+/// anything else was not sent by a browser), for every path that decides on a match. An origin
+/// found in the exact table is one (the table holds only checked origins), so only other answers
+/// read its bytes: the allowed request, the most common CORS one, reads them once fewer.
+/// `dynamic` checks what it is asked itself; patterns take no such byte.
+#[inline]
+fn is_serialized<E>(origin: &[u8], matched: &Result<Allowed<'_>, E>) -> bool {
+    matches!(matched, Ok(Allowed::Listed(..))) || is_visible_ascii(origin)
 }
 
 /// Whether the browser marks `request` as cross-origin, the half of the forged-write check that
