@@ -417,47 +417,61 @@ impl Policy<'_> {
         allowed: Allowed<'p>,
         rest: impl FnOnce() -> (Header<'r>, Header<'r>),
     ) -> Decision<'p, 'r> {
-        let method = match request.request_method {
-            Header::One(m) if !m.is_empty() && m.iter().all(|&b| is_tchar(b)) => m,
-            Header::Many => {
-                return decision.refuse(Refusal::Malformed(Malformed::SeveralRequestMethods))
-            }
-            _ => return decision.refuse(Refusal::Malformed(Malformed::RequestMethod)),
+        let grant = match self.grant(request.request_method, rest) {
+            Ok(grant) => grant,
+            Err(refusal) => return decision.refuse(refusal),
+        };
+        let mut decision = self.allow(decision, origin, allowed);
+        decision.allow_methods = Some(grant.allow_methods);
+        decision.allow_headers = grant.allow_headers;
+        decision.max_age = self.max_age.as_deref();
+        decision.allow_private_network = grant.allow_private_network;
+        decision
+    }
+
+    /// What a preflight from an allowed origin is granted, or why it is refused: the checks of
+    /// its method, its headers and its private-network request, in one place for
+    /// [`Policy::evaluate`] and the tower layer's preflight path.
+    #[inline]
+    pub(crate) fn grant<'p, 'r>(
+        &'p self,
+        request_method: Header<'r>,
+        rest: impl FnOnce() -> (Header<'r>, Header<'r>),
+    ) -> Result<Grant<'p, 'r>, Refusal<'r>> {
+        let method = match request_method {
+            Header::One(m) if is_token(m) => m,
+            Header::Many => return Err(Refusal::Malformed(Malformed::SeveralRequestMethods)),
+            _ => return Err(Refusal::Malformed(Malformed::RequestMethod)),
         };
         // Methods are case-sensitive (Fetch normalizes only the six it knows); browsers never
         // check a CORS-safelisted method against `Access-Control-Allow-Methods`, so neither does
         // this (forbidding `GET` is the router's job).
         if !self.allows_method(method) {
             let method = core::str::from_utf8(method).unwrap_or("?");
-            return decision.refuse(Refusal::MethodNotAllowed(method));
+            return Err(Refusal::MethodNotAllowed(method));
         }
         let (request_headers, request_private_network) = rest();
-        let allow_headers = match self.check_request_headers(request_headers) {
-            Ok(value) => value,
-            Err(refusal) => return decision.refuse(refusal),
-        };
+        let allow_headers = self.check_request_headers(request_headers)?;
         let allow_private_network = match request_private_network {
             Header::Absent => false,
             Header::Many => {
-                return decision
-                    .refuse(Refusal::Malformed(Malformed::SeveralPrivateNetworkRequests))
+                return Err(Refusal::Malformed(Malformed::SeveralPrivateNetworkRequests))
             }
             // Only the exact value `true` asks (Private Network Access, section 3.2).
             Header::One(b"true") if self.private_network => true,
-            Header::One(b"true") => return decision.refuse(Refusal::PrivateNetworkNotAllowed),
+            Header::One(b"true") => return Err(Refusal::PrivateNetworkNotAllowed),
             Header::One(_) => false,
         };
-        let mut decision = self.allow(decision, origin, allowed);
-        // With credentials, browsers read `*` as a method named `*`: name the one asked for.
-        decision.allow_methods = Some(if self.any_method && self.credentials {
-            Value::RequestMethod(method)
-        } else {
-            Value::Policy(&self.allow_methods)
-        });
-        decision.allow_headers = allow_headers;
-        decision.max_age = self.max_age.as_deref();
-        decision.allow_private_network = allow_private_network;
-        decision
+        Ok(Grant {
+            // With credentials, browsers read `*` as a method named `*`: name the one asked for.
+            allow_methods: if self.any_method && self.credentials {
+                Value::RequestMethod(method)
+            } else {
+                Value::Policy(&self.allow_methods)
+            },
+            allow_headers,
+            allow_private_network,
+        })
     }
 
     fn check_request_headers<'p, 'r>(
@@ -472,10 +486,10 @@ impl Policy<'_> {
         let refused = match &self.headers {
             // Fetch: `*` in `Access-Control-Allow-Headers` never covers `Authorization`; the
             // credential must be listed by name, so echoing it back would grant more than `*`.
-            HeaderList::Any => {
-                find_refused(value, |name| !name.eq_ignore_ascii_case(b"authorization"))
-            }
-            HeaderList::AnyWithAuthorization => find_refused(value, |_| true),
+            HeaderList::Any => find_refused(value, |name| {
+                is_token(name) && !name.eq_ignore_ascii_case(b"authorization")
+            }),
+            HeaderList::AnyWithAuthorization => find_refused(value, is_token),
             HeaderList::Names { names, .. } => find_refused(value, |name| {
                 names.iter().any(|n| is_lower_case_of(n.as_bytes(), name))
             }),
@@ -534,6 +548,58 @@ impl Policy<'_> {
     }
 }
 
+/// What [`Policy::grant`] grants a preflight beyond its origin: the values of its answer's
+/// `Access-Control-Allow-Methods`, `-Allow-Headers` and `-Allow-Private-Network`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Grant<'p, 'r> {
+    pub(crate) allow_methods: Value<'p, 'r>,
+    pub(crate) allow_headers: Option<Value<'p, 'r>>,
+    pub(crate) allow_private_network: bool,
+}
+
+/// [`Policy::evaluate`]'s answer to a preflight with one `Origin` and an
+/// `Access-Control-Request-Method`, for the tower layer, which writes it from its templates
+/// without a [`Decision`]: allowed by this entry with this grant, or refused (the reason is
+/// `evaluate`'s to give). `tests/layer.rs` compares the answers with `evaluate`'s.
+#[cfg(feature = "tower")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PreflightAnswer<'p, 'r> {
+    /// Allowed by this entry (never `Any` nor `Dynamic`).
+    Allowed(Allowed<'p>, Grant<'p, 'r>),
+    /// Refused.
+    Refused,
+}
+
+#[cfg(feature = "tower")]
+impl Policy<'_> {
+    /// See [`PreflightAnswer`]; `None` for `origins = "*"`, which [`Policy::evaluate`] answers.
+    /// As [`Policy::evaluate_safe`] does for `GET`, it takes the same match and the same
+    /// [`Policy::grant`] as `evaluate`, in the same order.
+    #[inline]
+    pub(crate) fn evaluate_preflight<'p, 'r>(
+        &'p self,
+        origin: &[u8],
+        request_method: Header<'r>,
+        rest: impl FnOnce() -> (Header<'r>, Header<'r>),
+    ) -> Option<PreflightAnswer<'p, 'r>> {
+        if matches!(self.origins, crate::Origins::Any) {
+            return None;
+        }
+        let matched = self.origins.match_origin(origin);
+        Some(match matched {
+            Ok(allowed @ (Allowed::Listed(..) | Allowed::Pattern(_) | Allowed::Null))
+                if is_serialized(origin, &matched) =>
+            {
+                match self.grant(request_method, rest) {
+                    Ok(grant) => PreflightAnswer::Allowed(allowed, grant),
+                    Err(_) => PreflightAnswer::Refused,
+                }
+            }
+            _ => PreflightAnswer::Refused,
+        })
+    }
+}
+
 /// Whether `origin`, matched as `matched`, has the bytes of a serialized origin (visible ASCII:
 /// anything else was not sent by a browser), for every path that decides on a match. An origin
 /// found in the exact table is one (the table holds only checked origins), so only other answers
@@ -576,6 +642,12 @@ fn same_host(origin: &[u8], host: Header<'_>) -> bool {
         .position(|w| w == b"://")
         .map(|at| &origin[at + 3..]);
     authority.is_some_and(|authority| authority.eq_ignore_ascii_case(host))
+}
+
+/// Whether `bytes` is a token (RFC 9110 section 5.6.2): what a method and a header name are.
+#[inline]
+fn is_token(bytes: &[u8]) -> bool {
+    !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))
 }
 
 /// Whether `name` equals `lower` ignoring ASCII case, where `lower` is already in lower case (as

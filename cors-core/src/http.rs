@@ -34,7 +34,7 @@ use std::boxed::Box;
 use std::vec::Vec;
 
 #[cfg(feature = "tower")]
-use crate::decision::SafeAnswer;
+use crate::decision::{PreflightAnswer, SafeAnswer};
 #[cfg(feature = "tower")]
 use crate::origins::Allowed;
 use crate::origins::Origins;
@@ -124,7 +124,8 @@ fn read_field(headers: &HeaderMap, field: Field) -> Header<'_> {
 /// `policy`'s decision on `request`, as [`read`] then [`Policy::evaluate_with`] give it, except
 /// that `Access-Control-Request-Headers` and `-Private-Network` are looked up only if a
 /// preflight's origin and method are allowed: a refused preflight, which needs neither, costs two
-/// lookups fewer (the second hashes a 38-byte name byte by byte). Also sets `origin` to the
+/// lookups fewer (the second hashes a 38-byte name byte by byte). A preflight with few headers
+/// (see [`scan_preflight`]) has all four read in one pass instead. Also sets `origin` to the
 /// request's `Origin` value, so that echoing it (an origin matched by a pattern) takes no second
 /// lookup.
 #[cfg(feature = "tower")]
@@ -137,26 +138,36 @@ pub(crate) fn evaluate<'p, 'r, B>(
 ) -> Decision<'p, 'r> {
     let headers = request.headers();
     let kind = method_kind(request.method());
-    let mut read =
-        CorsRequest::read_with(
-            request.method().as_str().as_bytes(),
-            kind,
-            |field| match field {
-                Field::Origin => {
-                    let mut values = headers.get_all(header::ORIGIN).iter();
-                    match (values.next(), values.next()) {
-                        (None, _) => Header::Absent,
-                        (Some(value), None) => {
-                            *origin = Some(value);
-                            Header::One(value.as_bytes())
-                        }
-                        (Some(_), Some(_)) => Header::Many,
-                    }
+    let method = request.method().as_str().as_bytes();
+    if kind == MethodKind::Options && headers.keys_len() <= SCAN_LIMIT {
+        let ([origin_field, request_method, request_headers, private_network], values) =
+            scan_preflight(headers);
+        *origin = values[0];
+        let read = CorsRequest {
+            method,
+            origin: origin_field,
+            request_method,
+            ..CorsRequest::default()
+        };
+        return policy.evaluate_deferred(&read, Some(kind), dynamic, || {
+            (request_headers, private_network)
+        });
+    }
+    let mut read = CorsRequest::read_with(method, kind, |field| match field {
+        Field::Origin => {
+            let mut values = headers.get_all(header::ORIGIN).iter();
+            match (values.next(), values.next()) {
+                (None, _) => Header::Absent,
+                (Some(value), None) => {
+                    *origin = Some(value);
+                    Header::One(value.as_bytes())
                 }
-                Field::RequestHeaders | Field::RequestPrivateNetwork => Header::Absent,
-                field => read_field(headers, field),
-            },
-        );
+                (Some(_), Some(_)) => Header::Many,
+            }
+        }
+        Field::RequestHeaders | Field::RequestPrivateNetwork => Header::Absent,
+        field => read_field(headers, field),
+    });
     if kind == MethodKind::Unsafe {
         if let Some(authority) = request.uri().authority() {
             read.host = Header::One(authority.as_str().as_bytes());
@@ -165,30 +176,92 @@ pub(crate) fn evaluate<'p, 'r, B>(
     policy.evaluate_deferred(&read, Some(kind), dynamic, || {
         (
             read_field(headers, Field::RequestHeaders),
-            read_rare(headers, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK),
+            read_field(headers, Field::RequestPrivateNetwork),
         )
     })
 }
 
-/// [`read_header`] for a header with a long name of its own (not one of `http`'s standard
-/// names), which most requests do not carry: a lookup hashes the name byte by byte, while in a
-/// map of a few headers comparing each name with it is cheaper (a name of another length, or a
-/// standard one, differs at once). Larger maps are looked up as usual.
+/// The most header names a preflight's map may hold for [`scan_preflight`] to read it: a lookup
+/// costs about as much as comparing ten names, and a preflight needs four (the last a 38-byte
+/// name of its own, hashed byte by byte), so one pass pays up to here. Browsers send ten to
+/// fifteen; a map of a hostile size is looked up as usual, at a bounded cost.
 #[cfg(feature = "tower")]
-fn read_rare<'r>(headers: &'r HeaderMap, name: &header::HeaderName) -> Header<'r> {
-    if headers.keys_len() > 8 {
-        return read_header(headers, name);
+const SCAN_LIMIT: usize = 20;
+
+/// `Origin`, `Access-Control-Request-Method`, `-Headers` and `-Private-Network`, in that order,
+/// read as [`read_header`] reads each, in one pass over `headers`, with the values of those
+/// given once.
+#[cfg(feature = "tower")]
+fn scan_preflight(headers: &HeaderMap) -> ([Header<'_>; 4], [Option<&HeaderValue>; 4]) {
+    let fields = [
+        &header::ORIGIN,
+        &header::ACCESS_CONTROL_REQUEST_METHOD,
+        &header::ACCESS_CONTROL_REQUEST_HEADERS,
+        &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+    ];
+    let mut found = [Header::Absent; 4];
+    let mut values = [None; 4];
+    for (name, value) in headers {
+        let Some(at) = fields.iter().position(|field| *field == name) else {
+            continue;
+        };
+        (found[at], values[at]) = match found[at] {
+            Header::Absent => (Header::One(value.as_bytes()), Some(value)),
+            // Only a single value is one (several are refused, as `evaluate` reads them).
+            _ => (Header::Many, None),
+        };
     }
-    let mut found = Header::Absent;
-    for (key, value) in headers {
-        if key == name {
-            if found != Header::Absent {
-                return Header::Many;
-            }
-            found = Header::One(value.as_bytes());
+    (found, values)
+}
+
+/// The answer to a preflight and whether it was refused, as [`evaluate`] then
+/// [`answer_with_origin`] give them, without the request's [`CorsRequest`] or [`Decision`]
+/// (see `Policy::evaluate_preflight`). `None` for any other request, a map too large to scan,
+/// several `Origin`s or `origins = "*"`: [`evaluate`] decides those.
+#[cfg(feature = "tower")]
+#[inline(never)]
+pub(crate) fn answer_preflight<B, R: Default>(
+    prepared: &PreparedPolicy,
+    request: &::http::Request<B>,
+) -> Option<(Response<R>, bool)> {
+    let headers = request.headers();
+    if method_kind(request.method()) != MethodKind::Options || headers.keys_len() > SCAN_LIMIT {
+        return None;
+    }
+    let ([origin, request_method, request_headers, private_network], values) =
+        scan_preflight(headers);
+    // Without `Access-Control-Request-Method`, not a preflight.
+    let (Header::One(origin), false) = (origin, request_method == Header::Absent) else {
+        return None;
+    };
+    let answer = prepared
+        .policy()
+        .evaluate_preflight(origin, request_method, || {
+            (request_headers, private_network)
+        })?;
+    let (status, headers, refused) = match answer {
+        PreflightAnswer::Allowed(allowed, grant) => {
+            let origin = prepared.allowed_origin(allowed, values[0]);
+            let headers = prepared.allowed_preflight_headers(
+                origin,
+                grant.allow_headers,
+                Some(grant.allow_methods),
+                grant.allow_private_network,
+                values[2],
+                values[1],
+            );
+            (StatusCode::NO_CONTENT, headers, false)
         }
-    }
-    found
+        PreflightAnswer::Refused => (
+            StatusCode::FORBIDDEN,
+            prepared.refused_preflight.clone(),
+            true,
+        ),
+    };
+    let mut response = Response::new(R::default());
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    Some((response, refused))
 }
 
 /// The decoration of a `GET` or `HEAD` request and whether its origin was refused, as
@@ -223,10 +296,7 @@ pub(crate) fn decorate_safe<B>(
         }
     };
     let decoration = Decoration {
-        allow_origin: match allowed {
-            Allowed::Listed(_, index) => prepared.listed.get(index).cloned(),
-            _ => origin.cloned(),
-        },
+        allow_origin: prepared.allowed_origin(allowed, origin),
         // The policy's value for every allowed actual request (`None` when it exposes nothing).
         expose_headers: prepared.expose.clone(),
         allow_credentials: policy.credentials,
@@ -384,10 +454,10 @@ impl PreparedPolicy {
         }
     }
 
-    /// Which template answers an allowed preflight.
-    fn shape(decision: &Decision<'_, '_>) -> usize {
-        usize::from(decision.allow_headers.is_some())
-            | usize::from(decision.allow_private_network) << 1
+    /// Which template answers an allowed preflight: the one with `Access-Control-Allow-Headers`
+    /// or not, with `-Allow-Private-Network` or not.
+    fn shape(allow_headers: bool, allow_private_network: bool) -> usize {
+        usize::from(allow_headers) | usize::from(allow_private_network) << 1
     }
 
     /// The headers of the answer to a preflight or a blocked write; `origin` is the request's
@@ -404,8 +474,30 @@ impl PreparedPolicy {
         if decision.refusal().is_some() {
             return self.refused_preflight.clone();
         }
-        let mut headers = self.allowed_preflight[Self::shape(decision)].clone();
-        let origin = self.origin_value(decision, origin);
+        self.allowed_preflight_headers(
+            self.origin_value(decision, origin),
+            decision.allow_headers,
+            decision.allow_methods,
+            decision.allow_private_network,
+            request.get(header::ACCESS_CONTROL_REQUEST_HEADERS),
+            request.get(header::ACCESS_CONTROL_REQUEST_METHOD),
+        )
+    }
+
+    /// The headers of an allowed preflight's answer: its template (see [`Self::shape`]) with
+    /// `origin` written in, and the request's own `-Request-Headers` and `-Request-Method`
+    /// values where the grant echoes them.
+    fn allowed_preflight_headers(
+        &self,
+        origin: Option<HeaderValue>,
+        allow_headers: Option<Value<'_, '_>>,
+        allow_methods: Option<Value<'_, '_>>,
+        allow_private_network: bool,
+        request_headers: Option<&HeaderValue>,
+        request_method: Option<&HeaderValue>,
+    ) -> HeaderMap {
+        let shape = Self::shape(allow_headers.is_some(), allow_private_network);
+        let mut headers = self.allowed_preflight[shape].clone();
         // `template` inserts the origin's placeholder first, so it is the first entry of the
         // clone: written there, it costs no lookup (the name is checked all the same).
         match (headers.iter_mut().next(), origin) {
@@ -414,15 +506,30 @@ impl PreparedPolicy {
             }
             (_, origin) => fill(&mut headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, origin),
         }
-        if let Some(Value::RequestHeaders(_)) = decision.allow_headers {
-            let echoed = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+        if let Some(Value::RequestHeaders(_)) = allow_headers {
+            let echoed = request_headers.cloned();
             fill(&mut headers, header::ACCESS_CONTROL_ALLOW_HEADERS, echoed);
         }
-        if let Some(Value::RequestMethod(_)) = decision.allow_methods {
-            let echoed = request.get(header::ACCESS_CONTROL_REQUEST_METHOD).cloned();
+        if let Some(Value::RequestMethod(_)) = allow_methods {
+            let echoed = request_method.cloned();
             fill(&mut headers, header::ACCESS_CONTROL_ALLOW_METHODS, echoed);
         }
         headers
+    }
+
+    /// The `Access-Control-Allow-Origin` value for an origin allowed by `allowed`: the prepared
+    /// value of a listed origin, else the request's own `Origin` value `origin`.
+    #[cfg(feature = "tower")]
+    #[inline]
+    fn allowed_origin(
+        &self,
+        allowed: Allowed<'_>,
+        origin: Option<&HeaderValue>,
+    ) -> Option<HeaderValue> {
+        match allowed {
+            Allowed::Listed(_, index) => self.listed.get(index).cloned(),
+            _ => origin.cloned(),
+        }
     }
 
     /// The policy.
@@ -634,31 +741,49 @@ mod tests {
 
     #[cfg(feature = "tower")]
     #[test]
-    fn a_rare_header_reads_as_a_looked_up_one() {
-        use super::{read_header, read_rare, HeaderMap, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK};
-        let name = ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK;
-        for others in [0, 1, 7, 8, 9, 20] {
-            for copies in 0..3 {
+    fn a_scanned_preflight_reads_as_looked_up_headers() {
+        use super::{header, read_header, scan_preflight, HeaderMap};
+        use super::{ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK as PRIVATE_NETWORK, SCAN_LIMIT};
+        let fields = [
+            header::ORIGIN,
+            header::ACCESS_CONTROL_REQUEST_METHOD,
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            PRIVATE_NETWORK,
+        ];
+        // Each field absent, once or twice, among other headers before and after it (a name
+        // of the private-network name's length that differs in its last byte among them).
+        for others in [0, 1, 7, SCAN_LIMIT - 4] {
+            for copies in 0..3usize.pow(4) {
                 let mut headers = HeaderMap::new();
-                for i in 0..others {
-                    let other = std::format!("x-other-{i}-{}", "a".repeat(i % 30));
-                    let other = ::http::header::HeaderName::from_bytes(other.as_bytes()).unwrap();
-                    headers.append(other, "true".parse().unwrap());
+                let other = |i: usize| {
+                    let name = if i == 0 {
+                        std::string::String::from("access-control-request-private-networx")
+                    } else {
+                        std::format!("x-other-{i}-{}", "a".repeat(i % 30))
+                    };
+                    header::HeaderName::from_bytes(name.as_bytes()).unwrap()
+                };
+                for i in 0..others / 2 {
+                    headers.append(other(i), "x".parse().unwrap());
                 }
-                headers.append(::http::header::ORIGIN, "https://a.example".parse().unwrap());
-                // A name of the same length that differs only in its last byte.
-                headers.append(
-                    "access-control-request-private-networx",
-                    "true".parse().unwrap(),
-                );
-                for copy in 0..copies {
-                    headers.append(&name, std::format!("v{copy}").parse().unwrap());
+                for (at, field) in fields.iter().enumerate() {
+                    for copy in 0..copies / 3usize.pow(at as u32) % 3 {
+                        headers.append(field, std::format!("v{at}{copy}").parse().unwrap());
+                    }
                 }
-                assert_eq!(
-                    read_rare(&headers, &name),
-                    read_header(&headers, &name),
-                    "{others} {copies}"
-                );
+                for i in others / 2..others {
+                    headers.append(other(i), "y".parse().unwrap());
+                }
+                let (found, values) = scan_preflight(&headers);
+                for (at, field) in fields.iter().enumerate() {
+                    let read = read_header(&headers, field);
+                    assert_eq!(found[at], read, "{others} {copies}");
+                    let single = match read {
+                        super::Header::One(_) => headers.get(field),
+                        _ => None,
+                    };
+                    assert_eq!(values[at], single, "{others} {copies}");
+                }
             }
         }
     }

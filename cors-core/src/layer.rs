@@ -16,7 +16,8 @@ use std::sync::Arc;
 
 use crate::decision::Dynamic;
 use crate::http::{
-    answer_with_origin, composing, decorate_safe, evaluate, read_parts, Decoration, PreparedPolicy,
+    answer_preflight, answer_with_origin, composing, decorate_safe, evaluate, read_parts,
+    Decoration, PreparedPolicy,
 };
 use crate::lookup::{AsyncOrigins, Lookup, NoLookup, Pinned};
 use crate::{CorsPolicy, DynamicOrigins, Policy, Refusal, RuntimePolicy};
@@ -495,6 +496,18 @@ where
             }
         }
     }
+    // A preflight likewise, answered from the templates; a refusal that is reported (traced or
+    // to the hook) or a deferring layer's answer takes the whole evaluation.
+    if request.method() == Method::OPTIONS {
+        if let Some(answer) = preflight(prepared, hooks, &request) {
+            return ResponseFuture {
+                state: State::Answered {
+                    answer: Some(answer),
+                },
+                decoration: None,
+            };
+        }
+    }
     {
         let mut origin = None;
         let decision = evaluate(prepared.policy(), &request, hooks.dynamic, &mut origin);
@@ -521,6 +534,23 @@ where
             decoration: None,
         }
     }
+}
+
+/// [`call`]'s answer to a preflight from the templates, unless the whole evaluation must decide:
+/// a dynamic list or a lookup's failure, a deferring layer, or a refusal that is reported
+/// (traced, or to the hook). Kept out of `call`, which `GET` requests pay for by its size.
+#[inline]
+fn preflight<B>(
+    prepared: &PreparedPolicy,
+    hooks: Hooks<'_>,
+    request: &Request<B>,
+) -> Option<Response<()>> {
+    if hooks.dynamic.is_some() || hooks.failure.is_some() || hooks.deferring {
+        return None;
+    }
+    let (answer, refused) = answer_preflight(prepared, request)?;
+    let reported = cfg!(feature = "tracing") || hooks.on_refusal.is_some();
+    (!(refused && reported)).then_some(answer)
 }
 
 /// [`call`]'s own answer to a refusal reported to the hook, or of a deferring layer.

@@ -209,10 +209,10 @@ const fn is_label_byte(b: u8) -> bool {
     b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
 }
 
-/// `a == b`, for the short scheme and host of a pattern: up to 16 bytes by two (overlapping)
-/// loads of each, rather than a call to `memcmp`.
+/// `a == b`, for short strings (the scheme and host of a pattern, a method): up to 16 bytes by
+/// two (overlapping) loads of each, rather than a call to `memcmp`.
 #[inline]
-fn short_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
@@ -230,6 +230,8 @@ fn short_eq(a: &[u8], b: &[u8]) -> bool {
     match n {
         8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
         4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        // The first, middle and last bytes are all of them.
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
         _ => a == b,
     }
 }

@@ -87,7 +87,10 @@ impl<'a> Policy<'a> {
     pub fn allows_method(&self, method: &[u8]) -> bool {
         self.any_method
             || matches!(method, b"GET" | b"HEAD" | b"POST")
-            || self.methods.iter().any(|m| m.as_bytes() == method)
+            || self
+                .methods
+                .iter()
+                .any(|m| crate::origins::short_eq(m.as_bytes(), method))
     }
 
     /// The request headers a preflight may ask for.

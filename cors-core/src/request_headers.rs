@@ -34,11 +34,14 @@ pub(crate) enum Scan<'a> {
 
 /// Calls `allowed` with every name of the comma-separated list (optional whitespace around
 /// commas, empty elements skipped as RFC 9110 section 5.6.1 asks), stopping at the first `false`
-/// and returning that name. Every element is checked to be a token before its name is asked
-/// about, so the first element that is malformed or refused decides.
+/// and returning that name. The first element that is malformed or refused decides.
 ///
-/// One pass over the bytes, token by token: splitting on commas, trimming and checking the
-/// token as three passes cost several times more on every preflight that asks for headers.
+/// `allowed` must say `true` only of tokens (a policy's names are tokens, and so is any name
+/// equal to one but for ASCII case; "any header" checks the bytes itself). Then an element need
+/// not be checked byte by byte when it is allowed, only when it is not, to tell a malformed
+/// element from a refused name: finding the commas eight bytes at a time and comparing whole
+/// names costs a fraction of reading every byte as a token's (measured on every preflight that
+/// asks for headers).
 pub(crate) fn find_refused(
     value: &[u8],
     mut allowed: impl FnMut(&[u8]) -> bool,
@@ -54,38 +57,63 @@ pub(crate) fn find_refused(
         return Err(ListError::TooMany);
     }
     let mut found = Scan::Empty;
-    let mut at = 0;
+    let mut rest = value;
     loop {
-        // The element's leading whitespace, then its token.
-        while at < value.len() && matches!(value[at], b' ' | b'\t') {
-            at += 1;
-        }
-        let start = at;
-        while at < value.len() && is_tchar(value[at]) {
-            at += 1;
-        }
-        let name = &value[start..at];
-        while at < value.len() && matches!(value[at], b' ' | b'\t') {
-            at += 1;
-        }
-        // The element ends here, or holds a byte no token has (a space inside it included).
-        match value.get(at) {
-            None | Some(b',') => {}
-            Some(_) => return Err(ListError::Invalid),
-        }
+        let end = next_comma(rest);
+        let name = trim_whitespace(&rest[..end]);
         if !name.is_empty() {
             if !allowed(name) {
+                // A space inside the element, or any other byte no token has, makes it malformed.
+                if !name.iter().all(|&b| is_tchar(b)) {
+                    return Err(ListError::Invalid);
+                }
                 // A token is ASCII, so this cannot fail; were it to, the list is still refused
                 // (never allowed for want of a name to show).
                 return Ok(Scan::Refused(core::str::from_utf8(name).unwrap_or("?")));
             }
+            debug_assert!(name.iter().all(|&b| is_tchar(b)), "allowed a non-token");
             found = Scan::Allowed;
         }
-        if at == value.len() {
+        if end == rest.len() {
             return Ok(found);
         }
-        at += 1;
+        rest = &rest[end + 1..];
     }
+}
+
+/// The position of the first `,` in `bytes`, or its length: eight bytes at a time.
+#[inline]
+fn next_comma(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        // A byte of `x` is zero where `bytes` has a comma; `(x - 1) & !x` sets the high bit of
+        // the first zero byte (bytes after it may be flagged falsely, hence the search below).
+        let x = u64::from_ne_bytes(word) ^ (ONES * u64::from(b','));
+        if x.wrapping_sub(ONES) & !x & HIGH != 0 {
+            break;
+        }
+        at += 8;
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|&b| b == b',')
+        .unwrap_or(bytes.len() - at)
+}
+
+/// `bytes` without the spaces and tabs at either end.
+#[inline]
+fn trim_whitespace(mut bytes: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = bytes {
+        bytes = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = bytes {
+        bytes = rest;
+    }
+    bytes
 }
 
 #[cfg(test)]
