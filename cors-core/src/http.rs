@@ -140,9 +140,9 @@ pub(crate) fn evaluate<'p, 'r, B>(
     let kind = method_kind(request.method());
     let method = request.method().as_str().as_bytes();
     if kind == MethodKind::Options && headers.keys_len() <= SCAN_LIMIT {
-        let ([origin_field, request_method, request_headers, private_network], values) =
+        let ([origin_field, request_method, request_headers, private_network], value) =
             scan_preflight(headers);
-        *origin = values[0];
+        *origin = value;
         let read = CorsRequest {
             method,
             origin: origin_field,
@@ -189,29 +189,39 @@ pub(crate) fn evaluate<'p, 'r, B>(
 const SCAN_LIMIT: usize = 20;
 
 /// `Origin`, `Access-Control-Request-Method`, `-Headers` and `-Private-Network`, in that order,
-/// read as [`read_header`] reads each, in one pass over `headers`, with the values of those
-/// given once.
+/// read as [`read_header`] reads each, in one pass over `headers`, with the `Origin` value if
+/// it is given once.
 #[cfg(feature = "tower")]
-fn scan_preflight(headers: &HeaderMap) -> ([Header<'_>; 4], [Option<&HeaderValue>; 4]) {
-    let fields = [
-        &header::ORIGIN,
-        &header::ACCESS_CONTROL_REQUEST_METHOD,
-        &header::ACCESS_CONTROL_REQUEST_HEADERS,
-        &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
-    ];
+fn scan_preflight(headers: &HeaderMap) -> ([Header<'_>; 4], Option<&HeaderValue>) {
     let mut found = [Header::Absent; 4];
-    let mut values = [None; 4];
+    let mut origin = None;
     for (name, value) in headers {
-        let Some(at) = fields.iter().position(|field| *field == name) else {
+        // Compared with constants, so that a standard name is one byte compared (a name in an
+        // array is compared whole, whatever its kind).
+        let at = if name == header::ORIGIN {
+            0
+        } else if name == header::ACCESS_CONTROL_REQUEST_METHOD {
+            1
+        } else if name == header::ACCESS_CONTROL_REQUEST_HEADERS {
+            2
+        } else if name == ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK {
+            3
+        } else {
             continue;
         };
-        (found[at], values[at]) = match found[at] {
-            Header::Absent => (Header::One(value.as_bytes()), Some(value)),
-            // Only a single value is one (several are refused, as `evaluate` reads them).
-            _ => (Header::Many, None),
+        found[at] = match found[at] {
+            Header::Absent => Header::One(value.as_bytes()),
+            _ => Header::Many,
         };
+        if at == 0 {
+            origin = Some(value);
+        }
     }
-    (found, values)
+    // Only a single `Origin` is a value (several are refused, as `evaluate` reads them).
+    if found[0] == Header::Many {
+        origin = None;
+    }
+    (found, origin)
 }
 
 /// The answer to a preflight and whether it was refused, as [`evaluate`] then
@@ -228,7 +238,7 @@ pub(crate) fn answer_preflight<B, R: Default>(
     if method_kind(request.method()) != MethodKind::Options || headers.keys_len() > SCAN_LIMIT {
         return None;
     }
-    let ([origin, request_method, request_headers, private_network], values) =
+    let ([origin, request_method, request_headers, private_network], value) =
         scan_preflight(headers);
     // Without `Access-Control-Request-Method`, not a preflight.
     let (Header::One(origin), false) = (origin, request_method == Header::Absent) else {
@@ -241,14 +251,13 @@ pub(crate) fn answer_preflight<B, R: Default>(
         })?;
     let (status, headers, refused) = match answer {
         PreflightAnswer::Allowed(allowed, grant) => {
-            let origin = prepared.allowed_origin(allowed, values[0]);
+            let origin = prepared.allowed_origin(allowed, value);
             let headers = prepared.allowed_preflight_headers(
                 origin,
                 grant.allow_headers,
                 Some(grant.allow_methods),
                 grant.allow_private_network,
-                values[2],
-                values[1],
+                headers,
             );
             (StatusCode::NO_CONTENT, headers, false)
         }
@@ -479,22 +488,20 @@ impl PreparedPolicy {
             decision.allow_headers,
             decision.allow_methods,
             decision.allow_private_network,
-            request.get(header::ACCESS_CONTROL_REQUEST_HEADERS),
-            request.get(header::ACCESS_CONTROL_REQUEST_METHOD),
+            request,
         )
     }
 
     /// The headers of an allowed preflight's answer: its template (see [`Self::shape`]) with
-    /// `origin` written in, and the request's own `-Request-Headers` and `-Request-Method`
-    /// values where the grant echoes them.
+    /// `origin` written in, and the `-Request-Headers` and `-Request-Method` values of
+    /// `request` (the request's headers) where the grant echoes them.
     fn allowed_preflight_headers(
         &self,
         origin: Option<HeaderValue>,
         allow_headers: Option<Value<'_, '_>>,
         allow_methods: Option<Value<'_, '_>>,
         allow_private_network: bool,
-        request_headers: Option<&HeaderValue>,
-        request_method: Option<&HeaderValue>,
+        request: &HeaderMap,
     ) -> HeaderMap {
         let shape = Self::shape(allow_headers.is_some(), allow_private_network);
         let mut headers = self.allowed_preflight[shape].clone();
@@ -507,11 +514,11 @@ impl PreparedPolicy {
             (_, origin) => fill(&mut headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, origin),
         }
         if let Some(Value::RequestHeaders(_)) = allow_headers {
-            let echoed = request_headers.cloned();
+            let echoed = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
             fill(&mut headers, header::ACCESS_CONTROL_ALLOW_HEADERS, echoed);
         }
         if let Some(Value::RequestMethod(_)) = allow_methods {
-            let echoed = request_method.cloned();
+            let echoed = request.get(header::ACCESS_CONTROL_REQUEST_METHOD).cloned();
             fill(&mut headers, header::ACCESS_CONTROL_ALLOW_METHODS, echoed);
         }
         headers
@@ -680,19 +687,28 @@ impl Decoration {
 
     /// Writes the headers into `headers`: CORS headers replace any the handler set, `Vary` is
     /// appended to the handler's.
-    pub fn apply(self, headers: &mut HeaderMap) {
-        if let Some(value) = self.allow_origin {
+    #[inline]
+    pub fn apply(mut self, headers: &mut HeaderMap) {
+        self.apply_once(headers);
+    }
+
+    /// [`Decoration::apply`] in place, leaving the decoration empty: a response future applies
+    /// its decoration once, and moving it out first copies all of it on every request.
+    #[inline]
+    pub(crate) fn apply_once(&mut self, headers: &mut HeaderMap) {
+        if let Some(value) = self.allow_origin.take() {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
         }
         if self.allow_credentials {
             headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
         }
-        if let Some(value) = self.expose_headers {
+        if let Some(value) = self.expose_headers.take() {
             headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, value);
         }
-        if self.vary_origin {
+        if core::mem::take(&mut self.vary_origin) {
             headers.append(header::VARY, VARY_ORIGIN);
         }
+        self.allow_credentials = false;
     }
 }
 
@@ -774,16 +790,15 @@ mod tests {
                 for i in others / 2..others {
                     headers.append(other(i), "y".parse().unwrap());
                 }
-                let (found, values) = scan_preflight(&headers);
+                let (found, origin) = scan_preflight(&headers);
                 for (at, field) in fields.iter().enumerate() {
-                    let read = read_header(&headers, field);
-                    assert_eq!(found[at], read, "{others} {copies}");
-                    let single = match read {
-                        super::Header::One(_) => headers.get(field),
-                        _ => None,
-                    };
-                    assert_eq!(values[at], single, "{others} {copies}");
+                    assert_eq!(found[at], read_header(&headers, field), "{others} {copies}");
                 }
+                let single = match found[0] {
+                    super::Header::One(_) => headers.get(header::ORIGIN),
+                    _ => None,
+                };
+                assert_eq!(origin, single, "{others} {copies}");
             }
         }
     }

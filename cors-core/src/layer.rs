@@ -757,8 +757,8 @@ where
                 if composing() && !response.extensions().is_empty() && take_back(&mut response) {
                     return Poll::Ready(Ok(response));
                 }
-                if let Some(decoration) = this.decoration.take() {
-                    decoration.apply(response.headers_mut());
+                if let Some(decoration) = this.decoration {
+                    decoration.apply_once(response.headers_mut());
                 }
                 Poll::Ready(Ok(response))
             }
