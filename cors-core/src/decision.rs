@@ -602,12 +602,19 @@ impl Policy<'_> {
 
 /// Whether `origin`, matched as `matched`, has the bytes of a serialized origin (visible ASCII:
 /// anything else was not sent by a browser), for every path that decides on a match. An origin
-/// found in the exact table is one (the table holds only checked origins), so only other answers
-/// read its bytes: the allowed request, the most common CORS one, reads them once fewer.
-/// `dynamic` checks what it is asked itself; patterns take no such byte.
+/// the policy's own entries match is one: the exact table holds only checked origins, and a
+/// pattern matches only its own (checked, ASCII) scheme, host and port bytes, label bytes
+/// (`[a-z0-9_-]`, see `are_labels`) and port digits, so only other answers read the bytes:
+/// allowed requests, the most common CORS ones, read them once fewer. (`dynamic` checks what
+/// it is asked itself; its answers are checked here all the same.)
+/// `tests/evaluate.rs`'s `the_matcher_never_accepts_more` tries a non-ASCII byte at every
+/// position of matching origins.
 #[inline]
 fn is_serialized<E>(origin: &[u8], matched: &Result<Allowed<'_>, E>) -> bool {
-    matches!(matched, Ok(Allowed::Listed(..))) || is_visible_ascii(origin)
+    matches!(
+        matched,
+        Ok(Allowed::Listed(..) | Allowed::Pattern(_) | Allowed::Null)
+    ) || is_visible_ascii(origin)
 }
 
 /// Whether the browser marks `request` as cross-origin, the half of the forged-write check that

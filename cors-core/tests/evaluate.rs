@@ -645,3 +645,58 @@ fn the_matcher_never_accepts_more() {
         );
     }
 }
+
+/// An origin a pattern matches is answered without its bytes being read again (they are the
+/// pattern's own, label bytes or port digits): so no pattern, of any kind, may match an origin
+/// with any byte that is not visible ASCII, wherever it sits, on any path.
+#[test]
+fn no_pattern_matches_a_byte_no_browser_sends() {
+    let policy = built(
+        PolicyBuilder::new()
+            .allow_origins([
+                "https://*.example.org",
+                "http://localhost:*",
+                "https://*.example.net:8443",
+                "http://*.dev.example.com:*",
+            ])
+            .allow_methods(["PUT"]),
+    );
+    let allowed: &[&[u8]] = &[
+        b"https://a.example.org",
+        b"https://a-b_c.d.example.org",
+        b"http://localhost:3000",
+        b"http://localhost",
+        b"https://x.example.net:8443",
+        b"http://a.b.dev.example.com:9",
+    ];
+    let unsent = (0..=0x20u8).chain(0x7f..=0xff);
+    let unsent: Vec<u8> = unsent.collect();
+    for &origin in allowed {
+        let shown = String::from_utf8_lossy(origin);
+        assert!(
+            policy.evaluate(&simple(Header::One(origin))).is_allowed(),
+            "{shown}"
+        );
+        for at in 0..=origin.len() {
+            for &byte in &unsent {
+                // Each byte in place of the one at `at`, and inserted before it.
+                for replace in [true, false] {
+                    let mut bad = origin.to_vec();
+                    if replace && at < origin.len() {
+                        bad[at] = byte;
+                    } else {
+                        bad.insert(at, byte);
+                    }
+                    let get = policy.evaluate(&simple(Header::One(&bad)));
+                    assert_eq!(
+                        get.refusal(),
+                        Some(Refusal::Malformed(Malformed::Origin)),
+                        "{shown} {at} {byte:#x} {replace}"
+                    );
+                    let ask = preflight(&bad, b"PUT", None);
+                    assert_eq!(policy.evaluate(&ask).preflight_status(), Some(403));
+                }
+            }
+        }
+    }
+}
