@@ -289,7 +289,7 @@ pub(crate) fn decorate_safe<B>(
     }
     let mut values = request.headers().get_all(header::ORIGIN).iter();
     let origin = values.next();
-    if values.next().is_some() {
+    if origin.is_some() && values.next().is_some() {
         return None;
     }
     let policy = prepared.policy();
