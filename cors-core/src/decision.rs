@@ -491,7 +491,10 @@ impl Policy<'_> {
             }),
             HeaderList::AnyWithAuthorization => find_refused(value, is_token),
             HeaderList::Names { names, .. } => find_refused(value, |name| {
-                names.iter().any(|n| is_lower_case_of(n.as_bytes(), name))
+                names
+                    .iter()
+                    .any(|n| crate::origins::short_eq(n.as_bytes(), name))
+                    || names.iter().any(|n| is_lower_case_of(n.as_bytes(), name))
             }),
         };
         match refused {

@@ -224,16 +224,18 @@ fn scan_preflight(headers: &HeaderMap) -> ([Header<'_>; 4], Option<&HeaderValue>
     (found, origin)
 }
 
-/// The answer to a preflight and whether it was refused, as [`evaluate`] then
-/// [`answer_with_origin`] give them, without the request's [`CorsRequest`] or [`Decision`]
-/// (see `Policy::evaluate_preflight`). `None` for any other request, a map too large to scan,
-/// several `Origin`s or `origins = "*"`: [`evaluate`] decides those.
+/// The answer to a preflight, as [`evaluate`] then [`answer_with_origin`] give it, without the
+/// request's [`CorsRequest`] or [`Decision`] (see `Policy::evaluate_preflight`). `None` for any
+/// other request, a map too large to scan, several `Origin`s or `origins = "*"`, and for a
+/// refusal when `reported` (its reason is to be traced or handed to a hook): [`evaluate`]
+/// decides those. Kept out of line: inlined, it makes every `GET` pay for its frame.
 #[cfg(feature = "tower")]
 #[inline(never)]
 pub(crate) fn answer_preflight<B, R: Default>(
     prepared: &PreparedPolicy,
     request: &::http::Request<B>,
-) -> Option<(Response<R>, bool)> {
+    reported: bool,
+) -> Option<Response<R>> {
     let headers = request.headers();
     if method_kind(request.method()) != MethodKind::Options || headers.keys_len() > SCAN_LIMIT {
         return None;
@@ -249,7 +251,7 @@ pub(crate) fn answer_preflight<B, R: Default>(
         .evaluate_preflight(origin, request_method, || {
             (request_headers, private_network)
         })?;
-    let (status, headers, refused) = match answer {
+    let (status, headers) = match answer {
         PreflightAnswer::Allowed(allowed, grant) => {
             let origin = prepared.allowed_origin(allowed, value);
             let headers = prepared.allowed_preflight_headers(
@@ -259,18 +261,15 @@ pub(crate) fn answer_preflight<B, R: Default>(
                 grant.allow_private_network,
                 headers,
             );
-            (StatusCode::NO_CONTENT, headers, false)
+            (StatusCode::NO_CONTENT, headers)
         }
-        PreflightAnswer::Refused => (
-            StatusCode::FORBIDDEN,
-            prepared.refused_preflight.clone(),
-            true,
-        ),
+        PreflightAnswer::Refused if reported => return None,
+        PreflightAnswer::Refused => (StatusCode::FORBIDDEN, prepared.refused_preflight.clone()),
     };
     let mut response = Response::new(R::default());
     *response.status_mut() = status;
     *response.headers_mut() = headers;
-    Some((response, refused))
+    Some(response)
 }
 
 /// The decoration of a `GET` or `HEAD` request and whether its origin was refused, as

@@ -498,8 +498,13 @@ where
     }
     // A preflight likewise, answered from the templates; a refusal that is reported (traced or
     // to the hook) or a deferring layer's answer takes the whole evaluation.
-    if request.method() == Method::OPTIONS {
-        if let Some(answer) = preflight(prepared, hooks, &request) {
+    if request.method() == Method::OPTIONS
+        && hooks.dynamic.is_none()
+        && hooks.failure.is_none()
+        && !hooks.deferring
+    {
+        let reported = cfg!(feature = "tracing") || hooks.on_refusal.is_some();
+        if let Some(answer) = answer_preflight(prepared, &request, reported) {
             return ResponseFuture {
                 state: State::Answered {
                     answer: Some(answer),
@@ -534,23 +539,6 @@ where
             decoration: None,
         }
     }
-}
-
-/// [`call`]'s answer to a preflight from the templates, unless the whole evaluation must decide:
-/// a dynamic list or a lookup's failure, a deferring layer, or a refusal that is reported
-/// (traced, or to the hook). Kept out of `call`, which `GET` requests pay for by its size.
-#[inline]
-fn preflight<B>(
-    prepared: &PreparedPolicy,
-    hooks: Hooks<'_>,
-    request: &Request<B>,
-) -> Option<Response<()>> {
-    if hooks.dynamic.is_some() || hooks.failure.is_some() || hooks.deferring {
-        return None;
-    }
-    let (answer, refused) = answer_preflight(prepared, request)?;
-    let reported = cfg!(feature = "tracing") || hooks.on_refusal.is_some();
-    (!(refused && reported)).then_some(answer)
 }
 
 /// [`call`]'s own answer to a refusal reported to the hook, or of a deferring layer.
