@@ -656,7 +656,7 @@ fn same_host(origin: &[u8], host: Header<'_>) -> bool {
 
 /// Whether `bytes` is a token (RFC 9110 section 5.6.2): what a method and a header name are.
 #[inline]
-fn is_token(bytes: &[u8]) -> bool {
+pub(crate) fn is_token(bytes: &[u8]) -> bool {
     !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))
 }
 

@@ -362,6 +362,11 @@ impl Explanation<'_, '_> {
         let mut written = Ok(());
         let mut any = false;
         let _ = find_refused(value, |name| {
+            // `find_refused` asks about malformed elements too; the listing stops at the first,
+            // where the parser does.
+            if !crate::decision::is_token(name) {
+                return false;
+            }
             any = true;
             if written.is_ok() {
                 let verdict = match state {

@@ -277,6 +277,20 @@ verdict: refused (header authorization not allowed): the preflight is answered w
 }
 
 #[test]
+fn unchecked_headers_are_listed_up_to_a_malformed_one() {
+    let request = preflight(
+        b"http://localhost:5173",
+        b"put",
+        Some(b"x-api-key, a b, cookie"),
+    );
+    let text = explain(listed(), &request);
+    assert!(
+        text.contains("\nheader `x-api-key`: not checked\ncredentials:"),
+        "{text}"
+    );
+}
+
+#[test]
 fn malformed_request_headers_and_private_network() {
     let mut request = preflight(b"https://app.example.com", b"GET", Some(b"a b"));
     let text = explain(listed(), &request);
