@@ -2,7 +2,7 @@ use crate::origins::{is_visible_ascii, Allowed, Unmatched};
 use crate::policy::{HeaderList, Policy};
 use crate::refusal::{Malformed, Refusal};
 use crate::request::{CorsRequest, Header, MethodKind};
-use crate::request_headers::{find_refused, ListError, Scan};
+use crate::request_headers::{find_refused, find_refused_listed, ListError, Scan};
 use crate::response::{ResponseHeader, Value};
 use checked_cors_rules::is_tchar;
 
@@ -490,11 +490,8 @@ impl Policy<'_> {
                 is_token(name) && !name.eq_ignore_ascii_case(b"authorization")
             }),
             HeaderList::AnyWithAuthorization => find_refused(value, is_token),
-            HeaderList::Names { names, .. } => find_refused(value, |name| {
-                names
-                    .iter()
-                    .any(|n| crate::origins::short_eq(n.as_bytes(), name))
-                    || names.iter().any(|n| is_lower_case_of(n.as_bytes(), name))
+            HeaderList::Names { names, .. } => find_refused_listed(value, names, |name| {
+                names.iter().any(|n| is_lower_case_of(n.as_bytes(), name))
             }),
         };
         match refused {
