@@ -33,6 +33,9 @@ pub struct OriginTable<'a> {
     slots: Table<'a, u32>,
     seed: u64,
     max_probes: u32,
+    /// Bit `n % 64` set for every origin `n` bytes long: an origin of no listed length is
+    /// refused without hashing it (most refused origins, and any flood of made-up ones).
+    lengths: u64,
 }
 
 impl<'a> OriginTable<'a> {
@@ -43,11 +46,13 @@ impl<'a> OriginTable<'a> {
         seed: u64,
         max_probes: u32,
     ) -> Self {
+        let lengths = lengths(&origins);
         OriginTable {
             origins,
             slots,
             seed,
             max_probes,
+            lengths,
         }
     }
 
@@ -61,6 +66,9 @@ impl<'a> OriginTable<'a> {
     pub(crate) fn find(&self, origin: &[u8]) -> Option<usize> {
         let slots = &*self.slots;
         if slots.is_empty() {
+            return None;
+        }
+        if self.lengths & 1 << (origin.len() % 64) == 0 {
             return None;
         }
         let origins = &*self.origins;
@@ -234,6 +242,27 @@ pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
         1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
         _ => a == b,
     }
+}
+
+/// [`OriginTable::lengths`] of `origins`; once per table, when it is made.
+const fn lengths(origins: &Table<'_, Text<'_>>) -> u64 {
+    let origins: &[Text<'_>] = match origins {
+        Table::Static(origins) => origins,
+        #[cfg(feature = "alloc")]
+        Table::Owned(origins) => origins,
+    };
+    let mut lengths = 0;
+    let mut at = 0;
+    while at < origins.len() {
+        let len = match &origins[at] {
+            Text::Static(s) => s.len(),
+            #[cfg(feature = "alloc")]
+            Text::Owned(s) => s.len(),
+        };
+        lengths |= 1 << (len % 64);
+        at += 1;
+    }
+    lengths
 }
 
 /// Whether `text` holds a `:`; once per pattern, when it is made.
@@ -627,5 +656,40 @@ mod tests {
         ] {
             assert_eq!(table.find(probe.as_bytes()), None, "{probe}");
         }
+    }
+
+    /// The length filter never hides a listed origin, whatever the lengths (`n` and `n + 64`
+    /// share a bit), and a built table filters as a derived one does.
+    #[test]
+    fn the_length_filter_keeps_every_listed_origin() {
+        let origins: std::vec::Vec<std::string::String> = (1..=200)
+            .step_by(7)
+            .map(|len| std::format!("https://{}.example", "a".repeat(len)))
+            .collect();
+        let refs: std::vec::Vec<&str> = origins.iter().map(|o| o.as_str()).collect();
+        let data = checked_cors_rules::__private::build_table(&refs);
+        let owned: std::vec::Vec<Text<'static>> = origins
+            .iter()
+            .map(|o| Text::Owned(o.clone().into_boxed_str()))
+            .collect();
+        let table = OriginTable::new(
+            Table::Owned(owned.into_boxed_slice()),
+            Table::Static(std::boxed::Box::leak(data.slots.clone().into_boxed_slice())),
+            data.seed,
+            data.max_probes,
+        );
+        for (index, origin) in origins.iter().enumerate() {
+            assert_eq!(table.find(origin.as_bytes()), Some(index), "{origin}");
+            // Same length, another origin; and 64 bytes longer (the same bit).
+            let other = origin.replace("https://a", "https://b");
+            assert_eq!(table.find(other.as_bytes()), None, "{other}");
+            let longer = std::format!("{origin}{}", "x".repeat(64));
+            assert_eq!(table.find(longer.as_bytes()), None, "{longer}");
+        }
+        let listed: u64 = origins
+            .iter()
+            .map(|o| 1u64 << (o.len() % 64))
+            .fold(0, |a, b| a | b);
+        assert_eq!(table.lengths, listed);
     }
 }
