@@ -697,17 +697,18 @@ impl Decoration {
     pub(crate) fn apply_once(&mut self, headers: &mut HeaderMap) {
         if let Some(value) = self.allow_origin.take() {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
-        }
-        if self.allow_credentials {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
-        }
-        if let Some(value) = self.expose_headers.take() {
-            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, value);
+            // Credentials and exposed headers come only with an allowed origin (`allow` sets
+            // all three), so a refusal checks one field.
+            if core::mem::take(&mut self.allow_credentials) {
+                headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+            }
+            if let Some(value) = self.expose_headers.take() {
+                headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, value);
+            }
         }
         if core::mem::take(&mut self.vary_origin) {
             headers.append(header::VARY, VARY_ORIGIN);
         }
-        self.allow_credentials = false;
     }
 }
 
