@@ -272,7 +272,8 @@ pub(crate) fn answer_preflight<B, R: Default>(
     Some(response)
 }
 
-/// The decoration of a `GET` or `HEAD` request and whether its origin was refused, as
+/// The decoration of a `GET` or `HEAD` request, or (`Err`) whether its origin was refused when
+/// the decoration is [`Decoration::vary`] alone, as
 /// [`evaluate`] then [`Decoration::with_origin`] give them, without building the request's
 /// [`CorsRequest`] or its [`Decision`]: most CORS requests are these, and their answer is the
 /// origin's alone (see `Policy::evaluate_safe`). `None` for any other request, several `Origin`s
@@ -282,7 +283,7 @@ pub(crate) fn answer_preflight<B, R: Default>(
 pub(crate) fn decorate_safe<B>(
     prepared: &PreparedPolicy,
     request: &::http::Request<B>,
-) -> Option<(Decoration, bool)> {
+) -> Option<Result<Decoration, bool>> {
     if method_kind(request.method()) != MethodKind::Safe {
         return None;
     }
@@ -295,13 +296,7 @@ pub(crate) fn decorate_safe<B>(
     // `evaluate_safe` answers only for a list of origins, whose answers all vary on `Origin`.
     let allowed = match policy.evaluate_safe(origin.map(HeaderValue::as_bytes))? {
         SafeAnswer::Allowed(allowed) => allowed,
-        SafeAnswer::Denied { refused } => {
-            let decoration = Decoration {
-                vary_origin: true,
-                ..Decoration::default()
-            };
-            return Some((decoration, refused));
-        }
+        SafeAnswer::Denied { refused } => return Some(Err(refused)),
     };
     let decoration = Decoration {
         allow_origin: prepared.allowed_origin(allowed, origin),
@@ -310,7 +305,7 @@ pub(crate) fn decorate_safe<B>(
         allow_credentials: policy.credentials,
         vary_origin: true,
     };
-    Some((decoration, false))
+    Some(Ok(decoration))
 }
 
 fn read_header<'r>(headers: &'r HeaderMap, name: &header::HeaderName) -> Header<'r> {
@@ -633,6 +628,16 @@ pub struct Decoration {
 }
 
 impl Decoration {
+    /// `Vary: Origin` alone: the decoration of every request without CORS permission under a
+    /// policy that lists its origins.
+    #[inline]
+    pub(crate) fn vary() -> Self {
+        Decoration {
+            vary_origin: true,
+            ..Decoration::default()
+        }
+    }
+
     /// Detaches `decision`'s headers; `request` is the header map the decision was read from.
     /// A preflight or blocked decision gets an empty decoration: answer it with [`answer`].
     pub fn new(

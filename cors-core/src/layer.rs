@@ -490,10 +490,14 @@ where
     // (The method is compared here too, so that other requests do not pay for a call.)
     let safe = request.method() == Method::GET || request.method() == Method::HEAD;
     if safe && hooks.dynamic.is_none() && hooks.failure.is_none() {
-        if let Some((decoration, refused)) = decorate_safe(prepared, &request) {
-            if !(cfg!(feature = "tracing") && refused) {
-                return pass(inner, prepared, hooks, request, decoration, refused);
+        match decorate_safe(prepared, &request) {
+            Some(Ok(decoration)) => {
+                return pass(inner, prepared, hooks, request, decoration, false);
             }
+            Some(Err(refused)) if !(cfg!(feature = "tracing") && refused) => {
+                return pass_vary(inner, prepared, hooks, request, refused);
+            }
+            _ => {}
         }
     }
     // A preflight likewise, answered from the templates; a refusal that is reported (traced or
@@ -590,6 +594,33 @@ where
             deferred: None,
         },
         decoration: Some(decoration),
+    }
+}
+
+/// [`pass`] for [`Decoration::vary`], which is built after the inner service's future: a
+/// decoration held while the inner service is called (to be dropped should it panic) makes the
+/// compiler build that future aside and copy it, on every request.
+#[inline(always)]
+fn pass_vary<S, ReqBody, ResBody>(
+    inner: &mut S,
+    prepared: &PreparedPolicy,
+    hooks: Hooks<'_>,
+    request: Request<ReqBody>,
+    refused: bool,
+) -> ResponseFuture<S::Future>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    if hooks.deferring || (refused && hooks.on_refusal.is_some()) {
+        let decoration = Decoration::vary();
+        return pass_reported(inner, prepared, hooks, request, decoration, refused);
+    }
+    ResponseFuture {
+        state: State::Inner {
+            future: inner.call(request),
+            deferred: None,
+        },
+        decoration: Some(Decoration::vary()),
     }
 }
 
