@@ -142,6 +142,9 @@ impl<'a> OriginPattern<'a> {
     /// Whether `origin` matches: the scheme exactly, the host exactly or as strict subdomain labels
     /// of the base, and the port as the pattern says.
     pub fn matches(&self, origin: &[u8]) -> bool {
+        if self.plain {
+            return self.plain_matches(origin);
+        }
         let Some(rest) = origin
             .split_at_checked(self.scheme.len())
             .and_then(|(scheme, rest)| short_eq(scheme, self.scheme.as_bytes()).then_some(rest))
@@ -149,14 +152,6 @@ impl<'a> OriginPattern<'a> {
         else {
             return false;
         };
-        if self.plain {
-            // The most common pattern, `https://*.example.com`, without the general split of
-            // host and port: with no port allowed, the whole authority must be labels then
-            // `.example.com`. Valid labels hold no `:` and no `[`, so the split could find a
-            // port (and refuse) only in the pattern's own host, which a checked pattern never
-            // has and a plain one has not (see `new`).
-            return self.host_matches(rest);
-        }
         let Some((host_end, port_start)) = checked_cors_rules::split_host_port(rest) else {
             return false;
         };
@@ -172,6 +167,28 @@ impl<'a> OriginPattern<'a> {
             _ => false,
         };
         port_ok && self.host_matches(host)
+    }
+
+    /// [`OriginPattern::matches`] for a plain pattern: the most common, `https://*.example.com`,
+    /// without the general split of host and port. With no port allowed, the origin must be the
+    /// scheme, `://`, labels, `.` and the host, in one piece: valid labels hold no `:` and no
+    /// `[`, so the split could find a port (and refuse) only in the pattern's own host, which a
+    /// checked pattern never has and a plain one has not (see `new`). Both ends are compared
+    /// in place, the labels between them checked last.
+    #[inline]
+    fn plain_matches(&self, origin: &[u8]) -> bool {
+        let (scheme, host) = (self.scheme.as_bytes(), self.host.as_bytes());
+        // `://`, one label byte and the `.` at least.
+        let Some(labels_end) = origin.len().checked_sub(host.len() + 1) else {
+            return false;
+        };
+        let labels_start = scheme.len() + 3;
+        labels_start < labels_end
+            && short_eq(&origin[..scheme.len()], scheme)
+            && origin[scheme.len()..labels_start] == *b"://"
+            && short_eq(&origin[labels_end + 1..], host)
+            && origin[labels_end] == b'.'
+            && are_labels(&origin[labels_start..labels_end])
     }
 
     fn host_matches(&self, host: &[u8]) -> bool {
@@ -303,17 +320,17 @@ const LABEL_BYTES: [u8; 256] = {
 /// joined by `.`, in one pass over its bytes (this runs on every origin a subdomain pattern is
 /// tried on).
 fn are_labels(labels: &[u8]) -> bool {
-    // Where the current label starts: a label byte costs a lookup and a compare, a `.` also
-    // the check of the label it ends.
-    let mut start = 0;
-    for (at, &b) in labels.iter().enumerate() {
+    // The current label's length, counted rather than found from its start: a label byte
+    // costs a lookup, a compare and an increment, a `.` also the check of the label it ends.
+    let mut label = 0usize;
+    for &b in labels {
         match LABEL_BYTES[usize::from(b)] {
-            1 => {}
-            2 if at > start && at - start <= 63 => start = at + 1,
+            1 => label += 1,
+            2 if (1..=63).contains(&label) => label = 0,
             _ => return false,
         }
     }
-    labels.len() > start && labels.len() - start <= 63
+    (1..=63).contains(&label)
 }
 
 /// 1 to 65535 in decimal without leading zeros, as its value.
@@ -434,6 +451,68 @@ mod tests {
         port: &'static str,
     ) -> OriginPattern<'static> {
         pattern(scheme, base, true, PortMatch::Exact(Text::Static(port)))
+    }
+
+    /// The plain path answers as the general one did: the scheme and `://` split off, then the
+    /// host's labels and base.
+    #[test]
+    fn the_plain_path_agrees_with_the_split() {
+        let reference = |p: &OriginPattern<'_>, origin: &[u8]| {
+            origin
+                .strip_prefix(p.scheme.as_bytes())
+                .and_then(|rest| rest.strip_prefix(b"://"))
+                .is_some_and(|rest| p.host_matches(rest))
+        };
+        let patterns = [
+            subdomains("https", "example.com"),
+            subdomains("http", "a.io"),
+        ];
+        let prefixes = [
+            "https://",
+            "http://",
+            "https:/",
+            "https//",
+            "https:///",
+            "httpss://",
+            "",
+        ];
+        let suffixes = [
+            ".example.com",
+            "example.com",
+            ".example.co",
+            ".example.comm",
+            ".a.io",
+            "a.io",
+            "",
+        ];
+        let alphabet = b"a.-_A:/\xe9";
+        let mut middle = std::vec::Vec::new();
+        let mut checked = 0;
+        for len in 0..=4u32 {
+            for mut code in 0..alphabet.len().pow(len) {
+                middle.clear();
+                for _ in 0..len {
+                    middle.push(alphabet[code % alphabet.len()]);
+                    code /= alphabet.len();
+                }
+                for prefix in prefixes {
+                    for suffix in suffixes {
+                        let origin = [prefix.as_bytes(), &middle, suffix.as_bytes()].concat();
+                        for p in &patterns {
+                            assert!(p.plain);
+                            assert_eq!(
+                                p.matches(&origin),
+                                reference(p, &origin),
+                                "{p} {}",
+                                origin.escape_ascii()
+                            );
+                            checked += usize::from(p.matches(&origin));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 500, "{checked} matches");
     }
 
     #[test]
