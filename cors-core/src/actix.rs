@@ -66,7 +66,6 @@ use actix_web::{Error, HttpMessage, HttpResponse};
 use crate::decision::Dynamic;
 use crate::http::{composing, is_header_value, PreparedPolicy};
 use crate::lookup::{Awaiting, Finish, Probe};
-use crate::origins::Origins;
 use crate::request::{Field, MethodKind};
 use crate::storage::Text;
 use crate::{
@@ -855,7 +854,8 @@ fn read_header<'r>(headers: &'r HeaderMap, name: &HeaderName) -> Header<'r> {
 pub(crate) struct Values {
     any: HeaderValue,
     truth: HeaderValue,
-    /// One value per exact origin of the policy, in its table's order.
+    /// One value per exact origin of a derived policy, in its table's order (see
+    /// `http::listed_values`).
     listed: Box<[HeaderValue]>,
     allow_methods: Option<HeaderValue>,
     allow_headers: Option<HeaderValue>,
@@ -893,17 +893,9 @@ fn list_value(list: &HeaderList<'static>) -> Option<HeaderValue> {
 impl Values {
     pub(crate) fn new(policy: &Policy<'static>) -> Self {
         let any = HeaderValue::from_static("*");
-        let listed: Vec<HeaderValue> = match &policy.origins {
-            Origins::Any => Vec::new(),
-            Origins::List { exact, .. } => exact
-                .origins()
-                .iter()
-                .map(|origin| value(origin).unwrap_or_else(|| any.clone()))
-                .collect(),
-        };
         Values {
             truth: HeaderValue::from_static("true"),
-            listed: listed.into_boxed_slice(),
+            listed: crate::http::listed_values(policy, value, &any),
             allow_methods: value(&policy.allow_methods),
             allow_headers: list_value(&policy.headers),
             max_age: policy.max_age.as_ref().and_then(value),

@@ -319,13 +319,13 @@ fn read_header<'r>(headers: &'r HeaderMap, name: &header::HeaderName) -> Header<
 
 /// A policy with its response header values checked and built once, so that answering a request
 /// only copies them: a derived policy's values are `&'static str`s and copy no bytes; a built
-/// policy's share one buffer each.
+/// policy's share one buffer each (and its listed origins are echoed from the request).
 #[derive(Clone, Debug)]
 pub struct PreparedPolicy {
     policy: Held,
     any: HeaderValue,
-    /// One value per exact origin of the policy, in its table's order, so that echoing a listed
-    /// origin neither validates nor allocates.
+    /// One value per exact origin of a derived policy, in its table's order, so that echoing a
+    /// listed origin neither validates nor allocates nor counts (see [`listed_values`]).
     listed: Box<[HeaderValue]>,
     expose: Option<HeaderValue>,
     /// The headers of allowed preflight answers, one per [`PreparedPolicy::shape`] (with or
@@ -434,16 +434,7 @@ impl PreparedPolicy {
         if let Some(vary) = vary_actual {
             blocked.insert(header::VARY, vary);
         }
-        // A listed origin is checked when listed: `value` never fails for one, and the index of
-        // each value must stay the origin's index.
-        let listed: Vec<HeaderValue> = match &policy.origins {
-            Origins::Any => Vec::new(),
-            Origins::List { exact, .. } => exact
-                .origins()
-                .iter()
-                .map(|origin| value(origin).unwrap_or_else(|| any.clone()))
-                .collect(),
-        };
+        let listed = listed_values(policy, value, &any);
         PreparedPolicy {
             #[cfg(feature = "actix")]
             actix: crate::actix::Values::new(policy),
@@ -451,7 +442,7 @@ impl PreparedPolicy {
             allowed_preflight: [0, 1, 2, 3].map(|shape| template(&allowed, shape)),
             refused_preflight,
             blocked,
-            listed: listed.into_boxed_slice(),
+            listed,
             any,
             policy: held,
         }
@@ -528,7 +519,7 @@ impl PreparedPolicy {
         origin: Option<&HeaderValue>,
     ) -> Option<HeaderValue> {
         match allowed {
-            Allowed::Listed(_, index) => self.listed.get(index).cloned(),
+            Allowed::Listed(_, index) => self.listed.get(index).or(origin).cloned(),
             _ => origin.cloned(),
         }
     }
@@ -552,10 +543,39 @@ impl PreparedPolicy {
     }
 }
 
+/// The prepared value of every exact origin of `policy`, in its table's order, made by `value`,
+/// for a derived policy: its origins are `&'static str`s, whose values copy no bytes and touch
+/// no reference count. A built policy's origins are its own strings: as values, each would
+/// share one count, incremented on every allowed request by every thread serving the policy,
+/// so none is prepared (`[]`), and [`origin_value`] echoes the request's own `Origin` instead,
+/// the same bytes (the table matched them exactly) in a buffer of the request's connection.
+pub(crate) fn listed_values<V: Clone>(
+    policy: &Policy<'static>,
+    value: impl Fn(&Text<'static>) -> Option<V>,
+    any: &V,
+) -> Box<[V]> {
+    let Origins::List { exact, .. } = &policy.origins else {
+        return Box::default();
+    };
+    let origins = exact.origins();
+    if origins
+        .iter()
+        .any(|origin| !matches!(origin, Text::Static(_)))
+    {
+        return Box::default();
+    }
+    // A listed origin is checked when listed: `value` never fails for one, and the index of
+    // each value must stay the origin's index.
+    origins
+        .iter()
+        .map(|origin| value(origin).unwrap_or_else(|| any.clone()))
+        .collect()
+}
+
 /// The `Access-Control-Allow-Origin` value of an allowed decision: an adapter's prepared `any`
-/// (`*`) or `listed` value (one per exact origin of the policy, in its table's order), or the
-/// request's own `Origin` value `origin`. Generic so that one rule serves `http` 1's values and
-/// actix-web's (`http` 0.2's), which are another type.
+/// (`*`) or `listed` value (one per exact origin of a derived policy, in its table's order: see
+/// [`listed_values`]), or the request's own `Origin` value `origin`. Generic so that one rule
+/// serves `http` 1's values and actix-web's (`http` 0.2's), which are another type.
 #[inline]
 pub(crate) fn origin_value<V: Clone>(
     decision: &Decision<'_, '_>,
@@ -565,7 +585,11 @@ pub(crate) fn origin_value<V: Clone>(
 ) -> Option<V> {
     match decision.allow_origin? {
         Value::Policy("*") => Some(any.clone()),
-        Value::Policy(_) => listed.get(decision.listed?).cloned(),
+        Value::Policy(_) => decision
+            .listed
+            .and_then(|at| listed.get(at))
+            .or(origin)
+            .cloned(),
         Value::RequestOrigin(_) => origin.cloned(),
         Value::RequestHeaders(_) | Value::RequestMethod(_) => None,
     }
