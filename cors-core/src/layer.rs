@@ -88,6 +88,10 @@ pub(crate) enum Source {
     /// Whatever policy is in force when the request arrives.
     #[cfg(feature = "live")]
     Live(crate::LivePolicy),
+    /// The same from a handle that lives as long as the process: cloning the service copies a
+    /// reference instead of incrementing the handle's shared count.
+    #[cfg(feature = "live")]
+    LiveStatic(&'static crate::LivePolicy),
 }
 
 impl<P: CorsPolicy> CorsLayer<P> {
@@ -110,6 +114,8 @@ impl Source {
             Source::Fixed(prepared) => Now::Fixed(prepared),
             #[cfg(feature = "live")]
             Source::Live(live) => Now::Live(live.current()),
+            #[cfg(feature = "live")]
+            Source::LiveStatic(live) => Now::Live(live.current()),
         }
     }
 }
@@ -189,8 +195,32 @@ impl CorsLayer<crate::Live> {
     /// # let _ = layer;
     /// # Ok::<(), checked_cors::BuildError>(())
     /// ```
+    ///
+    /// The layer's services hold a clone of the handle, whose count every clone of a service
+    /// increments: axum clones a route's service for each request, so on many cores that count
+    /// is a cache line every request writes. A handle kept for the process's whole life avoids
+    /// it with [`CorsLayer::live_static`].
     pub fn live(live: &crate::LivePolicy) -> Self {
         Self::with_source(Source::Live(live.clone()))
+    }
+
+    /// [`CorsLayer::live`] for a handle that lives as long as the process (a `static`, or one
+    /// leaked at start-up): a clone of the layer's service copies a reference, so requests
+    /// served on many cores write nothing they share (see BENCHMARKS.md, "Scaling with
+    /// cores").
+    ///
+    /// ```
+    /// use checked_cors::{CorsLayer, LivePolicy, PolicyBuilder};
+    ///
+    /// let policy = PolicyBuilder::new().allow_origins(["https://a.example"]).build()?;
+    /// let live: &'static LivePolicy = Box::leak(Box::new(LivePolicy::new(policy)));
+    /// let layer = CorsLayer::live_static(live);
+    /// live.reload(PolicyBuilder::new().allow_origins(["https://b.example"]))?;
+    /// # let _ = layer;
+    /// # Ok::<(), checked_cors::BuildError>(())
+    /// ```
+    pub fn live_static(live: &'static crate::LivePolicy) -> Self {
+        Self::with_source(Source::LiveStatic(live))
     }
 }
 
@@ -353,6 +383,8 @@ impl<P, L> fmt::Debug for CorsLayer<P, L> {
             Source::Fixed(prepared) => debug.field("policy", prepared.policy()),
             #[cfg(feature = "live")]
             Source::Live(live) => debug.field("live", live),
+            #[cfg(feature = "live")]
+            Source::LiveStatic(live) => debug.field("live", live),
         };
         debug
             .field("defer_to_inner", &self.deferring)
@@ -427,6 +459,11 @@ where
             #[cfg(feature = "live")]
             Source::Live(live) => {
                 // One load per request: the whole answer comes from this policy.
+                let current = live.current();
+                call(inner, &current, hooks, request)
+            }
+            #[cfg(feature = "live")]
+            Source::LiveStatic(live) => {
                 let current = live.current();
                 call(inner, &current, hooks, request)
             }

@@ -112,6 +112,33 @@ fn a_refused_reload_keeps_the_policy_in_force() {
     assert_eq!(after.0, 403, "the new policy refuses what the old allowed");
 }
 
+/// A layer over a `'static` handle answers as one over a clone of it, before and after a
+/// reload, through clones of its service (as axum makes per request).
+#[test]
+fn a_static_handle_serves_as_a_cloned_one() {
+    let live: &'static LivePolicy = Box::leak(Box::new(LivePolicy::new(policy_a())));
+    let mut cloned = CorsLayer::live(live).layer(Handler(Arc::default()));
+    let fixed = CorsLayer::live_static(live).layer(Handler(Arc::default()));
+    for round in 0..2 {
+        for request in &requests() {
+            let mut service = fixed.clone();
+            assert_eq!(
+                answer(&mut service, request),
+                answer(&mut cloned, request),
+                "round {round}: {request:?}"
+            );
+        }
+        live.reload(PolicyBuilder::new().allow_origins(["https://b.example"]))
+            .unwrap();
+    }
+    let mut service = fixed.clone();
+    assert_eq!(
+        answer(&mut service, &requests()[0]).0,
+        403,
+        "the reload is in force"
+    );
+}
+
 #[test]
 fn every_answer_comes_whole_from_one_policy_while_policies_swap() {
     let requests = requests();

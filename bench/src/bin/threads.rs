@@ -50,9 +50,19 @@ fn main() {
     let bare = Bare;
     let floor = FloorLayer::new([ORIGIN]).layer(Bare);
     let ours = CorsLayer::<Fixed>::new().layer(Bare);
-    let live = CorsLayer::live(&live).layer(Bare);
+    // The same handle, leaked for `live_static` (the process ends with the benchmark).
+    let live: &'static LivePolicy = Box::leak(Box::new(live));
+    let live_static = CorsLayer::live_static(live).layer(Bare);
+    let live = CorsLayer::live(live).layer(Bare);
     let tower_http = tower_http_list(FIXED_ORIGINS).layer(Bare);
-    let names = ["bare", "floor", "checked-cors", "live", "tower-http 0.7.1"];
+    let names = [
+        "bare",
+        "floor",
+        "checked-cors",
+        "live",
+        "live, `'static` handle",
+        "tower-http 0.7.1",
+    ];
     let counts = [1, threads];
     // samples[implementation][thread count]
     let mut samples = vec![vec![Vec::new(); counts.len()]; names.len()];
@@ -65,6 +75,7 @@ fn main() {
                 1 => drive(&floor, counts[count]),
                 2 => drive(&ours, counts[count]),
                 3 => drive(&live, counts[count]),
+                4 => drive(&live_static, counts[count]),
                 _ => drive(&tower_http, counts[count]),
             };
             samples[which][count].push(ns);
