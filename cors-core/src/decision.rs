@@ -536,15 +536,26 @@ impl Policy<'_> {
         let Some(origin) = origin else {
             return Some(SafeAnswer::Denied { refused: false });
         };
+        Some(match self.own_entry(origin) {
+            Some(allowed) => SafeAnswer::Allowed(allowed),
+            None => SafeAnswer::Denied { refused: true },
+        })
+    }
+
+    /// The policy's own entry (listed, pattern or `null`) that allows `origin`, by the same match
+    /// and the same byte rule ([`is_serialized`]) as `evaluate`: what the tower layer's paths for
+    /// `GET` and `HEAD` and for preflights decide on. `None` when none does.
+    #[inline]
+    fn own_entry<'p>(&'p self, origin: &[u8]) -> Option<Allowed<'p>> {
         let matched = self.origins.match_origin(origin);
-        Some(match matched {
+        match matched {
             Ok(allowed @ (Allowed::Listed(..) | Allowed::Pattern(_) | Allowed::Null))
                 if is_serialized(origin, &matched) =>
             {
-                SafeAnswer::Allowed(allowed)
+                Some(allowed)
             }
-            _ => SafeAnswer::Denied { refused: true },
-        })
+            _ => None,
+        }
     }
 }
 
@@ -585,17 +596,12 @@ impl Policy<'_> {
         if matches!(self.origins, crate::Origins::Any) {
             return None;
         }
-        let matched = self.origins.match_origin(origin);
-        Some(match matched {
-            Ok(allowed @ (Allowed::Listed(..) | Allowed::Pattern(_) | Allowed::Null))
-                if is_serialized(origin, &matched) =>
-            {
-                match self.grant(request_method, rest) {
-                    Ok(grant) => PreflightAnswer::Allowed(allowed, grant),
-                    Err(_) => PreflightAnswer::Refused,
-                }
-            }
-            _ => PreflightAnswer::Refused,
+        let Some(allowed) = self.own_entry(origin) else {
+            return Some(PreflightAnswer::Refused);
+        };
+        Some(match self.grant(request_method, rest) {
+            Ok(grant) => PreflightAnswer::Allowed(allowed, grant),
+            Err(_) => PreflightAnswer::Refused,
         })
     }
 }

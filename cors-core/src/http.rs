@@ -110,15 +110,22 @@ fn method_kind(method: &Method) -> MethodKind {
 }
 
 fn read_field(headers: &HeaderMap, field: Field) -> Header<'_> {
-    let name = match field {
-        Field::Origin => &header::ORIGIN,
-        Field::RequestMethod => &header::ACCESS_CONTROL_REQUEST_METHOD,
-        Field::RequestHeaders => &header::ACCESS_CONTROL_REQUEST_HEADERS,
-        Field::RequestPrivateNetwork => &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
-        Field::SecFetchSite => &SEC_FETCH_SITE,
-        Field::Host => &header::HOST,
-    };
-    read_header(headers, name)
+    read_header(headers, &field_name(field))
+}
+
+/// The header a [`Field`] is read from: the one table of names, for lookups and for
+/// [`scan_preflight`]. Each arm is a constant, so comparing a name with `field_name(field)` for
+/// a known `field` compares a standard name's one byte.
+#[inline]
+fn field_name(field: Field) -> header::HeaderName {
+    match field {
+        Field::Origin => header::ORIGIN,
+        Field::RequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
+        Field::RequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
+        Field::RequestPrivateNetwork => ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+        Field::SecFetchSite => SEC_FETCH_SITE,
+        Field::Host => header::HOST,
+    }
 }
 
 /// `policy`'s decision on `request`, as [`read`] then [`Policy::evaluate_with`] give it, except
@@ -195,18 +202,14 @@ const SCAN_LIMIT: usize = 20;
 fn scan_preflight(headers: &HeaderMap) -> ([Header<'_>; 4], Option<&HeaderValue>) {
     let mut found = [Header::Absent; 4];
     let mut origin = None;
+    const SCANNED: [Field; 4] = [
+        Field::Origin,
+        Field::RequestMethod,
+        Field::RequestHeaders,
+        Field::RequestPrivateNetwork,
+    ];
     for (name, value) in headers {
-        // Compared with constants, so that a standard name is one byte compared (a name in an
-        // array is compared whole, whatever its kind).
-        let at = if name == header::ORIGIN {
-            0
-        } else if name == header::ACCESS_CONTROL_REQUEST_METHOD {
-            1
-        } else if name == header::ACCESS_CONTROL_REQUEST_HEADERS {
-            2
-        } else if name == ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK {
-            3
-        } else {
+        let Some(at) = SCANNED.iter().position(|&field| *name == field_name(field)) else {
             continue;
         };
         found[at] = match found[at] {
@@ -518,10 +521,11 @@ impl PreparedPolicy {
         allowed: Allowed<'_>,
         origin: Option<&HeaderValue>,
     ) -> Option<HeaderValue> {
-        match allowed {
-            Allowed::Listed(_, index) => self.listed.get(index).or(origin).cloned(),
-            _ => origin.cloned(),
-        }
+        let index = match allowed {
+            Allowed::Listed(_, index) => Some(index),
+            _ => None,
+        };
+        listed_or_echoed(&self.listed, index, origin)
     }
 
     /// The policy.
@@ -585,14 +589,18 @@ pub(crate) fn origin_value<V: Clone>(
 ) -> Option<V> {
     match decision.allow_origin? {
         Value::Policy("*") => Some(any.clone()),
-        Value::Policy(_) => decision
-            .listed
-            .and_then(|at| listed.get(at))
-            .or(origin)
-            .cloned(),
+        Value::Policy(_) => listed_or_echoed(listed, decision.listed, origin),
         Value::RequestOrigin(_) => origin.cloned(),
         Value::RequestHeaders(_) | Value::RequestMethod(_) => None,
     }
+}
+
+/// The value of an allowed origin that the policy lists at `index`, if it does: its prepared
+/// value in `listed`, or (a built policy prepares none, see [`listed_values`]) the request's own
+/// `Origin` value `origin`, which has the same bytes.
+#[inline]
+fn listed_or_echoed<V: Clone>(listed: &[V], index: Option<usize>, origin: Option<&V>) -> Option<V> {
+    index.and_then(|at| listed.get(at)).or(origin).cloned()
 }
 
 /// The headers of an allowed preflight answer of one [`PreparedPolicy::shape`]: every header the

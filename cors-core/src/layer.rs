@@ -481,6 +481,16 @@ pub(crate) struct Hooks<'a> {
     pub(crate) deferring: bool,
 }
 
+impl Hooks<'_> {
+    /// Whether a request the handler answers takes the slow path, where the request is still at
+    /// hand once its decision is made: a deferring layer marks it, and a refusal reported to the
+    /// hook is read again from its parts.
+    #[inline]
+    fn keep_request(&self, refused: bool) -> bool {
+        self.deferring || (refused && self.on_refusal.is_some())
+    }
+}
+
 /// The composition protocol of nested layers (see the crate's "Composing layers"), carried in
 /// extensions, which no client can forge. A deferring layer marks the request with a
 /// `Deferred` flag; the first layer inside that sees it sets it (a layer decides every request
@@ -571,7 +581,7 @@ where
             let decoration = Decoration::with_origin(prepared, &decision, origin);
             return pass(inner, prepared, hooks, request, decoration, refused);
         }
-        if hooks.deferring || (refused && hooks.on_refusal.is_some()) {
+        if hooks.keep_request(refused) {
             return answer_reported(inner, prepared, hooks, request, own, blocked, refused);
         }
         // (`own` as it is: taken out of its `Option` and put back, the answer is copied twice.)
@@ -622,7 +632,7 @@ fn pass<S, ReqBody, ResBody>(
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
 {
-    if hooks.deferring || (refused && hooks.on_refusal.is_some()) {
+    if hooks.keep_request(refused) {
         return pass_reported(inner, prepared, hooks, request, decoration, refused);
     }
     ResponseFuture {
@@ -648,7 +658,7 @@ fn pass_vary<S, ReqBody, ResBody>(
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
 {
-    if hooks.deferring || (refused && hooks.on_refusal.is_some()) {
+    if hooks.keep_request(refused) {
         let decoration = Decoration::vary();
         return pass_reported(inner, prepared, hooks, request, decoration, refused);
     }
